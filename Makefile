@@ -1,0 +1,44 @@
+# `make run` and `make test` set everything up on a fresh machine with Python 3.11+.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo
+# The newest Python 3.11+ on PATH (override: make PYTHON=/path/to/python3.12 test).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && echo $$p && break; done)
+
+.PHONY: run test lint typecheck pytest config-example clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none found on PATH)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The demo: a local database, migrated, and a summary of what it holds.
+run: $(STAMP)
+	@test -f $(DEMO_DIR)/config.toml || $(BIN)/seo-monitor init --dir $(DEMO_DIR)
+	$(BIN)/seo-monitor --config $(DEMO_DIR)/config.toml db upgrade
+	$(BIN)/seo-monitor --config $(DEMO_DIR)/config.toml status
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# config.example.toml is generated from the settings model; a test keeps them equal.
+config-example: $(STAMP)
+	$(BIN)/python -c 'from seo_monitor.config_template import render_example_config as r; \
+		open("config.example.toml", "w").write(r())'
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from seo_monitor.cli import main
+
+main()

@@ -1,0 +1,138 @@
+"""Engines, sessions and the one upsert helper, for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor.errors import DatabaseUnavailable
+from seo_monitor.models import Base
+
+
+def make_engine(url: str, *, busy_timeout_seconds: float = 30.0) -> Engine:
+    """An engine with the settings each database needs (SQLite: WAL, busy timeout, foreign keys)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, busy_timeout_seconds)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL, busy_timeout_seconds: float) -> Engine:
+    database = url.database or ""
+    if database not in ("", ":memory:"):
+        folder = Path(database).parent
+        if not folder.is_dir():
+            raise DatabaseUnavailable(
+                f"the folder for the SQLite database does not exist: {folder}\n"
+                "Create it, or run `seo-monitor init`, or fix database.url / data_dir."
+            )
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_seconds})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets the dashboard read while a collector writes; foreign keys are off by default.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with what to check when the database cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        raise DatabaseUnavailable(describe_connection_failure(engine.url, exc)) from None
+
+
+def describe_connection_failure(url: URL, exc: Exception) -> str:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else "unknown"
+    if url.get_backend_name() == "sqlite":
+        return (
+            f"cannot open the SQLite database {url.database}: {reason}\n"
+            "Check that the file and its folder exist and are writable by this user."
+        )
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    return (
+        f"cannot connect to the PostgreSQL database {url.database!r} at {where}: {reason}\n"
+        f"Check that PostgreSQL runs on {where}, that the database exists and that the user "
+        "may log in (database.url in config.toml, or SEO_MONITOR_DATABASE__URL)."
+    )
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    update: Sequence[str] | None = None,
+) -> int:
+    """Insert rows, or update the listed columns where a row with the same key exists.
+
+    Only rows that are new or whose listed columns really changed are written, so running a
+    collector twice writes nothing the second time. Returns how many rows were inserted or
+    changed. `update=None` updates every column outside the key; `update=()` never updates.
+    """
+    if not rows:
+        return 0
+    columns = [c for c in rows[0] if c not in key] if update is None else list(update)
+    # Stay well under SQLite's limit of 32,766 bound parameters per statement.
+    batch = max(1, 30_000 // len(rows[0]))
+    return sum(
+        _upsert_batch(session, model, rows[start : start + batch], key, columns)
+        for start in range(0, len(rows), batch)
+    )
+
+
+def _upsert_batch(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    columns: Sequence[str],
+) -> int:
+    table = model.__table__
+    insert = _dialect_insert(session)(table).values(list(rows))
+    if columns:
+        excluded = insert.excluded
+        changed = or_(*(table.c[c].is_distinct_from(excluded[c]) for c in columns))
+        statement = insert.on_conflict_do_update(
+            index_elements=list(key), set_={c: excluded[c] for c in columns}, where=changed
+        )
+    else:
+        statement = insert.on_conflict_do_nothing(index_elements=list(key))
+    written = session.execute(statement.returning(table.c[key[0]]))
+    return len(written.all())
+
+
+def _dialect_insert(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert
+    if name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"upsert is not available for {name}")
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Rows per table, for summaries."""
+    return {
+        name: session.scalar(select(func.count()).select_from(table)) or 0
+        for name, table in Base.metadata.tables.items()
+    }

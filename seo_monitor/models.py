@@ -1,0 +1,337 @@
+"""The data model (DESIGN.md): natural unique keys from Google, UTC-aware times, real DATE days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so that Alembic batch migrations on SQLite can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; seo-monitor stores UTC-aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONData = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        date: Date,
+        dict[str, Any]: JSONData,
+        list[Any]: JSONData,
+    }
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # accounts/{id}
+    account_name: Mapped[str | None] = mapped_column(String(500))
+    type: Mapped[str | None] = mapped_column(String(40))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # locations/{id}
+    store_code: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    address_lines: Mapped[list[Any]] = mapped_column(default=list)
+    locality: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    website: Mapped[str | None] = mapped_column(Text)
+    place_id: Mapped[str | None] = mapped_column(String(300))
+    maps_uri: Mapped[str | None] = mapped_column(Text)
+    new_review_uri: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    primary_category: Mapped[str | None] = mapped_column(String(300))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    open_status: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RatingSnapshot(Base):
+    """Google's own average rating and review count for a location, once per day."""
+
+    __tablename__ = "rating_snapshots"
+    __table_args__ = (UniqueConstraint("location_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    average_rating: Mapped[float | None] = mapped_column(Float)
+    total_review_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("location_id", "source", "external_id"),
+        Index("ix_reviews_location_created", "location_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(40), default="google")
+    external_id: Mapped[str] = mapped_column(String(500))
+    resource_name: Mapped[str | None] = mapped_column(Text)  # accounts/a/locations/l/reviews/r
+    rating: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)  # what the patient wrote (or its translation)
+    original_text: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    author_name: Mapped[str | None] = mapped_column(String(500))
+    author_is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    reply_updated_at: Mapped[datetime | None]
+    reply_state: Mapped[str | None] = mapped_column(String(40))
+    reply_policy_violation: Mapped[str | None] = mapped_column(String(80))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]  # gone upstream: kept and marked, never dropped
+
+
+class ReviewScore(Base):
+    __tablename__ = "review_scores"
+    __table_args__ = (UniqueConstraint("review_id", "scorer_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    scorer_version: Mapped[str] = mapped_column(String(40))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    compound: Mapped[float] = mapped_column(Float)
+    polarity: Mapped[str] = mapped_column(String(16))
+    topics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    needs_reply: Mapped[bool] = mapped_column(Boolean)
+    priority: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReplyLog(Base):
+    """Every reply posted, edited or deleted from the product. Never deleted."""
+
+    __tablename__ = "reply_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"))
+    action: Mapped[str] = mapped_column(String(16))  # post, edit, delete
+    text: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[list[Any]] = mapped_column(default=list)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    api_status: Mapped[str] = mapped_column(String(40), default="pending")
+    api_error: Mapped[str | None] = mapped_column(Text)
+    reply_state: Mapped[str | None] = mapped_column(String(40))
+    policy_violation: Mapped[str | None] = mapped_column(String(80))
+
+
+class DailyMetric(Base):
+    __tablename__ = "daily_metrics"
+    __table_args__ = (UniqueConstraint("location_id", "metric", "day"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date]
+    value: Mapped[int] = mapped_column(BigInteger)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchKeyword(Base):
+    """Monthly search keywords; small counts only arrive as "fewer than `threshold`"."""
+
+    __tablename__ = "search_keywords"
+    __table_args__ = (UniqueConstraint("location_id", "month", "keyword"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    month: Mapped[date]  # first day of the month
+    keyword: Mapped[str] = mapped_column(String(500))
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    threshold: Mapped[int | None] = mapped_column(BigInteger)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RankScan(Base):
+    __tablename__ = "rank_scans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    keyword: Mapped[str] = mapped_column(String(500))
+    provider: Mapped[str] = mapped_column(String(40))
+    grid_size: Mapped[int] = mapped_column(Integer)
+    spacing_km: Mapped[float] = mapped_column(Float)
+    center_lat: Mapped[float] = mapped_column(Float)
+    center_lng: Mapped[float] = mapped_column(Float)
+    pages: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RankPoint(Base):
+    __tablename__ = "rank_points"
+    __table_args__ = (UniqueConstraint("scan_id", "row", "col"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("rank_scans.id", ondelete="CASCADE"))
+    row: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16))  # found, not_found, error
+    rank: Mapped[int | None] = mapped_column(Integer)
+    top_results: Mapped[list[Any]] = mapped_column(default=list)  # place ids in order
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OrganicPosition(Base):
+    __tablename__ = "organic_positions"
+    __table_args__ = (UniqueConstraint("site", "query", "page", "day"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    site: Mapped[str] = mapped_column(String(500))
+    query: Mapped[str] = mapped_column(String(500))
+    page: Mapped[str] = mapped_column(String(1000))
+    day: Mapped[date]
+    clicks: Mapped[int] = mapped_column(Integer)
+    impressions: Mapped[int] = mapped_column(Integer)
+    ctr: Mapped[float] = mapped_column(Float)
+    position: Mapped[float] = mapped_column(Float)
+
+
+class Competitor(Base):
+    __tablename__ = "competitors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str | None] = mapped_column(String(500))
+    primary_type: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    details_fetched_at: Mapped[datetime | None]
+
+
+class CompetitorSnapshot(Base):
+    __tablename__ = "competitor_snapshots"
+    __table_args__ = (UniqueConstraint("competitor_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competitor_id: Mapped[int] = mapped_column(ForeignKey("competitors.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    rating: Mapped[float | None] = mapped_column(Float)
+    review_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class SiteAudit(Base):
+    __tablename__ = "site_audits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None] = mapped_column(Integer)
+    findings: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class CollectorRun(Base):
+    """One run of one collector (for one location): the record the health page shows."""
+
+    __tablename__ = "collector_runs"
+    __table_args__ = (Index("ix_collector_runs_collector_started", "collector", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collector: Mapped[str] = mapped_column(String(40))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # ok, partial, failed
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    hint: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """The email outbox: a unique dedupe key stops duplicates; claim before sending."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewRequest(Base):
+    """What was printed or sent to ask for reviews: the record that shows no gating."""
+
+    __tablename__ = "review_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))  # qr_png, qr_svg, poster, table_tent, cards
+    size: Mapped[str | None] = mapped_column(String(20))
+    placement: Mapped[str | None] = mapped_column(String(200))
+    link: Mapped[str] = mapped_column(Text)
+    wording: Mapped[str] = mapped_column(Text)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,193 @@
+"""The settings model: every configurable value, its default, its check and its documentation.
+
+The model is the single source of truth: `seo_monitor.config` loads it from config.toml and the
+environment, and `render_example_config()` writes config.example.toml from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SecretStr,
+    ValidationInfo,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+def _resolve_path(value: Path, info: ValidationInfo) -> Path:
+    """Relative paths in config.toml are relative to the folder that holds config.toml."""
+    base = (info.context or {}).get("base_dir")
+    value = value.expanduser()
+    if base is not None and not value.is_absolute():
+        value = Path(base) / value
+    return value
+
+
+def _resolve_database_url(value: str | None, info: ValidationInfo) -> str | None:
+    """Check the URL parses and anchor a relative SQLite file path at the config folder."""
+    if value is None:
+        return None
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "expected an SQLAlchemy URL such as sqlite:///data/seo-monitor.db or "
+            "postgresql+psycopg://user@host:5432/seo_monitor"
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = url.get_backend_name()
+        raise ValueError(f"unsupported database {backend!r}; use sqlite or postgresql")
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        path = _resolve_path(Path(database), info)
+        url = url.set(database=str(path))
+    return url.render_as_string(hide_password=False)
+
+
+ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
+DatabaseUrl = Annotated[str | None, AfterValidator(_resolve_database_url)]
+
+
+def secret(description: str) -> Any:
+    """A field only read from the environment or from the file named by `<field>_file`."""
+    return Field(None, description=description, json_schema_extra={"secret": True})
+
+
+def documented(default: Any, description: str, example: Any = None, **checks: Any) -> Any:
+    extra = {"example": example} if example is not None else None
+    return Field(default, description=description, json_schema_extra=extra, **checks)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    """Where seo-monitor keeps its data."""
+
+    url: DatabaseUrl = documented(
+        None,
+        "SQLAlchemy database URL. Unset: an SQLite file seo-monitor.db in data_dir. A relative "
+        "SQLite path is relative to this file's folder. For a shared deployment use PostgreSQL.",
+        example="postgresql+psycopg://seo_monitor@127.0.0.1:5432/seo_monitor",
+    )
+    sqlite_busy_timeout_seconds: float = documented(
+        30.0,
+        "How long an SQLite writer waits for another writer before giving up.",
+        gt=0,
+        le=600,
+    )
+
+
+class GoogleSettings(Section):
+    """Access to Google's APIs (Business Profile, reviews, Places, Search Console)."""
+
+    oauth_client_file: ConfigPath | None = documented(
+        None,
+        "The OAuth client JSON downloaded from Google Cloud Console (type: Desktop app). "
+        "Used once by `seo-monitor auth google`.",
+        example="client_secret.json",
+    )
+    token_file: ConfigPath | None = documented(
+        None,
+        "Where the OAuth refresh token is stored, readable by its owner only. "
+        "Unset: google-token.json in data_dir.",
+        example="data/google-token.json",
+    )
+    quota_per_minute: int = documented(
+        300,
+        "Calls per minute allowed per Google API; collectors pace themselves to stay under it.",
+        ge=1,
+        le=100_000,
+    )
+    api_root: str | None = documented(
+        None,
+        "Send every Google API call to this address instead of Google's (for the local sandbox).",
+        example="http://127.0.0.1:8765",
+        pattern=r"^https?://",
+    )
+    places_api_key: SecretStr | None = secret("API key for the Places API (New).")
+    places_api_key_file: ConfigPath | None = documented(
+        None, "File holding the Places API key.", example="/etc/seo-monitor/places-api-key"
+    )
+
+
+class AlertSettings(Section):
+    """Email for alerts and the weekly digest: the clinic's own SMTP server."""
+
+    smtp_host: str = documented("localhost", "SMTP server host name.", min_length=1)
+    smtp_port: int = documented(587, "SMTP server port.", ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = documented(
+        "starttls",
+        "starttls (port 587), tls (implicit TLS, port 465) or none (a relay on this machine).",
+    )
+    smtp_username: str | None = documented(
+        None, "SMTP login, if the server wants one.", example="alerts@example-clinic.com"
+    )
+    smtp_password: SecretStr | None = secret("SMTP password.")
+    smtp_password_file: ConfigPath | None = documented(
+        None, "File holding the SMTP password.", example="/etc/seo-monitor/smtp-password"
+    )
+    smtp_timeout_seconds: float = documented(
+        30.0, "Give up on an SMTP step after this long.", gt=0, le=600
+    )
+    from_address: EmailStr | None = documented(
+        None, "Sender address of alert emails.", example="seo-monitor@example-clinic.com"
+    )
+    recipients: list[EmailStr] = documented(
+        [],
+        "Who gets alerts and the digest for every location.",
+        example=["practice.manager@example-clinic.com"],
+    )
+
+
+class LoggingSettings(Section):
+    """Log output (ids and counts only; never review text, names or secrets)."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
+
+
+class Settings(Section):
+    """Everything seo-monitor can be told, validated once and passed down."""
+
+    data_dir: ConfigPath = documented(
+        Path("data"),
+        "Folder for the SQLite database, the Google token and database backups.",
+    )
+    database: DatabaseSettings = DatabaseSettings()
+    google: GoogleSettings = GoogleSettings()
+    alerts: AlertSettings = AlertSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url is not None:
+            return self.database.url
+        return f"sqlite:///{self.data_dir / 'seo-monitor.db'}"
+
+    @property
+    def google_token_file(self) -> Path:
+        return self.google.token_file or self.data_dir / "google-token.json"
+
+
+def is_secret(model: type[BaseModel], field_name: str) -> bool:
+    extra = model.model_fields[field_name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("secret"))
+
+
+def section_models() -> dict[str, type[Section]]:
+    """The [section] tables of config.toml, by name."""
+    sections: dict[str, type[Section]] = {}
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Section):
+            sections[name] = annotation
+    return sections

@@ -1,0 +1,130 @@
+"""Shared fixtures: real SQLite always, real PostgreSQL when SEO_MONITOR_TEST_POSTGRES_URL is set.
+
+Network calls outside 127.0.0.1 are refused for every test (pytest-socket, see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from seo_monitor.db import make_engine, session_factory
+from seo_monitor.migrate import upgrade
+
+POSTGRES_ENV = "SEO_MONITOR_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_ENV)
+NO_POSTGRES = (
+    f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/postgres)"
+)
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES)],
+    ),
+]
+
+
+class PostgresServer:
+    """Creates and drops throwaway databases on the server named by SEO_MONITOR_TEST_POSTGRES_URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self.template: str | None = None
+
+    def create(self, *, migrated: bool) -> str:
+        name = f"seo_monitor_test_{uuid.uuid4().hex[:12]}"
+        template = f" TEMPLATE {self.migrated_template()}" if migrated else ""
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{template}'))
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def migrated_template(self) -> str:
+        if self.template is None:
+            self.template = f"seo_monitor_tmpl_{uuid.uuid4().hex[:12]}"
+            with self.admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{self.template}"'))
+            engine = make_engine(self.url.set(database=self.template).render_as_string(False))
+            upgrade(engine)
+            engine.dispose()
+        return self.template
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        if self.template:
+            self.drop(self.url.set(database=self.template).render_as_string(False))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    server = PostgresServer(POSTGRES_URL)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the backend the test is parametrised with."""
+    yield from _database_url(request, tmp_path, migrated=False)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new database already migrated to the newest schema."""
+    yield from _database_url(request, tmp_path, migrated=True)
+
+
+def _database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+) -> Iterator[str]:
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'seo-monitor.db'}"
+        if migrated:
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+        yield url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create(migrated=migrated)
+    yield url
+    server.drop(url)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with session_factory(engine).begin() as session:
+        yield session
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses a database runs on SQLite and on PostgreSQL."""
+    for name in ("database_url", "empty_database_url"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, BACKENDS, indirect=True)
+            return

@@ -1,0 +1,104 @@
+"""The CLI as a user runs it: a real subprocess, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMAND = [sys.executable, "-m", "seo_monitor"]
+
+
+def seo_monitor(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    environ.update(env or {})
+    return subprocess.run(
+        [*COMMAND, *args],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_only_working_commands(tmp_path: Path) -> None:
+    result = seo_monitor("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    listed = {
+        line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert listed == {"config", "db", "init", "status"}
+
+
+def test_version(tmp_path: Path) -> None:
+    assert seo_monitor("--version", cwd=tmp_path).stdout.strip() == "seo-monitor, version 0.1.0"
+
+
+def test_first_ten_minutes_init_check_upgrade_status(tmp_path: Path) -> None:
+    init = seo_monitor("init", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "config.toml").is_file() and (tmp_path / "data").is_dir()
+
+    check = seo_monitor(
+        "config", "check", cwd=tmp_path, env={"SEO_MONITOR_ALERTS__SMTP_PASSWORD": "pa55word"}
+    )
+    assert check.returncode == 0, check.stderr
+    assert "pa55word" not in check.stdout
+    resolved = json.loads(check.stdout.split("\n", 1)[1])
+    assert resolved["alerts"]["smtp_password"] == "********"
+
+    upgrade = seo_monitor("db", "upgrade", cwd=tmp_path)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "upgraded from empty to" in upgrade.stdout
+    assert "up to date" in seo_monitor("db", "current", cwd=tmp_path).stdout
+    status = seo_monitor("status", cwd=tmp_path)
+    assert status.returncode == 0 and "reviews" in status.stdout
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("# mine\n", encoding="utf-8")
+    refused = seo_monitor("init", cwd=tmp_path)
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    assert (tmp_path / "config.toml").read_text(encoding="utf-8") == "# mine\n"
+    assert seo_monitor("init", "--force", cwd=tmp_path).returncode == 0
+    assert "[alerts]" in (tmp_path / "config.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (None, "config file not found"),
+        (
+            '[alerts]\nsmtp_port = "abc"\n',
+            'config.toml: alerts.smtp_port: expected an integer, got "abc"',
+        ),
+        ("[alerts\n", "config.toml: line 1"),
+        ('[database]\nurl = "postgresql+psycopg://postgres@127.0.0.1:1/seo"\n', "127.0.0.1:1"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(
+    tmp_path: Path, config: str | None, expected: str
+) -> None:
+    if config is not None:
+        (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    result = seo_monitor("db", "current", cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_path_from_option_and_environment(tmp_path: Path) -> None:
+    seo_monitor("init", "--dir", "site", cwd=tmp_path)
+    assert (
+        seo_monitor("--config", "site/config.toml", "config", "check", cwd=tmp_path).returncode == 0
+    )
+    env = {"SEO_MONITOR_CONFIG": str(tmp_path / "site" / "config.toml")}
+    assert seo_monitor("config", "check", cwd=tmp_path, env=env).returncode == 0

@@ -1,0 +1,151 @@
+"""Migrations, the upsert helper and SQLite settings, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from seo_monitor.db import make_engine, session_factory, upsert
+from seo_monitor.errors import DatabaseUnavailable
+from seo_monitor.migrate import current_revision, head_revision, upgrade
+from seo_monitor.models import Base, DailyMetric, Location
+
+
+def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    result = upgrade(engine)
+    assert (result.before, result.after) == (None, head_revision())
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_upgrading_twice_changes_nothing(database_url: str) -> None:
+    engine = make_engine(database_url)
+    result = upgrade(engine)
+    assert result.before == result.after == head_revision()
+    engine.dispose()
+
+
+def test_an_sqlite_file_is_backed_up_before_it_is_migrated(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'seo-monitor.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        connection.execute(
+            text(
+                "INSERT INTO accounts (name, first_seen_at, updated_at) "
+                "VALUES ('accounts/1', '2026-01-01', '2026-01-01')"
+            )
+        )
+    # Pretend the database is one revision behind: the backup must hold it as it was.
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+        )
+    assert upgrade(engine, backup_dir=tmp_path / "backups").backup is None  # up to date: no copy
+    backup = _backup_of_outdated(engine, tmp_path)
+    copy = make_engine(f"sqlite:///{backup}")
+    with copy.connect() as connection:
+        assert connection.scalar(text("SELECT name FROM accounts")) == "accounts/1"
+    assert current_revision(copy) == "0000-outdated"
+
+
+def _backup_of_outdated(engine: Engine, tmp_path: Path) -> Path:
+    from seo_monitor.migrate import backup_sqlite
+
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000-outdated'"))
+    backup = backup_sqlite(engine, tmp_path / "backups", "0000-outdated")
+    assert backup is not None and backup.is_file()
+    return backup
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}", busy_timeout_seconds=7)
+    with engine.connect() as connection:
+        assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+        assert connection.scalar(text("PRAGMA busy_timeout")) == 7000
+
+
+def test_a_missing_sqlite_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailable, match="folder for the SQLite database does not exist"):
+        make_engine(f"sqlite:///{tmp_path / 'no' / 'x.db'}")
+
+
+def location_row(name: str, title: str) -> dict[str, object]:
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    return {
+        "name": name,
+        "title": title,
+        "address_lines": [],
+        "active": True,
+        "first_seen_at": now,
+        "updated_at": now,
+    }
+
+
+def test_upsert_inserts_then_changes_nothing_the_second_time(session: Session) -> None:
+    rows = [location_row("locations/1", "Riverside PT"), location_row("locations/2", "Eastside PT")]
+    key = ["name"]
+    assert upsert(session, Location, rows, key, update=["title"]) == 2
+    assert upsert(session, Location, rows, key, update=["title"]) == 0
+    rows[1]["title"] = "Eastside Physical Therapy"
+    assert upsert(session, Location, rows, key, update=["title"]) == 1
+    titles = session.scalars(select(Location.title).order_by(Location.name)).all()
+    assert titles == ["Riverside PT", "Eastside Physical Therapy"]
+
+
+def test_upsert_with_no_update_columns_keeps_the_first_row(session: Session) -> None:
+    key = ["name"]
+    upsert(session, Location, [location_row("locations/1", "First")], key, update=())
+    assert upsert(session, Location, [location_row("locations/1", "Second")], key, update=()) == 0
+    assert session.scalar(select(Location.title)) == "First"
+
+
+def test_upsert_handles_batches_larger_than_sqlites_parameter_limit(session: Session) -> None:
+    upsert(session, Location, [location_row("locations/1", "Clinic")], ["name"])
+    location_id = session.scalar(select(Location.id))
+    start = date(2025, 1, 1)
+    rows = [
+        {
+            "location_id": location_id,
+            "metric": f"M{i % 9}",
+            "day": start + timedelta(days=i // 9),
+            "value": i,
+        }
+        for i in range(20_000)
+    ]
+    key = ["location_id", "metric", "day"]
+    assert upsert(session, DailyMetric, rows, key, update=["value"]) == 20_000
+    assert upsert(session, DailyMetric, rows, key, update=["value"]) == 0
+
+
+def test_times_come_back_utc_aware(engine: Engine) -> None:
+    local = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=-6)))
+    with session_factory(engine).begin() as session:
+        row = location_row("locations/9", "Clinic")
+        row["updated_at"] = local
+        upsert(session, Location, [row], ["name"])
+    with session_factory(engine)() as session:
+        stored = session.scalar(select(Location.updated_at))
+    assert stored == local and stored is not None and stored.tzinfo is not None
+    assert stored.utcoffset() == timedelta(0)
+
+
+def test_naive_times_are_refused(session: Session) -> None:
+    row = location_row("locations/9", "Clinic")
+    row["updated_at"] = datetime(2026, 3, 1, 9, 30)
+    with pytest.raises(Exception, match="naive datetime"):
+        upsert(session, Location, [row], ["name"])
