@@ -18,11 +18,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The demo: a local database, migrated, and a summary of what it holds.
+# The demo: a sandbox Google on 127.0.0.1, a demo database, every collector once, a summary.
 run: $(STAMP)
-	@test -f $(DEMO_DIR)/config.toml || $(BIN)/seo-monitor init --dir $(DEMO_DIR)
-	$(BIN)/seo-monitor --config $(DEMO_DIR)/config.toml db upgrade
-	$(BIN)/seo-monitor --config $(DEMO_DIR)/config.toml status
+	$(BIN)/seo-monitor demo --dir $(DEMO_DIR)
 
 test: $(STAMP) lint typecheck pytest
 

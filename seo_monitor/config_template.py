@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from seo_monitor.config import env_name
-from seo_monitor.settings import Settings, is_secret, section_models
+from seo_monitor.settings import Settings, is_secret, section_models, table_list_models
 
 HEADER = """\
 # seo-monitor configuration.
@@ -29,13 +29,26 @@ def render_example_config() -> str:
     parts.append(render_fields(Settings, section=None))
     for name, model in section_models().items():
         parts.append(f"[{name}]\n{comment(model.__doc__ or '')}\n" + render_fields(model, name))
+    for name, model in table_list_models().items():
+        parts.append(render_table_list(name, model))
     return "\n".join(parts)
+
+
+def render_table_list(name: str, model: type[BaseModel]) -> str:
+    """An array of tables, shown commented out: an example a user copies once per item."""
+    lines = [comment(model.__doc__ or ""), f"# [[{name}]]\n"]
+    for field_name, field in model.model_fields.items():
+        lines.append(comment(field.description or "").replace("# ", "#   ", 1))
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        example = extra.get("example", field.default)
+        lines.append(f"# {field_name} = {toml_value(example)}\n")
+    return "".join(lines)
 
 
 def render_fields(model: type[BaseModel], section: str | None) -> str:
     lines: list[str] = []
     for name, field in model.model_fields.items():
-        if name in section_models() and section is None:
+        if section is None and (name in section_models() or name in table_list_models()):
             continue
         lines.append(comment(field.description or ""))
         if is_secret(model, name):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.models import Base
@@ -82,12 +83,14 @@ def upsert(
     rows: Sequence[dict[str, Any]],
     key: Sequence[str],
     update: Sequence[str] | None = None,
+    touch: Mapping[str, Any] | None = None,
 ) -> int:
     """Insert rows, or update the listed columns where a row with the same key exists.
 
     Only rows that are new or whose listed columns really changed are written, so running a
     collector twice writes nothing the second time. Returns how many rows were inserted or
     changed. `update=None` updates every column outside the key; `update=()` never updates.
+    `touch` columns (e.g. updated_at) are set only on rows that changed.
     """
     if not rows:
         return 0
@@ -95,7 +98,7 @@ def upsert(
     # Stay well under SQLite's limit of 32,766 bound parameters per statement.
     batch = max(1, 30_000 // len(rows[0]))
     return sum(
-        _upsert_batch(session, model, rows[start : start + batch], key, columns)
+        _upsert_batch(session, model, rows[start : start + batch], key, columns, touch or {})
         for start in range(0, len(rows), batch)
     )
 
@@ -106,6 +109,7 @@ def _upsert_batch(
     rows: Sequence[dict[str, Any]],
     key: Sequence[str],
     columns: Sequence[str],
+    touch: Mapping[str, Any],
 ) -> int:
     table = model.__table__
     insert = _dialect_insert(session)(table).values(list(rows))
@@ -113,12 +117,20 @@ def _upsert_batch(
         excluded = insert.excluded
         changed = or_(*(table.c[c].is_distinct_from(excluded[c]) for c in columns))
         statement = insert.on_conflict_do_update(
-            index_elements=list(key), set_={c: excluded[c] for c in columns}, where=changed
+            index_elements=list(key),
+            set_={**{c: excluded[c] for c in columns}, **touch},
+            where=changed,
         )
     else:
         statement = insert.on_conflict_do_nothing(index_elements=list(key))
     written = session.execute(statement.returning(table.c[key[0]]))
     return len(written.all())
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and return how many rows it touched."""
+    result = session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _dialect_insert(session: Session) -> Any:

@@ -11,3 +11,26 @@ class ConfigError(UserError):
 
 class DatabaseUnavailable(UserError):
     """The configured database cannot be reached or opened."""
+
+
+class CollectorError(Exception):
+    """A collector could not finish. `permanent` errors need a person (the hint says what to do);
+    the others are expected to clear by the next run. `affects_all` errors (credentials, API
+    access) would fail the same way for every location, so the job stops at the first."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        hint: str | None = None,
+        affects_all: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.hint = hint
+        self.affects_all = affects_all
+
+
+class MalformedRecord(ValueError):
+    """One record in an API response cannot be used; it is skipped and counted."""

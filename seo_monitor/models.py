@@ -104,6 +104,8 @@ class Location(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     open_status: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the reviews collector last read the whole list (to find deletions and reply changes).
+    reviews_full_sync_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -114,6 +114,24 @@ class GoogleSettings(Section):
         example="http://127.0.0.1:8765",
         pattern=r"^https?://",
     )
+    request_timeout_seconds: float = documented(
+        30.0,
+        "Give up on one Google API request after this long (it is then retried).",
+        gt=0,
+        le=300,
+    )
+    max_attempts: int = documented(
+        5,
+        "Tries per call on rate limits, server errors and timeouts before the run fails.",
+        ge=1,
+        le=20,
+    )
+    backoff_seconds: float = documented(
+        2.0,
+        "Wait before the first retry; it doubles on each further try (with jitter).",
+        ge=0,
+        le=600,
+    )
     places_api_key: SecretStr | None = secret("API key for the Places API (New).")
     places_api_key_file: ConfigPath | None = documented(
         None, "File holding the Places API key.", example="/etc/seo-monitor/places-api-key"
@@ -155,6 +173,17 @@ class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
 
 
+class LocationSettings(Section):
+    """Settings for one location, matched by its Google name or store code."""
+
+    match: str = Field(
+        description='The location\'s Google name ("locations/1234567") or its store code.',
+        json_schema_extra={"example": "ATX-001"},
+        min_length=1,
+    )
+    enabled: bool = documented(True, "false: collectors skip this location.")
+
+
 class Settings(Section):
     """Everything seo-monitor can be told, validated once and passed down."""
 
@@ -166,6 +195,12 @@ class Settings(Section):
     google: GoogleSettings = GoogleSettings()
     alerts: AlertSettings = AlertSettings()
     logging: LoggingSettings = LoggingSettings()
+    locations: list[LocationSettings] = documented(
+        [], "Per-location settings: one [[locations]] table each (see the example below)."
+    )
+
+    def location_settings(self, name: str, store_code: str | None) -> LocationSettings | None:
+        return next((c for c in self.locations if c.match in (name, store_code)), None)
 
     @property
     def database_url(self) -> str:
@@ -191,3 +226,13 @@ def section_models() -> dict[str, type[Section]]:
         if isinstance(annotation, type) and issubclass(annotation, Section):
             sections[name] = annotation
     return sections
+
+
+def table_list_models() -> dict[str, type[Section]]:
+    """The [[array]] tables of config.toml (per-item settings), by name."""
+    tables: dict[str, type[Section]] = {}
+    for name, field in Settings.model_fields.items():
+        args: tuple[Any, ...] = getattr(field.annotation, "__args__", ())
+        if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], Section):
+            tables[name] = args[0]
+    return tables

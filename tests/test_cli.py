@@ -35,7 +35,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
     listed = {
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     }
-    assert listed == {"config", "db", "init", "status"}
+    assert listed == {"auth", "collect", "config", "db", "demo", "init", "sandbox", "status"}
 
 
 def test_version(tmp_path: Path) -> None:

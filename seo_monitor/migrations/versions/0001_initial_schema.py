@@ -109,6 +109,7 @@ def upgrade() -> None:
         sa.Column("time_zone", sa.String(length=64), nullable=True),
         sa.Column("open_status", sa.String(length=40), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("reviews_full_sync_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,60 +1,20 @@
-"""The `seo-monitor` command. Each command builds the settings once and passes them down."""
+"""Setting up: init, config check, db upgrade/current, status."""
 
 from __future__ import annotations
 
 import json
-import logging
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
 
-from seo_monitor import __version__
-from seo_monitor.config import config_path, load_settings, masked_settings
+from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.config import masked_settings
 from seo_monitor.config_template import render_example_config
-from seo_monitor.db import check_connection, make_engine, session_factory, table_counts
+from seo_monitor.db import session_factory, table_counts
 from seo_monitor.errors import UserError
-from seo_monitor.logging_setup import configure_logging
 from seo_monitor.migrate import current_revision, head_revision, upgrade
-from seo_monitor.settings import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-log = logging.getLogger(__name__)
-
-
-class AppContext:
-    """What the group's options give the commands: the config path, loaded on first use."""
-
-    def __init__(self, config: Path | None) -> None:
-        self.config_file = config_path(config)
-        self._settings: Settings | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(self.config_file)
-            configure_logging(self._settings.logging.level)
-        return self._settings
-
-
-pass_app = click.make_pass_decorator(AppContext)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="seo-monitor")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config file (default: $SEO_MONITOR_CONFIG, else ./config.toml).",
-)
-@click.pass_context
-def cli(ctx: click.Context, config: Path | None) -> None:
-    """Local SEO and reputation monitor for healthcare practices."""
-    ctx.obj = AppContext(config)
+from seo_monitor.queries import select_latest_runs, select_location_summaries
 
 
 @cli.command()
@@ -126,39 +86,29 @@ def db_current(app: AppContext) -> None:
 @cli.command()
 @pass_app
 def status(app: AppContext) -> None:
-    """Summarise what the database holds."""
-    engine = open_database(app.settings)
+    """Summarise what the database holds: locations, reviews and the latest collector runs."""
+    print_status(open_database(app.settings))
+
+
+def print_status(engine: Engine) -> None:
     revision = current_revision(engine)
     if revision is None:
         raise UserError("the database has no schema yet; run `seo-monitor db upgrade`")
     with session_factory(engine)() as session:
         counts = table_counts(session)
-    click.echo(f"Database: {engine.url.render_as_string(hide_password=True)}")
-    click.echo(f"Schema revision: {revision}")
-    for table, count in counts.items():
-        click.echo(f"  {table:<22} {count:>10,}")
-
-
-def open_database(settings: Settings) -> Engine:
-    engine = make_engine(
-        settings.database_url, busy_timeout_seconds=settings.database.sqlite_busy_timeout_seconds
-    )
-    check_connection(engine)
-    return engine
-
-
-def main() -> None:
-    """Console-script entry point: user errors print one clear message and exit with 2."""
-    try:
-        cli.main(prog_name="seo-monitor", standalone_mode=False)
-    except UserError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        locations = select_location_summaries(session)
+        runs = select_latest_runs(session)
+    click.echo(f"Database: {engine.url.render_as_string(hide_password=True)} (schema {revision})")
+    click.echo("Rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items() if n))
+    click.echo(f"\nLocations ({len(locations)}):")
+    for loc in locations:
+        rating = f"{loc.average_rating:.2f}★" if loc.average_rating is not None else "no rating"
+        state = "" if loc.active else " (no longer on Google)"
+        click.echo(
+            f"  [{loc.id}] {loc.title}{state}: {loc.reviews} reviews, {rating}, "
+            f"{loc.unanswered} unanswered"
+        )
+    failed = [run for run in runs if run.status not in ("ok", "partial")]
+    click.echo(f"\nLatest collector runs: {len(runs)}, {len(failed)} not ok")
+    for run in failed:
+        click.echo(f"  {run.collector} location {run.location_id}: {run.status}: {run.error}")

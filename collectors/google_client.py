@@ -1,0 +1,367 @@
+"""The one seam to Google: credentials, pacing, retries, typed errors and call counts.
+
+v1 APIs go through googleapiclient with the discovery documents it ships; the v4 reviews API
+(no shipped discovery document) goes over plain REST with google-auth's authorised session.
+Every call waits for its API's pacer, so a large account finishes near the per-minute quota
+instead of running into 429s. 429/5xx/timeouts/garbled answers are retried with exponential
+backoff and jitter; 401/403/404/quota 0 stop at once with a hint for the person reading it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import google.auth.exceptions
+import httplib2
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2.credentials import Credentials
+from google_auth_httplib2 import AuthorizedHttp
+from google_auth_oauthlib.flow import InstalledAppFlow
+from googleapiclient.discovery import Resource, build
+from googleapiclient.errors import HttpError
+
+from seo_monitor.errors import CollectorError
+
+log = logging.getLogger(__name__)
+SCOPES = ["https://www.googleapis.com/auth/business.manage"]
+V4_ROOT = "https://mybusiness.googleapis.com/"
+RECONNECT = "Reconnect Google with `seo-monitor auth google`."
+API_NAMES = {
+    "mybusinessaccountmanagement": "Account Management API",
+    "mybusinessbusinessinformation": "Business Information API",
+    "businessprofileperformance": "Business Profile Performance API",
+    "mybusiness": "Google My Business API (reviews)",
+}
+
+
+class Pacer:
+    """Spaces calls evenly so that no more than `per_minute` start in any minute."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 60.0 / per_minute
+        self.clock, self.sleep = clock, sleep
+        self.next_slot = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
+
+
+class Transient(Exception):
+    """A failure worth retrying (rate limit, server error, timeout, garbled answer)."""
+
+
+class GoogleClient:
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        api_root: str | None = None,
+        quota_per_minute: int = 300,
+        timeout: float = 30.0,
+        max_attempts: int = 5,
+        backoff_seconds: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.api_root = api_root.rstrip("/") + "/" if api_root else None
+        self.quota_per_minute = quota_per_minute
+        self.timeout, self.max_attempts = timeout, max_attempts
+        self.backoff_seconds, self.sleep = backoff_seconds, sleep
+        self.calls: Counter[str] = Counter()
+        self._pacers: dict[str, Pacer] = {}
+        self._services: dict[str, Resource] = {}
+        self._session: AuthorizedSession | None = None
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    # --- the API surface the collectors use ---------------------------------------------------
+    def list_accounts(self, page_token: str | None = None) -> dict[str, Any]:
+        service = self._service("mybusinessaccountmanagement")
+        return self._execute(
+            "mybusinessaccountmanagement",
+            service.accounts().list(pageSize=20, pageToken=page_token),
+        )
+
+    def list_locations(
+        self, account: str, read_mask: str, page_token: str | None = None
+    ) -> dict[str, Any]:
+        service = self._service("mybusinessbusinessinformation")
+        request = (
+            service.accounts()
+            .locations()
+            .list(parent=account, readMask=read_mask, pageSize=100, pageToken=page_token)
+        )
+        return self._execute("mybusinessbusinessinformation", request)
+
+    def fetch_daily_metrics(
+        self, location: str, metrics: list[str], start: date, end: date
+    ) -> dict[str, Any]:
+        service = self._service("businessprofileperformance")
+        request = service.locations().fetchMultiDailyMetricsTimeSeries(
+            location=location,
+            dailyMetrics=metrics,
+            dailyRange_startDate_year=start.year,
+            dailyRange_startDate_month=start.month,
+            dailyRange_startDate_day=start.day,
+            dailyRange_endDate_year=end.year,
+            dailyRange_endDate_month=end.month,
+            dailyRange_endDate_day=end.day,
+        )
+        return self._execute("businessprofileperformance", request)
+
+    def list_search_keywords(
+        self, location: str, month: date, page_token: str | None = None
+    ) -> dict[str, Any]:
+        service = self._service("businessprofileperformance")
+        request = (
+            service.locations()
+            .searchkeywords()
+            .impressions()
+            .monthly()
+            .list(
+                parent=location,
+                pageSize=100,
+                pageToken=page_token,
+                monthlyRange_startMonth_year=month.year,
+                monthlyRange_startMonth_month=month.month,
+                monthlyRange_endMonth_year=month.year,
+                monthlyRange_endMonth_month=month.month,
+            )
+        )
+        return self._execute("businessprofileperformance", request)
+
+    def list_reviews(self, parent: str, page_token: str | None = None) -> dict[str, Any]:
+        """One page of `accounts/{a}/locations/{l}/reviews`, newest update first."""
+        params = {"pageSize": 50, "orderBy": "updateTime desc"}
+        if page_token:
+            params["pageToken"] = page_token
+        return self._rest("GET", f"v4/{parent}/reviews", params=params)
+
+    def get_review(self, review_name: str) -> dict[str, Any]:
+        return self._rest("GET", f"v4/{review_name}")
+
+    def update_reply(self, review_name: str, comment: str) -> dict[str, Any]:
+        return self._rest("PUT", f"v4/{review_name}/reply", body={"comment": comment})
+
+    def delete_reply(self, review_name: str) -> dict[str, Any]:
+        return self._rest("DELETE", f"v4/{review_name}/reply")
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def _service(self, api: str) -> Resource:
+        if api not in self._services:
+            http = AuthorizedHttp(self.credentials, http=httplib2.Http(timeout=self.timeout))
+            options = {"api_endpoint": f"{self.api_root}{api}/"} if self.api_root else None
+            self._services[api] = build(
+                api,
+                "v1",
+                http=http,
+                static_discovery=True,
+                client_options=options,
+                cache_discovery=False,
+            )
+        return self._services[api]
+
+    def _execute(self, api: str, request: Any) -> dict[str, Any]:
+        def send() -> dict[str, Any]:
+            try:
+                result: dict[str, Any] = request.execute(num_retries=0)
+                return result
+            except HttpError as exc:
+                raise classify(api, exc.status_code, exc.content) from None
+
+        return self._call(api, send)
+
+    def _rest(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        if self._session is None:
+            self._session = AuthorizedSession(self.credentials)
+        session = self._session
+        url = f"{self.api_root}mybusiness/{path}" if self.api_root else f"{V4_ROOT}{path}"
+
+        def send() -> dict[str, Any]:
+            response = session.request(method, url, params=params, json=body, timeout=self.timeout)
+            if response.status_code >= 400:
+                raise classify("mybusiness", response.status_code, response.content)
+            try:
+                data: dict[str, Any] = response.json() if response.content else {}
+            except ValueError:
+                raise Transient("the answer was not valid JSON") from None
+            return data
+
+        return self._call("mybusiness", send)
+
+    def _call(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        pacer = self._pacers.setdefault(api, Pacer(self.quota_per_minute, sleep=self.sleep))
+        last: Exception | None = None
+        for attempt in range(1, self.max_attempts + 1):
+            pacer.wait()
+            self.calls[api] += 1
+            try:
+                return send()
+            except Transient as exc:
+                last = exc
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                TimeoutError,
+                ConnectionError,
+                httplib2.HttpLib2Error,
+            ) as exc:
+                last = Transient(f"network problem ({type(exc).__name__})")
+            except json.JSONDecodeError:
+                last = Transient("the answer was not valid JSON")
+            except google.auth.exceptions.RefreshError:
+                raise CollectorError(
+                    "Google refused to renew the access token (revoked or expired)",
+                    permanent=True,
+                    hint=RECONNECT,
+                    affects_all=True,
+                ) from None
+            except google.auth.exceptions.TransportError as exc:
+                last = Transient(f"could not reach Google's token service ({type(exc).__name__})")
+            if attempt < self.max_attempts:
+                delay = self.backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+                log.info("%s: %s; retry %d in %.1fs", api, last, attempt, delay)
+                self.sleep(delay)
+        raise CollectorError(
+            f"{API_NAMES.get(api, api)}: {last} (gave up after {self.max_attempts} attempts)",
+            hint="Google was unavailable or slow; the next scheduled run tries again.",
+        )
+
+
+def classify(api: str, status: int, content: bytes) -> Exception:
+    """Turn an HTTP error from Google into Transient or a permanent CollectorError."""
+    error = _error_body(content)
+    message = str(error.get("message") or f"HTTP {status}")[:300]
+    label = API_NAMES.get(api, api)
+    if status == 429 and _quota_limit(error) == "0":
+        return CollectorError(
+            f"{label}: the project's quota is 0, so Google has not granted API access yet",
+            permanent=True,
+            affects_all=True,
+            hint="Apply for Business Profile API access (the 'Application for Basic API Access' "
+            "form) for this Google Cloud project; see docs/google-cloud-setup.md.",
+        )
+    if status == 429 or status >= 500:
+        return Transient(f"HTTP {status} {error.get('status', '')}".strip())
+    if status == 401:
+        return CollectorError(
+            f"{label}: Google did not accept the credentials",
+            permanent=True,
+            hint=RECONNECT,
+            affects_all=True,
+        )
+    if status == 403 and ("SERVICE_DISABLED" in str(error) or "has not been used" in message):
+        return CollectorError(
+            f"{label} is not enabled for this Google Cloud project",
+            permanent=True,
+            hint=f"Enable the {label} in Google Cloud Console (APIs & Services).",
+            affects_all=True,
+        )
+    if status == 403:
+        return CollectorError(
+            f"{label}: permission denied: {message}",
+            permanent=True,
+            hint="The Google account connected has no rights on this account or "
+            "location; connect an owner or manager account.",
+        )
+    if status == 404:
+        return CollectorError(
+            f"{label}: not found: {message}",
+            permanent=True,
+            hint="The location or account may have been removed or moved; run "
+            "`seo-monitor collect locations`.",
+        )
+    return CollectorError(f"{label}: HTTP {status}: {message}", permanent=True)
+
+
+def _error_body(content: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(content)
+    except (ValueError, TypeError):
+        return {}
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def _quota_limit(error: dict[str, Any]) -> str | None:
+    for detail in error.get("details") or []:
+        metadata = detail.get("metadata") if isinstance(detail, dict) else None
+        if isinstance(metadata, dict) and "quota_limit_value" in metadata:
+            return str(metadata["quota_limit_value"])
+    return None
+
+
+def load_credentials(token_file: Path, api_root: str | None = None) -> Credentials:
+    """The stored refresh token; a missing or broken file says how to connect.
+
+    google-auth always renews tokens at Google's endpoint; with `api_root` (the sandbox) the
+    token endpoint is the sandbox's too.
+    """
+    try:
+        credentials: Credentials = Credentials.from_authorized_user_file(str(token_file), SCOPES)
+    except FileNotFoundError:
+        raise CollectorError(
+            f"no Google token at {token_file}",
+            permanent=True,
+            hint="Connect Google first: `seo-monitor auth google`.",
+        ) from None
+    except (ValueError, KeyError) as exc:
+        raise CollectorError(
+            f"the Google token file {token_file} is not usable ({exc})",
+            permanent=True,
+            hint=RECONNECT,
+        ) from None
+    if api_root:
+        credentials = credentials.with_token_uri(f"{api_root.rstrip('/')}/oauth2/token")
+    return credentials
+
+
+def authorize(client_file: Path, token_file: Path, *, open_browser: bool = True) -> None:
+    """Run Google's installed-app consent flow and store the refresh token (owner-only file)."""
+    flow = InstalledAppFlow.from_client_secrets_file(str(client_file), SCOPES)
+    credentials = flow.run_local_server(
+        host="127.0.0.1",
+        port=0,
+        open_browser=open_browser,
+        authorization_prompt_message="Open this URL to connect Google: {url}",
+    )
+    save_token(token_file, credentials.to_json())
+
+
+def save_token(token_file: Path, token_json: str) -> None:
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(token_json)
+    os.chmod(token_file, 0o600)  # also when the file already existed with wider rights

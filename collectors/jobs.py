@@ -1,0 +1,127 @@
+"""Run collectors for the configured locations (`seo-monitor collect` and the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.google_client import GoogleClient, load_credentials
+from collectors.keywords import collect_keywords
+from collectors.locations import collect_locations
+from collectors.metrics import collect_metrics
+from collectors.reviews import collect_reviews
+from seo_monitor.errors import UserError
+from seo_monitor.models import Location, utcnow
+from seo_monitor.runs import RunSummary, run_recorded
+from seo_monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class LocationCollector(Protocol):
+    def __call__(
+        self, client: GoogleClient, session: Session, location: Location, now: datetime
+    ) -> dict[str, int]: ...
+
+
+PER_LOCATION: dict[str, LocationCollector] = {
+    "reviews": collect_reviews,
+    "metrics": collect_metrics,
+    "keywords": collect_keywords,
+}
+ALL = ["locations", *PER_LOCATION]
+
+
+def make_client(settings: Settings, sleep: Callable[[float], None] | None = None) -> GoogleClient:
+    google = settings.google
+    extra = {"sleep": sleep} if sleep else {}
+    return GoogleClient(
+        load_credentials(settings.google_token_file, google.api_root),
+        api_root=google.api_root,
+        quota_per_minute=google.quota_per_minute,
+        timeout=google.request_timeout_seconds,
+        max_attempts=google.max_attempts,
+        backoff_seconds=google.backoff_seconds,
+        **extra,
+    )
+
+
+def select_locations(session: Session, settings: Settings, wanted: str | None) -> list[Location]:
+    """Active, enabled locations; `wanted` narrows to one by Google name, store code or id."""
+    query = select(Location).where(Location.active.is_(True)).order_by(Location.id)
+    if wanted:
+        conditions = [Location.name == wanted, Location.store_code == wanted]
+        if wanted.isdigit():
+            conditions.append(Location.id == int(wanted))
+        query = query.where(or_(*conditions))
+    locations = list(session.scalars(query))
+    if wanted and not locations:
+        raise UserError(
+            f"no active location matches {wanted!r} (use its Google name "
+            "locations/…, its store code or its id; `seo-monitor status` lists them)"
+        )
+    enabled = []
+    for location in locations:
+        config = settings.location_settings(location.name, location.store_code)
+        if config is None or config.enabled:
+            enabled.append(location)
+    return enabled
+
+
+def collect(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    names: list[str],
+    client: GoogleClient,
+    wanted_location: str | None = None,
+    now: Callable[[], datetime] = utcnow,
+) -> list[RunSummary]:
+    """Run the named collectors in order; each location is its own transaction and run record."""
+    summaries: list[RunSummary] = []
+    if "locations" in names and wanted_location is None:
+        summary = run_recorded(
+            sessions,
+            "locations",
+            None,
+            lambda session: collect_locations(client, session, now()),
+            lambda: client.total_calls,
+            now,
+        )
+        summaries.append(summary)
+        if summary.affects_all:
+            return summaries
+    with sessions() as session:
+        location_ids = [loc.id for loc in select_locations(session, settings, wanted_location)]
+    for name in (n for n in names if n in PER_LOCATION):
+        for location_id in location_ids:
+            summary = run_recorded(
+                sessions,
+                name,
+                location_id,
+                _location_work(PER_LOCATION[name], client, location_id, now),
+                lambda: client.total_calls,
+                now,
+            )
+            summaries.append(summary)
+            if summary.affects_all:
+                log.warning("stopping the %s job: the error affects every location", name)
+                return summaries
+    return summaries
+
+
+def _location_work(
+    collector: LocationCollector,
+    client: GoogleClient,
+    location_id: int,
+    now: Callable[[], datetime],
+) -> Callable[[Session], dict[str, int]]:
+    def work(session: Session) -> dict[str, int]:
+        location = session.get_one(Location, location_id)
+        return collector(client, session, location, now())
+
+    return work

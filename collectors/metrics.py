@@ -1,0 +1,116 @@
+"""Daily Business Profile metrics (Performance API): one request per location and window.
+
+The first run backfills 18 months; later runs re-read a trailing window because Google
+reports recent days late and revises them. A missing value is 0; a missing day is "not
+reported yet" and is simply not stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from collectors.google_client import GoogleClient
+from seo_monitor.db import upsert
+from seo_monitor.errors import MalformedRecord
+from seo_monitor.models import DailyMetric, Location
+
+METRICS = [
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+    "CALL_CLICKS",
+    "WEBSITE_CLICKS",
+    "BUSINESS_DIRECTION_REQUESTS",
+    "BUSINESS_BOOKINGS",
+    "MESSAGING_CLICKS",
+]
+BACKFILL_DAYS = 548  # about 18 months, as far back as Google keeps
+TRAILING_WINDOW_DAYS = 10
+
+
+def metrics_window(session: Session, location_id: int, today: date) -> tuple[date, date]:
+    has_data = session.scalar(select(exists().where(DailyMetric.location_id == location_id)))
+    days = TRAILING_WINDOW_DAYS if has_data else BACKFILL_DAYS
+    return today - timedelta(days=days), today - timedelta(days=1)
+
+
+def parse_daily_metrics(raw: dict[str, Any]) -> tuple[list[tuple[str, date, int]], int]:
+    """(metric, day, value) for every reported day, and how many entries were unusable."""
+    values: list[tuple[str, date, int]] = []
+    skipped = 0
+    for multi in raw.get("multiDailyMetricTimeSeries") or []:
+        for series in (multi or {}).get("dailyMetricTimeSeries") or []:
+            metric = (series or {}).get("dailyMetric")
+            for dated in ((series or {}).get("timeSeries") or {}).get("datedValues") or []:
+                try:
+                    values.append((_metric(metric), _day(dated), _value(dated)))
+                except MalformedRecord:
+                    skipped += 1
+    return values, skipped
+
+
+def _metric(metric: Any) -> str:
+    if metric not in METRICS:
+        raise MalformedRecord("unknown metric")
+    return str(metric)
+
+
+def _day(dated: Any) -> date:
+    try:
+        parts = dated["date"]
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except (KeyError, TypeError, ValueError):
+        raise MalformedRecord("bad date") from None
+
+
+def _value(dated: dict[str, Any]) -> int:
+    try:
+        value = int(dated.get("value", "0"))  # Google leaves zeros out
+    except (TypeError, ValueError):
+        raise MalformedRecord("value is not a number") from None
+    if value < 0:
+        raise MalformedRecord("negative value")
+    return value
+
+
+def save_daily_metrics(
+    session: Session, location_id: int, values: list[tuple[str, date, int]], now: datetime
+) -> int:
+    rows = [
+        {
+            "location_id": location_id,
+            "metric": metric,
+            "day": day,
+            "value": value,
+            "fetched_at": now,
+        }
+        for metric, day, value in values
+    ]
+    return upsert(
+        session,
+        DailyMetric,
+        rows,
+        ["location_id", "metric", "day"],
+        update=["value"],
+        touch={"fetched_at": now},
+    )
+
+
+def collect_metrics(
+    client: GoogleClient, session: Session, location: Location, now: datetime
+) -> dict[str, int]:
+    start, end = metrics_window(session, location.id, now.date())
+    raw = client.fetch_daily_metrics(location.name, METRICS, start, end)
+    values, skipped = parse_daily_metrics(raw)
+    written = save_daily_metrics(session, location.id, values, now)
+    return {
+        "days": (end - start).days + 1,
+        "values": len(values),
+        "changed": written,
+        "skipped": skipped,
+    }

@@ -1,0 +1,280 @@
+"""Google reviews (My Business v4): incremental sync that also finds edits, replies and deletions.
+
+Steps for one location:
+1. Read pages newest-update-first and stop below the stored watermark (the newest stored
+   updateTime) — unless this is the first sync or the weekly full read is due.
+2. If the number of live reviews we would then hold differs from Google's totalReviewCount,
+   something changed below the watermark (a deletion): keep reading to the end.
+3. Upsert what was read; after a full read, mark reviews Google no longer lists as deleted.
+4. Keep Google's average rating and total count for the day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from collectors.google_client import GoogleClient
+from collectors.timeparse import parse_timestamp
+from seo_monitor.db import rows_changed, upsert
+from seo_monitor.errors import MalformedRecord
+from seo_monitor.models import Account, Location, RatingSnapshot, Review
+
+SOURCE = "google"
+FULL_SYNC_EVERY = timedelta(days=7)
+STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
+TRANSLATED = re.compile(
+    r"^\s*\(Translated by Google\)\s*(?P<translation>.*?)\s*\(Original\)\s*(?P<original>.*)$",
+    re.DOTALL,
+)
+ORIGINAL_FIRST = re.compile(
+    r"^\s*(?P<original>.*?)\s*\(Translated by Google\)\s*(?P<translation>.*)$", re.DOTALL
+)
+REVIEW_COLUMNS = (
+    "resource_name",
+    "rating",
+    "text",
+    "original_text",
+    "author_name",
+    "author_is_anonymous",
+    "created_at",
+    "updated_at",
+    "reply_text",
+    "reply_updated_at",
+    "reply_state",
+    "reply_policy_violation",
+    "deleted_at",
+)
+MAX_TEXT = 20_000  # Google caps reviews far below this; anything longer is not a review
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    external_id: str
+    resource_name: str | None
+    rating: int | None
+    text: str | None
+    original_text: str | None
+    author_name: str | None
+    author_is_anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+    reply_text: str | None
+    reply_updated_at: datetime | None
+    reply_state: str | None
+    reply_policy_violation: str | None
+
+
+@dataclass
+class ReviewPage:
+    reviews: list[dict[str, Any]]
+    average_rating: float | None
+    total: int | None
+
+
+def fetch_review_pages(client: GoogleClient, parent: str) -> Iterator[ReviewPage]:
+    token: str | None = None
+    while True:
+        page = client.list_reviews(parent, token)
+        reviews = page.get("reviews") or []
+        yield ReviewPage(
+            reviews if isinstance(reviews, list) else [],
+            _float(page.get("averageRating")),
+            _int(page.get("totalReviewCount")),
+        )
+        token = page.get("nextPageToken")
+        if not token:
+            return
+
+
+def split_translation(comment: str) -> tuple[str, str | None]:
+    """'(Translated by Google) X (Original) Y' -> (X, Y); plain text -> (text, None)."""
+    for pattern in (TRANSLATED, ORIGINAL_FIRST):
+        match = pattern.match(comment)
+        if match and match["translation"].strip():
+            original = match["original"].strip()
+            return match["translation"].strip(), original or None
+    return comment, None
+
+
+def parse_review(raw: dict[str, Any]) -> ReviewRow:
+    if not isinstance(raw, dict):
+        raise MalformedRecord("review is not an object")
+    review_id = raw.get("reviewId")
+    if not isinstance(review_id, str) or not review_id:
+        raise MalformedRecord("review without reviewId")
+    rating = STARS.get(str(raw.get("starRating")))
+    comment = raw.get("comment")
+    text, original = (
+        split_translation(comment[:MAX_TEXT])
+        if isinstance(comment, str) and comment.strip()
+        else (None, None)
+    )
+    reviewer = _dict(raw.get("reviewer"))
+    anonymous = bool(reviewer.get("isAnonymous"))
+    reply = _dict(raw.get("reviewReply")) or None
+    return ReviewRow(
+        external_id=review_id[:500],
+        resource_name=raw.get("name") if isinstance(raw.get("name"), str) else None,
+        rating=rating,
+        text=text,
+        original_text=original,
+        author_name=None if anonymous else _text(reviewer.get("displayName"), 500),
+        author_is_anonymous=anonymous,
+        created_at=parse_timestamp(raw.get("createTime")),
+        updated_at=parse_timestamp(raw.get("updateTime") or raw.get("createTime")),
+        reply_text=_text(reply.get("comment"), MAX_TEXT) if reply else None,
+        reply_updated_at=parse_timestamp(reply["updateTime"])
+        if reply and reply.get("updateTime")
+        else None,
+        reply_state=(_text(reply.get("reviewReplyState"), 40) or "APPROVED") if reply else None,
+        reply_policy_violation=_text(reply.get("policyViolation"), 80) if reply else None,
+    )
+
+
+@dataclass
+class StoredReviews:
+    updated: dict[str, datetime]  # external_id -> updated_at, live reviews only
+    deleted: set[str]
+
+    @property
+    def watermark(self) -> datetime | None:
+        return max(self.updated.values(), default=None)
+
+
+def select_stored_reviews(session: Session, location_id: int) -> StoredReviews:
+    rows = session.execute(
+        select(Review.external_id, Review.updated_at, Review.deleted_at).where(
+            Review.location_id == location_id, Review.source == SOURCE
+        )
+    ).all()
+    return StoredReviews(
+        updated={r.external_id: r.updated_at for r in rows if r.deleted_at is None},
+        deleted={r.external_id for r in rows if r.deleted_at is not None},
+    )
+
+
+def save_reviews(session: Session, location_id: int, rows: list[ReviewRow], now: datetime) -> int:
+    values = [
+        {
+            **asdict(row),
+            "location_id": location_id,
+            "source": SOURCE,
+            "deleted_at": None,
+            "first_seen_at": now,
+        }
+        for row in rows
+    ]
+    return upsert(
+        session, Review, values, ["location_id", "source", "external_id"], update=REVIEW_COLUMNS
+    )
+
+
+def mark_deleted(session: Session, location_id: int, external_ids: set[str], now: datetime) -> int:
+    if not external_ids:
+        return 0
+    return rows_changed(
+        session,
+        update(Review)
+        .where(
+            Review.location_id == location_id,
+            Review.source == SOURCE,
+            Review.external_id.in_(sorted(external_ids)),
+            Review.deleted_at.is_(None),
+        )
+        .values(deleted_at=now),
+    )
+
+
+def save_rating_snapshot(
+    session: Session, location_id: int, page: ReviewPage, now: datetime
+) -> None:
+    row = {
+        "location_id": location_id,
+        "day": now.date(),
+        "average_rating": page.average_rating,
+        "total_review_count": page.total,
+    }
+    upsert(session, RatingSnapshot, [row], ["location_id", "day"])
+
+
+def review_parent(session: Session, location: Location) -> str:
+    account = session.get(Account, location.account_id) if location.account_id else None
+    if account is None:
+        raise MalformedRecord(f"location {location.id} has no account; run `collect locations`")
+    return f"{account.name}/{location.name}"
+
+
+def collect_reviews(
+    client: GoogleClient, session: Session, location: Location, now: datetime
+) -> dict[str, int]:
+    stored = select_stored_reviews(session, location.id)
+    full = (
+        stored.watermark is None
+        or location.reviews_full_sync_at is None
+        or (now - location.reviews_full_sync_at >= FULL_SYNC_EVERY)
+    )
+    rows: dict[str, ReviewRow] = {}
+    skipped, first_page, reached_end = 0, None, False
+    pages = fetch_review_pages(client, review_parent(session, location))
+    for page in pages:
+        first_page = first_page or page
+        oldest = None
+        for raw in page.reviews:
+            try:
+                row = parse_review(raw)
+            except MalformedRecord:
+                skipped += 1
+                continue
+            rows[row.external_id] = row
+            oldest = row.updated_at if oldest is None else min(oldest, row.updated_at)
+        if full or oldest is None or stored.watermark is None or oldest >= stored.watermark:
+            continue
+        # Below the watermark: stop, unless the count says something older changed.
+        if len(stored.updated.keys() | rows.keys()) + skipped == first_page.total:
+            break
+        full = True
+    else:
+        reached_end = True
+    known = stored.updated.keys() | stored.deleted
+    new = [r for r in rows.values() if r.external_id not in known]
+    written = save_reviews(session, location.id, list(rows.values()), now)
+    deleted = 0
+    if reached_end and full:
+        deleted = mark_deleted(session, location.id, stored.updated.keys() - rows.keys(), now)
+        location.reviews_full_sync_at = now
+    if first_page is not None:
+        save_rating_snapshot(session, location.id, first_page, now)
+    return {
+        "fetched": len(rows),
+        "new": len(new),
+        "changed": written - len(new),
+        "deleted": deleted,
+        "skipped": skipped,
+        "full": int(reached_end and full),
+    }
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return value[:limit] if isinstance(value, str) and value else None
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None

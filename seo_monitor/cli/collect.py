@@ -1,0 +1,86 @@
+"""Collecting from Google: collect, auth google."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from collectors.google_client import authorize
+from collectors.jobs import ALL, make_client
+from collectors.jobs import collect as run_collectors
+from collectors.replay import REPLAYABLE, ReplayClient
+from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.db import session_factory
+from seo_monitor.errors import CollectorError, UserError
+from seo_monitor.runs import RunSummary
+
+
+@cli.command()
+@click.argument("what", type=click.Choice([*ALL, "all"]))
+@click.option("--location", help="Only this location: its Google name, store code or id.")
+@click.option(
+    "--load",
+    "load",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Parse and save a recorded Google response instead of calling Google "
+    f"({' or '.join(REPLAYABLE)}, with --location).",
+)
+@pass_app
+def collect(app: AppContext, what: str, location: str | None, load: Path | None) -> None:
+    """Fetch data from Google into the database (locations, reviews, metrics, keywords, all)."""
+    settings = app.settings
+    names = ALL if what == "all" else [what]
+    client: Any
+    if load is not None:
+        if what not in REPLAYABLE or not location:
+            raise UserError(f"--load works with {' or '.join(REPLAYABLE)} and --location")
+        client = ReplayClient.from_file(load)
+    else:
+        try:
+            client = make_client(settings)
+        except CollectorError as exc:
+            raise UserError(f"{exc}. {exc.hint or ''}".strip()) from None
+    engine = open_database(settings)
+    summaries = run_collectors(settings, session_factory(engine), names, client, location)
+    for summary in summaries:
+        click.echo(describe_run(summary))
+    if any(s.status == "failed" for s in summaries):
+        sys.exit(1)
+
+
+def describe_run(summary: RunSummary) -> str:
+    where = f"location {summary.location_id}" if summary.location_id else "all accounts"
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    line = f"{summary.collector:<9} {where:<14} {summary.status:<7} {counts}"
+    line += f" ({summary.api_calls} API calls)"
+    if summary.error:
+        line += f"\n    {summary.error}"
+    if summary.hint:
+        line += f"\n    hint: {summary.hint}"
+    return line
+
+
+@cli.group("auth")
+def auth_group() -> None:
+    """Connect seo-monitor to Google."""
+
+
+@auth_group.command("google")
+@click.option("--no-browser", is_flag=True, help="Print the consent URL instead of opening it.")
+@pass_app
+def auth_google(app: AppContext, no_browser: bool) -> None:
+    """Ask Google for access (business.manage) and store the refresh token, owner-readable only."""
+    settings = app.settings
+    client_file = settings.google.oauth_client_file
+    if client_file is None or not client_file.is_file():
+        problem = "not set" if client_file is None else f"missing: {client_file}"
+        raise UserError(
+            f"google.oauth_client_file is {problem}; "
+            "download the OAuth client JSON (Desktop app) from Google Cloud Console and set it "
+            "(see docs/google-cloud-setup.md)"
+        )
+    authorize(client_file, settings.google_token_file, open_browser=not no_browser)
+    click.echo(f"Connected. The token is stored in {settings.google_token_file} (mode 600).")

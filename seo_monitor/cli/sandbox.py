@@ -1,0 +1,136 @@
+"""The local stand-in for Google: sandbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from collectors.jobs import ALL, collect, make_client
+from seo_monitor.cli.app import cli, open_database
+from seo_monitor.cli.collect import describe_run
+from seo_monitor.cli.setup import print_status
+from seo_monitor.config import load_settings
+from seo_monitor.db import session_factory
+from seo_monitor.errors import UserError
+from seo_monitor.migrate import upgrade
+from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.demo import default_world_time, write_demo_config
+from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
+from seo_monitor.sandbox.server import SandboxServer
+
+
+@cli.command()
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same world.")
+@click.option(
+    "--locations",
+    "location_count",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="How many clinics.",
+)
+@click.option(
+    "--reviews",
+    "reviews_per_location",
+    type=click.IntRange(0, 100_000),
+    help="Reviews per location (default: 40 to 290, by the clinic's popularity).",
+)
+@click.option("--faults", default="", help="e.g. 5xx=0.1,429=0.05,malformed=0.02,timeout=0.01")
+@click.option(
+    "--quota",
+    default=300,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Calls per minute per API before it answers 429.",
+)
+@click.option(
+    "--write-config",
+    "config_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write a config.toml and a token for this sandbox into this folder.",
+)
+def sandbox(
+    port: int,
+    seed: int,
+    location_count: int,
+    reviews_per_location: int | None,
+    faults: str,
+    quota: int,
+    config_dir: Path | None,
+) -> None:
+    """Serve a fake Google (Business Profile, reviews, performance) on 127.0.0.1."""
+    try:
+        FaultPlan.parse(faults)
+    except FaultSpecError as exc:
+        raise UserError(f"--faults: {exc}") from None
+    world = World(
+        seed=seed,
+        locations=location_count,
+        now=default_world_time(),
+        reviews_per_location=reviews_per_location,
+    )
+    with serving(world, faults, port=port, quota=quota) as server:
+        if config_dir is not None:
+            config = write_demo_config(config_dir, server.url)
+            click.echo(f"Wrote {config}; use it with: seo-monitor --config {config} collect all")
+        click.echo(f"Sandbox serving {location_count} locations at {server.url} (Ctrl-C stops it)")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            click.echo("Sandbox stopped.")
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo"),
+    show_default=True,
+    help="Folder for the demo's config and data.",
+)
+@click.option("--port", default=8765, show_default=True, help="Sandbox port on 127.0.0.1.")
+@click.option(
+    "--locations",
+    "location_count",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="How many demo clinics.",
+)
+def demo(folder: Path, port: int, location_count: int) -> None:
+    """The demo: a sandbox Google, a demo database, every collector once, and a summary.
+
+    Running it again reuses the demo database: the second collection is incremental.
+    """
+    world = World(seed=1, locations=location_count, now=default_world_time())
+    with serving(world, port=port) as server:
+        settings = load_settings(write_demo_config(folder, server.url))
+        click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
+        engine = open_database(settings)
+        upgrade(engine, backup_dir=settings.data_dir / "backups")
+        client = make_client(settings)
+        for summary in collect(settings, session_factory(engine), ALL, client):
+            click.echo(describe_run(summary))
+        click.echo()
+        print_status(engine)
+
+
+@contextmanager
+def serving(
+    world: World, faults: str = "", port: int = 8765, quota: int = 300
+) -> Iterator[SandboxServer]:
+    try:
+        context = running_sandbox(world, faults, port=port, quota_per_minute=quota)
+        server = context.__enter__()
+    except OSError as exc:
+        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port") from None
+    try:
+        yield server
+    finally:
+        context.__exit__(None, None, None)

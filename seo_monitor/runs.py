@@ -1,0 +1,106 @@
+"""Every collector run leaves a `collector_runs` row: status, counts, API calls, error and hint.
+
+`run_recorded()` is the one place that catches a collector's failure. The work itself runs in
+one transaction: when it fails, nothing it wrote stays, and the next run starts from the same
+database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor.errors import CollectorError
+from seo_monitor.models import CollectorRun, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    collector: str
+    location_id: int | None
+    status: str  # ok, partial (some records skipped), failed
+    counts: dict[str, int] = field(default_factory=dict)
+    api_calls: int = 0
+    error: str | None = None
+    hint: str | None = None
+    permanent: bool = False
+    affects_all: bool = False
+
+
+def run_recorded(
+    sessions: sessionmaker[Session],
+    collector: str,
+    location_id: int | None,
+    work: Callable[[Session], dict[str, int]],
+    api_calls: Callable[[], int] = lambda: 0,
+    now: Callable[[], datetime] = utcnow,
+) -> RunSummary:
+    run_id = _start(sessions, collector, location_id, now())
+    calls_before = api_calls()
+    summary = RunSummary(collector, location_id, "ok")
+    try:
+        with sessions.begin() as session:
+            summary.counts = work(session)
+    except CollectorError as exc:
+        summary.status, summary.error, summary.hint = "failed", str(exc), exc.hint
+        summary.permanent, summary.affects_all = exc.permanent, exc.affects_all
+        log.warning("%s for location %s failed: %s", collector, location_id, exc)
+    except Exception as exc:  # a bug or a database fault: record it, keep the other locations going
+        summary.status, summary.error = "failed", f"internal error ({type(exc).__name__})"
+        summary.hint = "See the scheduler's log for the traceback; the next run tries again."
+        log.exception("%s for location %s crashed", collector, location_id)
+    if summary.status == "ok" and summary.counts.get("skipped"):
+        summary.status = "partial"
+        summary.error = f"{summary.counts['skipped']} malformed record(s) skipped"
+    summary.api_calls = api_calls() - calls_before
+    _finish(sessions, run_id, summary, now())
+    return summary
+
+
+def _start(
+    sessions: sessionmaker[Session], collector: str, location_id: int | None, now: datetime
+) -> int:
+    with sessions.begin() as session:
+        # A run still marked running was killed before it could finish.
+        session.execute(
+            update(CollectorRun)
+            .where(
+                CollectorRun.collector == collector,
+                CollectorRun.location_id == location_id,
+                CollectorRun.status == "running",
+            )
+            .values(
+                status="interrupted",
+                finished_at=now,
+                error="the process stopped before this run finished",
+            )
+        )
+        run = CollectorRun(
+            collector=collector, location_id=location_id, started_at=now, status="running"
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _finish(
+    sessions: sessionmaker[Session], run_id: int, summary: RunSummary, now: datetime
+) -> None:
+    values: dict[str, Any] = {
+        "status": summary.status,
+        "finished_at": now,
+        "counts": summary.counts,
+        "api_calls": summary.api_calls,
+        "error": summary.error,
+        "hint": summary.hint,
+    }
+    with sessions.begin() as session:
+        session.execute(update(CollectorRun).where(CollectorRun.id == run_id).values(**values))

@@ -1,0 +1,365 @@
+"""Google's request and response shapes, answered from the sandbox world.
+
+Each handler takes the parsed request and returns (status, body). Paths are the ones Google's
+clients build after the API's own prefix (the server strips `/{api}/`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from seo_monitor.sandbox.world import DAILY_METRICS, Reply, SandboxLocation, SandboxReview, World
+
+STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
+REPLY_LIMIT_BYTES = 4096
+# A reply naming a condition or a visit is rejected like Google rejects PERSONAL_INFO.
+PERSONAL_INFO = re.compile(
+    r"\b(your (knee|back|shoulder|surgery|visit|appointment|treatment))\b", re.I
+)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str  # after the API prefix, without the query string
+    query: dict[str, list[str]]
+    body: Any
+
+    def one(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+
+Response = tuple[int, Any]
+
+
+def error(code: int, status: str, message: str, **extra: Any) -> Response:
+    body: dict[str, Any] = {"code": code, "status": status, "message": message}
+    body.update(extra)
+    return code, {"error": body}
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def page(
+    items: list[Any], request: Request, default_size: int, max_size: int
+) -> tuple[list[Any], str | None]:
+    size = min(int(request.one("pageSize") or default_size), max_size)
+    token = request.one("pageToken")
+    start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
+    end = start + size
+    next_token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    return items[start:end], next_token
+
+
+class SandboxApi:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.routes: list[tuple[str, str, re.Pattern[str], Callable[..., Response]]] = [
+            ("mybusinessaccountmanagement", "GET", re.compile(r"v1/accounts"), self.list_accounts),
+            (
+                "mybusinessbusinessinformation",
+                "GET",
+                re.compile(r"v1/accounts/(\d+)/locations"),
+                self.list_locations,
+            ),
+            (
+                "businessprofileperformance",
+                "GET",
+                re.compile(r"v1/locations/(\d+):fetchMultiDailyMetricsTimeSeries"),
+                self.daily_metrics,
+            ),
+            (
+                "businessprofileperformance",
+                "GET",
+                re.compile(r"v1/locations/(\d+)/searchkeywords/impressions/monthly"),
+                self.keywords,
+            ),
+            (
+                "mybusiness",
+                "GET",
+                re.compile(r"v4/accounts/(\d+)/locations/(\d+)/reviews"),
+                self.list_reviews,
+            ),
+            (
+                "mybusiness",
+                "GET",
+                re.compile(r"v4/accounts/(\d+)/locations/(\d+)/reviews/([\w-]+)"),
+                self.get_review,
+            ),
+            (
+                "mybusiness",
+                "PUT",
+                re.compile(r"v4/accounts/(\d+)/locations/(\d+)/reviews/([\w-]+)/reply"),
+                self.update_reply,
+            ),
+            (
+                "mybusiness",
+                "DELETE",
+                re.compile(r"v4/accounts/(\d+)/locations/(\d+)/reviews/([\w-]+)/reply"),
+                self.delete_reply,
+            ),
+        ]
+
+    def handle(self, api: str, request: Request) -> Response:
+        for route_api, method, pattern, handler in self.routes:
+            match = pattern.fullmatch(request.path)
+            if route_api == api and method == request.method and match:
+                with self.world.lock:
+                    return handler(request, *match.groups())
+        return error(404, "NOT_FOUND", f"Method not found: {request.method} /{api}/{request.path}")
+
+    # --- Account Management and Business Information -------------------------------------------
+    def list_accounts(self, request: Request) -> Response:
+        accounts = [
+            {
+                "name": f"accounts/{aid}",
+                "accountName": name,
+                "type": kind,
+                "role": "OWNER",
+                "verificationState": "VERIFIED",
+            }
+            for aid, name, kind in self.world.accounts
+        ]
+        items, token = page(accounts, request, 20, 20)
+        return 200, _with_token({"accounts": items}, token)
+
+    def list_locations(self, request: Request, account_id: str) -> Response:
+        read_mask = request.one("readMask")
+        if not read_mask:
+            return error(
+                400,
+                "INVALID_ARGUMENT",
+                "Request contains an invalid argument: read_mask is required",
+            )
+        fields = {f.strip().split(".")[0] for f in read_mask.split(",")}
+        locations = [
+            self._location(loc) for loc in self.world.locations if loc.account_id == account_id
+        ]
+        items, token = page(locations, request, 10, 100)
+        masked = [{k: v for k, v in item.items() if k in fields} for item in items]
+        return 200, _with_token({"locations": masked}, token)
+
+    @staticmethod
+    def _location(loc: SandboxLocation) -> dict[str, Any]:
+        return {
+            "name": f"locations/{loc.location_id}",
+            "title": loc.title,
+            "storeCode": loc.store_code,
+            "storefrontAddress": {
+                "regionCode": "US",
+                "languageCode": "en",
+                "postalCode": loc.postal_code,
+                "administrativeArea": "TX",
+                "locality": "Austin",
+                "addressLines": [loc.address_line],
+            },
+            "phoneNumbers": {"primaryPhone": loc.phone},
+            "websiteUri": loc.website,
+            "categories": {
+                "primaryCategory": {"name": loc.category[0], "displayName": loc.category[1]}
+            },
+            "latlng": {"latitude": loc.latitude, "longitude": loc.longitude},
+            "openInfo": {"status": "OPEN"},
+            "metadata": {
+                "placeId": loc.place_id,
+                "mapsUri": f"https://maps.google.com/maps?cid={loc.location_id}",
+                "newReviewUri": f"https://search.google.com/local/writereview?placeid={loc.place_id}",
+                "hasVoiceOfMerchant": True,
+            },
+        }
+
+    # --- Performance ----------------------------------------------------------------------------
+    def daily_metrics(self, request: Request, location_id: str) -> Response:
+        location = self.world.location(location_id)
+        if location is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        metrics = request.query.get("dailyMetrics", [])
+        unknown = [m for m in metrics if m not in DAILY_METRICS]
+        if not metrics or unknown:
+            return error(
+                400, "INVALID_ARGUMENT", f"Invalid dailyMetrics: {unknown or 'none given'}"
+            )
+        try:
+            start, end = (_date(request, f"dailyRange.{side}Date") for side in ("start", "end"))
+        except (TypeError, ValueError):
+            return error(400, "INVALID_ARGUMENT", "dailyRange must have a start and end date")
+        series = []
+        for metric in metrics:
+            values = []
+            day = start
+            while day <= end:
+                value = self.world.metric_value(location, metric, day)
+                if value is not None:
+                    dated: dict[str, Any] = {
+                        "date": {"year": day.year, "month": day.month, "day": day.day}
+                    }
+                    if value:  # Google leaves zero values out
+                        dated["value"] = str(value)
+                    values.append(dated)
+                day = date.fromordinal(day.toordinal() + 1)
+            series.append({"dailyMetric": metric, "timeSeries": {"datedValues": values}})
+        return 200, {"multiDailyMetricTimeSeries": [{"dailyMetricTimeSeries": series}]}
+
+    def keywords(self, request: Request, location_id: str) -> Response:
+        location = self.world.location(location_id)
+        if location is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        try:
+            start = date(
+                int(request.one("monthlyRange.startMonth.year") or ""),
+                int(request.one("monthlyRange.startMonth.month") or ""),
+                1,
+            )
+            end = date(
+                int(request.one("monthlyRange.endMonth.year") or ""),
+                int(request.one("monthlyRange.endMonth.month") or ""),
+                1,
+            )
+        except ValueError:
+            return error(400, "INVALID_ARGUMENT", "monthlyRange must have a start and end month")
+        sums: dict[str, int] = {}
+        thresholds: dict[str, int] = {}
+        month = start
+        while month <= end:
+            for keyword, value, threshold in self.world.keyword_counts(location, month):
+                if value is not None:
+                    sums[keyword] = sums.get(keyword, 0) + value
+                elif threshold is not None:
+                    thresholds[keyword] = threshold
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        rows = [{"searchKeyword": kw, "insightsValue": {"value": str(v)}} for kw, v in sums.items()]
+        rows += [
+            {"searchKeyword": kw, "insightsValue": {"threshold": str(t)}}
+            for kw, t in thresholds.items()
+            if kw not in sums
+        ]
+        items, token = page(rows, request, 100, 100)
+        return 200, _with_token({"searchKeywordsCounts": items}, token)
+
+    # --- My Business v4 reviews -----------------------------------------------------------------
+    def _find_location(self, account_id: str, location_id: str) -> SandboxLocation | None:
+        location = self.world.location(location_id)
+        return location if location and location.account_id == account_id else None
+
+    def list_reviews(self, request: Request, account_id: str, location_id: str) -> Response:
+        location = self._find_location(account_id, location_id)
+        if location is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        if request.one("orderBy", "updateTime desc") != "updateTime desc":
+            return error(
+                400, "INVALID_ARGUMENT", "this sandbox supports orderBy=updateTime desc only"
+            )
+        live = self.world.live_reviews(location)
+        items, token = page(live, request, 50, 50)
+        body: dict[str, Any] = {
+            "reviews": [self._review(account_id, r) for r in items],
+            "totalReviewCount": len(live),
+        }
+        if live:
+            body["averageRating"] = round(sum(r.rating for r in live) / len(live), 1)
+        return 200, _with_token(body, token)
+
+    def _review(self, account_id: str, review: SandboxReview) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": f"accounts/{account_id}/locations/{review.location_id}"
+            f"/reviews/{review.review_id}",
+            "reviewId": review.review_id,
+            "reviewer": {"displayName": "A Google User", "isAnonymous": True}
+            if review.anonymous
+            else {
+                "displayName": review.reviewer(),
+                "isAnonymous": False,
+                "profilePhotoUrl": "https://lh3.googleusercontent.com/a/default-user",
+            },
+            "starRating": STARS[review.rating],
+            "createTime": rfc3339(review.create_time),
+            "updateTime": rfc3339(review.update_time),
+        }
+        comment = review.comment()
+        if comment is not None:
+            body["comment"] = comment
+        if review.reply:
+            body["reviewReply"] = {
+                "comment": review.reply.comment,
+                "updateTime": rfc3339(review.reply.update_time),
+                "reviewReplyState": review.reply.state,
+            }
+            if review.reply.policy_violation:
+                body["reviewReply"]["policyViolation"] = review.reply.policy_violation
+        return body
+
+    def _find_review(
+        self, account_id: str, location_id: str, review_id: str
+    ) -> SandboxReview | None:
+        location = self._find_location(account_id, location_id)
+        if location is None:
+            return None
+        return next(
+            (r for r in location.reviews if r.review_id == review_id and not r.deleted), None
+        )
+
+    def get_review(
+        self, request: Request, account_id: str, location_id: str, review_id: str
+    ) -> Response:
+        review = self._find_review(account_id, location_id, review_id)
+        if review is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        return 200, self._review(account_id, review)
+
+    def update_reply(
+        self, request: Request, account_id: str, location_id: str, review_id: str
+    ) -> Response:
+        review = self._find_review(account_id, location_id, review_id)
+        if review is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        comment = (request.body or {}).get("comment") if isinstance(request.body, dict) else None
+        if not isinstance(comment, str) or not comment.strip():
+            return error(400, "INVALID_ARGUMENT", "comment is required")
+        if len(comment.encode()) > REPLY_LIMIT_BYTES:
+            return error(400, "INVALID_ARGUMENT", "comment exceeds 4096 bytes")
+        # Replies go live after moderation: the answer says PENDING, the next read the verdict.
+        review.reply = Reply(comment, self.world.now, state="PENDING")
+        review.update_time = self.world.now
+        response = self._review(account_id, review)["reviewReply"]
+        if PERSONAL_INFO.search(comment):
+            review.reply.state, review.reply.policy_violation = "REJECTED", "PERSONAL_INFO"
+        else:
+            review.reply.state = "APPROVED"
+        return 200, response
+
+    def delete_reply(
+        self, request: Request, account_id: str, location_id: str, review_id: str
+    ) -> Response:
+        review = self._find_review(account_id, location_id, review_id)
+        if review is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        review.reply = None
+        review.update_time = self.world.now
+        return 200, {}
+
+
+def _with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:
+    if token:
+        body["nextPageToken"] = token
+    return body
+
+
+def _date(request: Request, prefix: str) -> date:
+    return date(
+        int(request.one(f"{prefix}.year") or ""),
+        int(request.one(f"{prefix}.month") or ""),
+        int(request.one(f"{prefix}.day") or ""),
+    )
+
+
+def parse_body(raw: bytes) -> Any:
+    return json.loads(raw) if raw else None

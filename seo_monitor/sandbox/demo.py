@@ -1,0 +1,37 @@
+"""Point a seo-monitor installation at a running sandbox: a config file and a stored token."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from seo_monitor.sandbox.server import authorized_user_info
+
+DEMO_CONFIG = """\
+# Demo configuration written by `seo-monitor sandbox --write-config`: seo-monitor talks to the
+# local sandbox at {root} instead of Google. Everything else is the default (see
+# config.example.toml); the database is data/seo-monitor.db next to this file.
+data_dir = "data"
+
+[google]
+api_root = "{root}"
+"""
+
+
+def default_world_time() -> datetime:
+    """Today at midnight UTC: the same world all day, so re-running the demo reuses its data."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def write_demo_config(folder: Path, root: str) -> Path:
+    """config.toml and data/google-token.json for the sandbox at `root` (the data is kept)."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    config = folder / "config.toml"
+    config.write_text(DEMO_CONFIG.format(root=root), encoding="utf-8")
+    token = folder / "data" / "google-token.json"
+    descriptor = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(authorized_user_info(root), handle)
+    return config

@@ -1,0 +1,281 @@
+"""The sandbox HTTP server: Google's endpoints on 127.0.0.1, with quotas, faults and call counts.
+
+URL layout: `/{api}/{path as Google's client builds it}`, e.g.
+`/mybusiness/v4/accounts/1001/locations/123/reviews`; `/oauth2/token` and `/oauth2/auth` for
+OAuth; `/_sandbox/stats`, `/_sandbox/advance`, `/_sandbox/faults` to observe and steer it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from seo_monitor.sandbox.api import Request, SandboxApi, error, parse_body
+from seo_monitor.sandbox.faults import FaultPlan
+from seo_monitor.sandbox.world import World
+
+log = logging.getLogger(__name__)
+REFRESH_TOKEN = "sandbox-refresh-token"
+CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
+CLIENT_SECRET = "sandbox-client-secret"
+
+
+@dataclass
+class SandboxState:
+    world: World
+    faults: FaultPlan
+    quota_per_minute: int = 300
+    timeout_delay: float = 5.0
+    api: SandboxApi = field(init=False)
+    tokens: set[str] = field(default_factory=set)
+    calls: Counter[str] = field(default_factory=Counter)
+    injected: Counter[str] = field(default_factory=Counter)
+    rate_limited: int = 0
+    windows: dict[str, deque[float]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.api = SandboxApi(self.world)
+
+    def over_quota(self, api: str) -> bool:
+        """A sliding 60-second window per API, like Google's per-minute quota."""
+        now = time.monotonic()
+        with self.lock:
+            window = self.windows.setdefault(api, deque())
+            while window and window[0] <= now - 60:
+                window.popleft()
+            if len(window) >= self.quota_per_minute:
+                self.rate_limited += 1
+                return True
+            window.append(now)
+            return False
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "calls": dict(self.calls),
+                "total_calls": sum(self.calls.values()),
+                "faults": dict(self.injected),
+                "rate_limited": self.rate_limited,
+                "now": self.world.now.isoformat(),
+            }
+
+
+def quota_error(api: str, limit: int) -> tuple[int, Any]:
+    return error(
+        429,
+        "RESOURCE_EXHAUSTED",
+        f"Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service "
+        f"'{api}.googleapis.com' for consumer 'project_number:000000000000'.",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": f"{api}.googleapis.com",
+                    "quota_limit_value": str(limit),
+                    "quota_limit": "DefaultRequestsPerMinutePerProject",
+                },
+            }
+        ],
+    )
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("sandbox: " + format, *args)
+
+    def do_GET(self) -> None:
+        self.dispatch("GET")
+
+    def do_POST(self) -> None:
+        self.dispatch("POST")
+
+    def do_PUT(self) -> None:
+        self.dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        self.dispatch("DELETE")
+
+    def dispatch(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        state = self.server.state
+        segments = parts.path.lstrip("/").split("/", 1)
+        api, rest = segments[0], segments[1] if len(segments) > 1 else ""
+        if api == "_sandbox":
+            self.reply(*self.admin(method, rest, parse_qs(parts.query), raw))
+        elif api == "oauth2":
+            self.oauth(rest, parse_qs(parts.query), raw)
+        else:
+            self.api_call(state, api, Request(method, rest, parse_qs(parts.query), None), raw)
+
+    def api_call(self, state: SandboxState, api: str, request: Request, raw: bytes) -> None:
+        with state.lock:
+            state.calls[api] += 1
+        fault = state.faults.pick(api)
+        if fault:
+            with state.lock:
+                state.injected[fault] += 1
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if fault == "expired_token" or token not in state.tokens:
+            return self.reply(
+                *error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
+            )
+        if fault == "quota0":
+            return self.reply(*quota_error(api, 0))
+        if state.over_quota(api) or fault == "429":
+            return self.reply(*quota_error(api, state.quota_per_minute))
+        if fault == "5xx":
+            return self.reply(*error(503, "UNAVAILABLE", "The service is currently unavailable."))
+        if fault == "timeout":
+            time.sleep(state.timeout_delay)
+        try:
+            request.body = parse_body(raw)
+        except json.JSONDecodeError:
+            return self.reply(*error(400, "INVALID_ARGUMENT", "Invalid JSON payload received."))
+        status, body = state.api.handle(api, request)
+        if fault == "malformed":
+            return self.send(200, json.dumps(body)[: max(1, len(json.dumps(body)) // 2)].encode())
+        self.reply(status, body)
+
+    def oauth(self, rest: str, query: dict[str, list[str]], raw: bytes) -> None:
+        state = self.server.state
+        if rest == "auth":  # the consent screen: approve at once and redirect with a code
+            target = query.get("redirect_uri", [""])[0]
+            params = {"code": "sandbox-auth-code", "state": query.get("state", [""])[0]}
+            self.send_response(302)
+            self.send_header("Location", f"{target}?{urlencode(params)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        grant = form.get("grant_type")
+        valid = (grant == "refresh_token" and form.get("refresh_token") == REFRESH_TOKEN) or (
+            grant == "authorization_code" and form.get("code") == "sandbox-auth-code"
+        )
+        if not valid or form.get("client_id") != CLIENT_ID:
+            return self.reply(
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Token has been expired or revoked.",
+                },
+            )
+        token = secrets.token_urlsafe(24)
+        with state.lock:
+            state.tokens.add(token)
+        body = {
+            "access_token": token,
+            "expires_in": 3599,
+            "token_type": "Bearer",
+            "scope": "https://www.googleapis.com/auth/business.manage",
+        }
+        if grant == "authorization_code":
+            body["refresh_token"] = REFRESH_TOKEN
+        self.reply(200, body)
+
+    def admin(
+        self, method: str, rest: str, query: dict[str, list[str]], raw: bytes
+    ) -> tuple[int, Any]:
+        state = self.server.state
+        if rest == "stats":
+            return 200, state.stats()
+        if rest == "advance" and method == "POST":
+            minutes = float(query.get("minutes", ["60"])[0])
+            return 200, {
+                "changes": state.world.advance(minutes),
+                "now": state.world.now.isoformat(),
+            }
+        if rest == "faults" and method == "POST":
+            state.faults = FaultPlan.parse(raw.decode(), seed=state.world.seed)
+            return 200, {"faults": raw.decode()}
+        return 404, {"error": "unknown sandbox command"}
+
+    def reply(self, status: int, body: Any) -> None:
+        self.send(status, json.dumps(body).encode())
+
+    def send(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, state: SandboxState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.state = state
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+def authorized_user_info(root: str) -> dict[str, str]:
+    """What `seo-monitor auth google` would store, for a client of this sandbox."""
+    return {
+        "type": "authorized_user",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "refresh_token": REFRESH_TOKEN,
+        "token_uri": f"{root}/oauth2/token",
+    }
+
+
+def client_secrets_info(root: str) -> dict[str, Any]:
+    """An OAuth client file (Desktop app) whose endpoints are this sandbox's."""
+    return {
+        "installed": {
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "auth_uri": f"{root}/oauth2/auth",
+            "token_uri": f"{root}/oauth2/token",
+            "redirect_uris": ["http://localhost"],
+        }
+    }
+
+
+@contextmanager
+def running_sandbox(
+    world: World,
+    faults: str | None = None,
+    *,
+    port: int = 0,
+    quota_per_minute: int = 300,
+    timeout_delay: float = 5.0,
+) -> Iterator[SandboxServer]:
+    """Serve `world` on 127.0.0.1 in a background thread for the duration of the block."""
+    state = SandboxState(
+        world=world,
+        faults=FaultPlan.parse(faults, seed=world.seed),
+        quota_per_minute=quota_per_minute,
+        timeout_delay=timeout_delay,
+    )
+    server = SandboxServer(state, port)
+    thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
