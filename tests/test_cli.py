@@ -60,7 +60,7 @@ def test_first_ten_minutes_init_check_upgrade_status(tmp_path: Path) -> None:
     assert "upgraded from empty to" in upgrade.stdout
     assert "up to date" in seo_monitor("db", "current", cwd=tmp_path).stdout
     status = seo_monitor("status", cwd=tmp_path)
-    assert status.returncode == 0 and "reviews" in status.stdout
+    assert status.returncode == 0 and "No locations yet" in status.stdout
 
 
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

@@ -99,6 +99,12 @@ def print_status(engine: Engine) -> None:
         locations = select_location_summaries(session)
         runs = select_latest_runs(session)
     click.echo(f"Database: {engine.url.render_as_string(hide_password=True)} (schema {revision})")
+    if not locations:
+        click.echo(
+            "No locations yet: connect Google with `seo-monitor auth google`, then run "
+            "`seo-monitor collect all`."
+        )
+        return
     click.echo("Rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items() if n))
     click.echo(f"\nLocations ({len(locations)}):")
     for loc in locations:
