@@ -8,14 +8,15 @@ from pathlib import Path
 
 from seo_monitor.config import load_settings
 from seo_monitor.config_template import render_example_config
-from seo_monitor.settings import Settings, is_secret, section_models
+from seo_monitor.settings import Settings, is_secret, section_models, table_list_models
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_keys() -> list[tuple[str, str, bool]]:
-    keys = [("", name, False) for name in Settings.model_fields if name not in section_models()]
-    for section, model in section_models().items():
+    tables = {**section_models(), **table_list_models()}
+    keys = [("", name, False) for name in Settings.model_fields if name not in tables]
+    for section, model in tables.items():
         keys += [(section, name, is_secret(model, name)) for name in model.model_fields]
     return keys
 
@@ -35,6 +36,12 @@ def test_config_example_lists_every_setting_with_a_comment() -> None:
         assert line, f"{section}.{name} missing from config.example.toml"
         before = example[: line.start()].rstrip("\n").splitlines()[-1]
         assert before.startswith("#"), f"{section}.{name} has no comment"
+
+
+def test_per_location_tables_are_shown_as_a_commented_example() -> None:
+    example = render_example_config()
+    for name in table_list_models():
+        assert f"# [[{name}]]" in example
 
 
 def test_config_example_loads_as_is(tmp_path: Path) -> None:
