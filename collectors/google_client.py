@@ -188,10 +188,13 @@ class GoogleClient:
     def _execute(self, api: str, request: Any) -> dict[str, Any]:
         def send() -> dict[str, Any]:
             try:
-                result: dict[str, Any] = request.execute(num_retries=0)
-                return result
+                result = request.execute(num_retries=0)
             except HttpError as exc:
                 raise classify(api, exc.status_code, exc.content) from None
+            # googleapiclient hands back the raw text when the body is not JSON.
+            if not isinstance(result, dict):
+                raise Transient("the answer was not valid JSON")
+            return result
 
         return self._call(api, send)
 
@@ -213,9 +216,11 @@ class GoogleClient:
             if response.status_code >= 400:
                 raise classify("mybusiness", response.status_code, response.content)
             try:
-                data: dict[str, Any] = response.json() if response.content else {}
+                data = response.json() if response.content else {}
             except ValueError:
                 raise Transient("the answer was not valid JSON") from None
+            if not isinstance(data, dict):
+                raise Transient("the answer was not a JSON object")
             return data
 
         return self._call("mybusiness", send)

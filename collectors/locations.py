@@ -120,7 +120,7 @@ def save_locations(
         update=["account_name", "type"],
         touch={"updated_at": now},
     )
-    account_ids = dict(session.execute(select(Account.name, Account.id)).tuples().all())
+    account_ids = dict(session.execute(select(Account.name, Account.id)))
     rows = [
         {
             **row,

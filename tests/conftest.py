@@ -5,18 +5,25 @@ Network calls outside 127.0.0.1 are refused for every test (pytest-socket, see p
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
+from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.demo import write_demo_config
+from seo_monitor.sandbox.server import SandboxServer
+from seo_monitor.settings import Settings
 
 POSTGRES_ENV = "SEO_MONITOR_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
@@ -128,3 +135,48 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
             return
+
+
+# --- the sandbox Google ----------------------------------------------------------------------
+WORLD_NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def world() -> World:
+    return World(seed=7, locations=3, now=WORLD_NOW)
+
+
+@pytest.fixture
+def sandbox(world: World) -> Iterator[SandboxServer]:
+    with running_sandbox(world, quota_per_minute=100_000, timeout_delay=1.0) as server:
+        yield server
+
+
+def sandbox_settings(
+    server: SandboxServer, folder: Path, database_url: str, **google: object
+) -> Settings:
+    """Settings for a seo-monitor that talks to `server`: fast pacing, short timeouts."""
+    write_demo_config(folder, server.url)
+    options = {
+        "quota_per_minute": 100_000,
+        "request_timeout_seconds": 0.4,
+        "backoff_seconds": 0.01,
+        "max_attempts": 6,
+        **google,
+    }
+    lines = [
+        f'data_dir = "data"\n[database]\nurl = "{database_url}"\n[google]\napi_root = "{server.url}"'
+    ]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
+    (folder / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_settings(folder / "config.toml", {})
+
+
+@pytest.fixture
+def settings(sandbox: SandboxServer, tmp_path: Path, database_url: str) -> Settings:
+    return sandbox_settings(sandbox, tmp_path, database_url)
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)

@@ -7,6 +7,7 @@ OAuth; `/_sandbox/stats`, `/_sandbox/advance`, `/_sandbox/faults` to observe and
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import secrets
@@ -168,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
         valid = (grant == "refresh_token" and form.get("refresh_token") == REFRESH_TOKEN) or (
             grant == "authorization_code" and form.get("code") == "sandbox-auth-code"
         )
-        if not valid or form.get("client_id") != CLIENT_ID:
+        if not valid or self.oauth_client_id(form) != CLIENT_ID:
             return self.reply(
                 400,
                 {
@@ -188,6 +189,13 @@ class Handler(BaseHTTPRequestHandler):
         if grant == "authorization_code":
             body["refresh_token"] = REFRESH_TOKEN
         self.reply(200, body)
+
+    def oauth_client_id(self, form: dict[str, str]) -> str | None:
+        """The client id from the form, or from HTTP Basic auth as some OAuth libraries send it."""
+        header = self.headers.get("Authorization") or ""
+        if header.startswith("Basic "):
+            return base64.b64decode(header[6:]).decode(errors="replace").partition(":")[0]
+        return form.get("client_id")
 
     def admin(
         self, method: str, rest: str, query: dict[str, list[str]], raw: bytes
@@ -224,6 +232,10 @@ class SandboxServer(ThreadingHTTPServer):
     def __init__(self, state: SandboxState, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), Handler)
         self.state = state
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out has hung up: expected when faults inject timeouts.
+        log.debug("sandbox: client %s went away", client_address)
 
     @property
     def url(self) -> str:

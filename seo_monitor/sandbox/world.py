@@ -307,7 +307,7 @@ class World:
         rng = random.Random(stable_seed(self.seed, location.location_id, "keywords", month))
         rows: list[tuple[str, int | None, int | None]] = []
         for rank, keyword in enumerate(KEYWORDS):
-            users = int(900 * location.popularity / (rank + 1) ** 1.1 * rng.uniform(0.7, 1.3))
+            users = int(900 * location.popularity / (rank + 1) ** 1.6 * rng.uniform(0.7, 1.3))
             rows.append((keyword, users, None) if users >= 15 else (keyword, None, 15))
         if month >= date(self.now.year, self.now.month, 1):
             return []  # the running month is not reported

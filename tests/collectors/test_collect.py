@@ -1,0 +1,175 @@
+"""The collectors against the sandbox over real HTTP: what Google has ends up in the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.jobs import ALL, collect, make_client
+from collectors.reviews import split_translation
+from seo_monitor.models import CollectorRun, DailyMetric, Location, Review, SearchKeyword
+from seo_monitor.sandbox import World
+from seo_monitor.sandbox.world import SandboxLocation
+from seo_monitor.settings import Settings
+from tests.dbsnapshot import snapshot
+
+
+def run(settings: Settings, sessions: sessionmaker[Session], world: World, names: list[str] = ALL):
+    client = make_client(settings)
+    summaries = collect(settings, sessions, names, client, now=lambda: world.now)
+    return summaries, client
+
+
+def location_ids(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions() as session:
+        return dict(session.execute(select(Location.name, Location.id)))
+
+
+def stored_reviews(sessions: sessionmaker[Session], location_id: int) -> dict[str, Review]:
+    with sessions() as session:
+        rows = session.scalars(select(Review).where(Review.location_id == location_id)).all()
+        return {r.external_id: r for r in rows}
+
+
+def live_ids(world: World, location: SandboxLocation) -> set[str]:
+    return {r.review_id for r in world.live_reviews(location)}
+
+
+def test_collect_all_brings_every_location_review_metric_and_keyword(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    summaries, _ = run(settings, sessions, world)
+    assert [s.status for s in summaries] == ["ok"] * (1 + 3 * len(world.locations))
+    ids = location_ids(sessions)
+    assert set(ids) == {f"locations/{loc.location_id}" for loc in world.locations}
+    for loc in world.locations:
+        stored = stored_reviews(sessions, ids[f"locations/{loc.location_id}"])
+        assert set(stored) == live_ids(world, loc)
+        for review in world.live_reviews(loc):
+            row = stored[review.review_id]
+            assert row.rating == review.rating
+            comment = review.comment()
+            assert row.text == (split_translation(comment)[0] if comment else None)
+            assert row.reply_text == (review.reply.comment if review.reply else None)
+            assert row.author_name == (None if review.anonymous else review.reviewer())
+    with sessions() as session:
+        metric_rows = session.scalar(select(func.count()).select_from(DailyMetric))
+        thresholds = session.scalars(
+            select(SearchKeyword).where(SearchKeyword.threshold.is_not(None))
+        ).all()
+    # 548 days backfilled, minus the days Google has not reported yet, for 9 metrics.
+    reported_days = sum(
+        1
+        for d in range(1, 549)
+        if world.metric_value(
+            world.locations[0], "CALL_CLICKS", world.now.date() - timedelta(days=d)
+        )
+        is not None
+    )
+    assert metric_rows == 3 * 9 * reported_days
+    assert thresholds and all(k.value is None and k.threshold == 15 for k in thresholds)
+
+
+def test_translated_reviews_keep_the_translation_and_the_original(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world, ["locations", "reviews"])
+    with sessions() as session:
+        translated = session.scalars(select(Review).where(Review.original_text.is_not(None))).all()
+    assert translated, "the seeded world has Spanish reviews"
+    assert all(
+        "(Translated by Google)" not in r.text and "(Original)" not in r.text for r in translated
+    )
+    assert all(r.original_text and r.original_text != r.text for r in translated)
+
+
+def test_a_second_run_changes_nothing(
+    settings: Settings, sessions: sessionmaker[Session], world: World, engine: Engine
+) -> None:
+    run(settings, sessions, world)
+    before = snapshot(engine)
+    summaries, _ = run(settings, sessions, world)
+    assert snapshot(engine) == before
+    for summary in summaries:
+        assert summary.counts.get("changed", 0) == 0 and summary.counts.get("new", 0) == 0, summary
+
+
+def test_a_re_sync_reads_one_page_per_location_and_finds_new_and_edited_reviews(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world)
+    import random
+
+    rng = random.Random(3)
+    for location in world.locations:
+        for _ in range(4):
+            world._change("new", location, rng, world.now + timedelta(minutes=rng.randint(1, 50)))
+        world._change("edited", location, rng, world.now + timedelta(minutes=55))
+        world._change("replied", location, rng, world.now + timedelta(minutes=56))
+    world.now += timedelta(hours=1)
+    summaries, client = run(settings, sessions, world, ["reviews"])
+    assert client.calls["mybusiness"] == len(
+        world.locations
+    )  # one page each: fewer than 50 changed
+    assert all(
+        s.counts["new"] == 4 and s.counts["changed"] == 2 and s.counts["full"] == 0
+        for s in summaries
+    )
+    ids = location_ids(sessions)
+    for location in world.locations:
+        stored = stored_reviews(sessions, ids[f"locations/{location.location_id}"])
+        for review in world.live_reviews(location):
+            assert stored[review.review_id].rating == review.rating
+            assert stored[review.review_id].reply_text == (
+                review.reply.comment if review.reply else None
+            )
+
+
+def test_a_deleted_review_is_kept_and_marked(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world)
+    location = world.locations[1]
+    gone = world.live_reviews(location)[-1]  # the oldest: far below the watermark
+    gone.deleted = True
+    summaries, _ = run(settings, sessions, world, ["reviews"])
+    by_location = {s.location_id: s for s in summaries}
+    location_id = location_ids(sessions)[f"locations/{location.location_id}"]
+    assert by_location[location_id].counts["deleted"] == 1
+    row = stored_reviews(sessions, location_id)[gone.review_id]
+    assert row.deleted_at is not None and row.text == (
+        split_translation(gone.comment())[0] if gone.comment() else None
+    )
+
+
+def test_every_run_is_recorded_with_counts_and_api_calls(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    _, client = run(settings, sessions, world)
+    with sessions() as session:
+        runs = session.scalars(select(CollectorRun)).all()
+    assert {r.status for r in runs} == {"ok"}
+    assert sum(r.api_calls for r in runs) == client.total_calls
+    assert all(r.finished_at is not None and r.finished_at >= r.started_at for r in runs)
+
+
+def test_a_disabled_location_is_skipped(sandbox, tmp_path, database_url, world: World) -> None:
+    from seo_monitor.db import make_engine, session_factory
+    from tests.conftest import sandbox_settings
+
+    settings = sandbox_settings(sandbox, tmp_path, database_url)
+    store_code = world.locations[0].store_code
+    config = tmp_path / "config.toml"
+    config.write_text(
+        config.read_text() + f'\n[[locations]]\nmatch = "{store_code}"\nenabled = false\n'
+    )
+    from seo_monitor.config import load_settings
+
+    settings = load_settings(config, {})
+    sessions = session_factory(make_engine(database_url))
+    summaries, _ = run(settings, sessions, world)
+    skipped_id = location_ids(sessions)[f"locations/{world.locations[0].location_id}"]
+    assert skipped_id not in {s.location_id for s in summaries}
+    assert len(summaries) == 1 + 3 * 2

@@ -1,0 +1,207 @@
+"""The Google client: pacing, error classification, OAuth, and the sandbox's real shapes."""
+
+from __future__ import annotations
+
+import json
+import stat
+import threading
+import webbrowser
+from pathlib import Path
+
+import pytest
+import requests
+
+from collectors.google_client import (
+    GoogleClient,
+    Pacer,
+    Transient,
+    authorize,
+    classify,
+    load_credentials,
+)
+from seo_monitor.errors import CollectorError
+from seo_monitor.sandbox import World
+from seo_monitor.sandbox.server import SandboxServer, client_secrets_info
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_pacer_spaces_calls_to_the_quota() -> None:
+    clock = FakeClock()
+    pacer = Pacer(300, clock=clock, sleep=clock.sleep)
+    for _ in range(301):
+        pacer.wait()
+    assert clock.now == pytest.approx(60.0)  # 301 calls start within 60 s: never 301 in a minute
+
+
+def test_the_pacer_does_not_wait_after_a_pause() -> None:
+    clock = FakeClock()
+    pacer = Pacer(60, clock=clock, sleep=clock.sleep)
+    pacer.wait()
+    clock.now += 10
+    pacer.wait()
+    assert clock.slept == []
+
+
+def error_body(code: int, status: str, message: str = "", **extra: object) -> bytes:
+    return json.dumps(
+        {"error": {"code": code, "status": status, "message": message, **extra}}
+    ).encode()
+
+
+QUOTA_ZERO = error_body(
+    429,
+    "RESOURCE_EXHAUSTED",
+    "Quota exceeded",
+    details=[
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "RATE_LIMIT_EXCEEDED",
+            "metadata": {"quota_limit_value": "0"},
+        }
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "permanent", "words"),
+    [
+        (429, error_body(429, "RESOURCE_EXHAUSTED"), None, "HTTP 429"),
+        (503, error_body(503, "UNAVAILABLE"), None, "HTTP 503"),
+        (500, b"<html>oops</html>", None, "HTTP 500"),
+        (429, QUOTA_ZERO, True, "quota is 0"),
+        (401, error_body(401, "UNAUTHENTICATED"), True, "did not accept the credentials"),
+        (
+            403,
+            error_body(
+                403,
+                "PERMISSION_DENIED",
+                "Business Profile Performance API has not been used in project 1 before or it is disabled",
+            ),
+            True,
+            "not enabled",
+        ),
+        (
+            403,
+            error_body(403, "PERMISSION_DENIED", "The caller does not have permission"),
+            True,
+            "permission denied",
+        ),
+        (404, error_body(404, "NOT_FOUND", "Requested entity was not found."), True, "not found"),
+        (400, error_body(400, "INVALID_ARGUMENT", "bad readMask"), True, "bad readMask"),
+    ],
+)
+def test_errors_are_classified_as_transient_or_permanent_with_a_hint(
+    status: int, body: bytes, permanent: bool | None, words: str
+) -> None:
+    error = classify("businessprofileperformance", status, body)
+    if permanent is None:
+        assert isinstance(error, Transient) and words in str(error)
+    else:
+        assert isinstance(error, CollectorError) and error.permanent and words in str(error)
+
+
+def test_every_permanent_error_except_a_bad_request_has_a_hint() -> None:
+    for status, body in [(429, QUOTA_ZERO), (401, b""), (403, b""), (404, b"")]:
+        error = classify("mybusiness", status, body)
+        assert isinstance(error, CollectorError) and error.hint
+
+
+def test_the_sandbox_requires_a_read_mask_and_pages_reviews_by_fifty(
+    sandbox: SandboxServer, world: World, tmp_path: Path
+) -> None:
+    from seo_monitor.sandbox.demo import write_demo_config
+
+    write_demo_config(tmp_path, sandbox.url)
+    client = GoogleClient(
+        load_credentials(tmp_path / "data" / "google-token.json", sandbox.url),
+        api_root=sandbox.url,
+        quota_per_minute=100_000,
+        backoff_seconds=0,
+    )
+    with pytest.raises(CollectorError, match="read_mask is required"):
+        client.list_locations("accounts/1001", read_mask="")
+    location = world.locations[0]
+    page = client.list_reviews(f"accounts/{location.account_id}/locations/{location.location_id}")
+    assert len(page["reviews"]) == min(50, len(world.live_reviews(location)))
+    assert page["totalReviewCount"] == len(world.live_reviews(location)) and "nextPageToken" in page
+    updates = [r["updateTime"] for r in page["reviews"]]
+    assert updates == sorted(updates, reverse=True)
+
+
+def test_a_reply_is_pending_then_approved_or_rejected_for_personal_info(
+    sandbox: SandboxServer, world: World, tmp_path: Path
+) -> None:
+    from seo_monitor.sandbox.demo import write_demo_config
+
+    write_demo_config(tmp_path, sandbox.url)
+    client = GoogleClient(
+        load_credentials(tmp_path / "data" / "google-token.json", sandbox.url),
+        api_root=sandbox.url,
+        quota_per_minute=100_000,
+        backoff_seconds=0,
+    )
+    location = world.locations[0]
+    safe, unsafe = world.live_reviews(location)[:2]
+    parent = f"accounts/{location.account_id}/locations/{location.location_id}/reviews/"
+    assert (
+        client.update_reply(parent + safe.review_id, "Thank you for the feedback.")[
+            "reviewReplyState"
+        ]
+        == "PENDING"
+    )
+    assert (
+        client.get_review(parent + safe.review_id)["reviewReply"]["reviewReplyState"] == "APPROVED"
+    )
+    client.update_reply(parent + unsafe.review_id, "Glad your knee is better!")
+    rejected = client.get_review(parent + unsafe.review_id)["reviewReply"]
+    assert (rejected["reviewReplyState"], rejected["policyViolation"]) == (
+        "REJECTED",
+        "PERSONAL_INFO",
+    )
+    client.delete_reply(parent + unsafe.review_id)
+    assert "reviewReply" not in client.get_review(parent + unsafe.review_id)
+
+
+def test_auth_google_runs_the_consent_flow_and_stores_an_owner_only_token(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_file = tmp_path / "client_secret.json"
+    client_file.write_text(json.dumps(client_secrets_info(sandbox.url)))
+    token_file = tmp_path / "data" / "google-token.json"
+
+    class ConsentingBrowser:
+        """Plays the user: opens the consent URL, which redirects back to the local flow."""
+
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            threading.Thread(
+                target=requests.get, args=(url,), kwargs={"timeout": 10}, daemon=True
+            ).start()
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda *args, **kwargs: ConsentingBrowser())
+    # oauthlib insists on https; Google's endpoints are, the sandbox on 127.0.0.1 is not.
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    authorize(client_file, token_file)
+    stored = json.loads(token_file.read_text())
+    assert stored["refresh_token"] == "sandbox-refresh-token"
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    credentials = load_credentials(token_file, sandbox.url)
+    assert credentials.refresh_token == "sandbox-refresh-token"
+
+
+def test_a_missing_token_says_to_connect_google(tmp_path: Path) -> None:
+    with pytest.raises(CollectorError, match="no Google token") as caught:
+        load_credentials(tmp_path / "nope.json")
+    assert "seo-monitor auth google" in (caught.value.hint or "")

@@ -1,0 +1,62 @@
+"""What a user would see of the collected data, keyed by Google's ids (not our row ids).
+
+Bookkeeping that legitimately differs between two runs (run records, fetch and first-seen
+times, when a full review read last happened) is left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review, SearchKeyword
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as connection:
+        names = dict(connection.execute(select(Location.id, Location.name)))
+        reviews = connection.execute(select(Review)).all()
+        locations = connection.execute(select(Location)).all()
+        metrics = connection.execute(select(DailyMetric)).all()
+        keywords = connection.execute(select(SearchKeyword)).all()
+        ratings = connection.execute(select(RatingSnapshot)).all()
+    return {
+        "locations": sorted(
+            (
+                r.name,
+                r.title,
+                r.store_code,
+                r.phone,
+                r.place_id,
+                r.new_review_uri,
+                r.latitude,
+                r.longitude,
+                r.active,
+            )
+            for r in locations
+        ),
+        "reviews": sorted(
+            (
+                names[r.location_id],
+                r.external_id,
+                r.rating,
+                r.text,
+                r.original_text,
+                r.author_name,
+                r.created_at,
+                r.updated_at,
+                r.reply_text,
+                r.reply_state,
+                r.deleted_at is not None,
+            )
+            for r in reviews
+        ),
+        "daily_metrics": sorted((names[r.location_id], r.metric, r.day, r.value) for r in metrics),
+        "search_keywords": sorted(
+            (names[r.location_id], r.month, r.keyword, r.value, r.threshold) for r in keywords
+        ),
+        "rating_snapshots": sorted(
+            (names[r.location_id], r.day, r.average_rating, r.total_review_count) for r in ratings
+        ),
+    }
