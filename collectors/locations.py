@@ -120,7 +120,7 @@ def save_locations(
         update=["account_name", "type"],
         touch={"updated_at": now},
     )
-    account_ids = dict(session.execute(select(Account.name, Account.id)))
+    account_ids = dict(session.execute(select(Account.name, Account.id)).all())
     rows = [
         {
             **row,

@@ -234,7 +234,7 @@ def collect_reviews(
                 continue
             rows[row.external_id] = row
             oldest = row.updated_at if oldest is None else min(oldest, row.updated_at)
-        if full or oldest is None or stored.watermark is None or oldest >= stored.watermark:
+        if full or oldest is None or stored.watermark is None or oldest > stored.watermark:
             continue
         # Below the watermark: stop, unless the count says something older changed.
         if len(stored.updated.keys() | rows.keys()) + skipped == first_page.total:

@@ -95,35 +95,20 @@ def upsert(
     if not rows:
         return 0
     columns = [c for c in rows[0] if c not in key] if update is None else list(update)
-    # Stay well under SQLite's limit of 32,766 bound parameters per statement.
-    batch = max(1, 30_000 // len(rows[0]))
-    return sum(
-        _upsert_batch(session, model, rows[start : start + batch], key, columns, touch or {})
-        for start in range(0, len(rows), batch)
-    )
-
-
-def _upsert_batch(
-    session: Session,
-    model: type[Base],
-    rows: Sequence[dict[str, Any]],
-    key: Sequence[str],
-    columns: Sequence[str],
-    touch: Mapping[str, Any],
-) -> int:
     table = model.__table__
-    insert = _dialect_insert(session)(table).values(list(rows))
+    insert = _dialect_insert(session)(table)
     if columns:
         excluded = insert.excluded
-        changed = or_(*(table.c[c].is_distinct_from(excluded[c]) for c in columns))
         statement = insert.on_conflict_do_update(
             index_elements=list(key),
-            set_={**{c: excluded[c] for c in columns}, **touch},
-            where=changed,
+            set_={**{c: excluded[c] for c in columns}, **(touch or {})},
+            where=or_(*(table.c[c].is_distinct_from(excluded[c]) for c in columns)),
         )
     else:
         statement = insert.on_conflict_do_nothing(index_elements=list(key))
-    written = session.execute(statement.returning(table.c[key[0]]))
+    # One statement, many parameter sets: SQLAlchemy batches them ("insertmanyvalues") within
+    # each database's parameter limits, and RETURNING yields a row per inserted/changed row.
+    written = session.execute(statement.returning(table.c[key[0]]), list(rows))
     return len(written.all())
 
 

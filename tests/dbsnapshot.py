@@ -15,7 +15,7 @@ from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review, Se
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as connection:
-        names = dict(connection.execute(select(Location.id, Location.name)))
+        names = dict(connection.execute(select(Location.id, Location.name)).all())
         reviews = connection.execute(select(Review)).all()
         locations = connection.execute(select(Location)).all()
         metrics = connection.execute(select(DailyMetric)).all()

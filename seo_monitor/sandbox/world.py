@@ -203,7 +203,10 @@ class World:
                 review.edits = 1
                 review.update_time = created + timedelta(days=rng.randint(1, 20))
             if rng.random() < 0.45 and age > timedelta(days=3):
-                reply_time = review.update_time + timedelta(hours=rng.randint(2, 120))
+                # An owner reply a few hours to days later, never later than the world's now.
+                reply_time = min(
+                    review.update_time + timedelta(hours=rng.randint(2, 120)), self.now
+                )
                 review.reply = Reply(self._owner_reply(rng, review.rating), reply_time)
                 review.update_time = max(review.update_time, reply_time)
             location.reviews.append(review)

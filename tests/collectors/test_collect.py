@@ -24,7 +24,7 @@ def run(settings: Settings, sessions: sessionmaker[Session], world: World, names
 
 def location_ids(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
-        return dict(session.execute(select(Location.name, Location.id)))
+        return dict(session.execute(select(Location.name, Location.id)).all())
 
 
 def stored_reviews(sessions: sessionmaker[Session], location_id: int) -> dict[str, Review]:
