@@ -15,7 +15,7 @@ import os
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -46,24 +46,33 @@ API_NAMES = {
 
 
 class Pacer:
-    """Spaces calls evenly so that no more than `per_minute` start in any minute."""
+    """Keeps the calls started in any `window` seconds under the per-minute quota.
+
+    A sliding log of start times: a call may start once the call `limit` places before it is
+    more than a window ago. Work between calls (parsing, saving) thus uses up no quota time,
+    and a sweep finishes close to calls / quota. The limit keeps a little headroom because
+    Google sees our calls a few milliseconds late, not always in the same rhythm.
+    """
 
     def __init__(
         self,
         per_minute: int,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        window: float = 60.0,
     ) -> None:
-        self.interval = 60.0 / per_minute
+        self.limit = max(1, per_minute - max(2, per_minute // 100))
+        self.window = window
         self.clock, self.sleep = clock, sleep
-        self.next_slot = 0.0
+        self.starts: deque[float] = deque(maxlen=self.limit)
         self.lock = threading.Lock()
 
     def wait(self) -> None:
         with self.lock:
             now = self.clock()
-            slot = max(now, self.next_slot)
-            self.next_slot = slot + self.interval
+            full = len(self.starts) == self.limit
+            slot = max(now, self.starts[0] + self.window) if full else now
+            self.starts.append(slot)
         if slot > now:
             self.sleep(slot - now)
 
@@ -83,8 +92,10 @@ class GoogleClient:
         max_attempts: int = 5,
         backoff_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        quota_window: float = 60.0,
     ) -> None:
         self.credentials = credentials
+        self.quota_window = quota_window  # seconds; Google's quotas are per minute
         self.api_root = api_root.rstrip("/") + "/" if api_root else None
         self.quota_per_minute = quota_per_minute
         self.timeout, self.max_attempts = timeout, max_attempts
@@ -226,7 +237,9 @@ class GoogleClient:
         return self._call("mybusiness", send)
 
     def _call(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        pacer = self._pacers.setdefault(api, Pacer(self.quota_per_minute, sleep=self.sleep))
+        pacer = self._pacers.setdefault(
+            api, Pacer(self.quota_per_minute, sleep=self.sleep, window=self.quota_window)
+        )
         last: Exception | None = None
         for attempt in range(1, self.max_attempts + 1):
             pacer.wait()

@@ -37,9 +37,8 @@ PER_LOCATION: dict[str, LocationCollector] = {
 ALL = ["locations", *PER_LOCATION]
 
 
-def make_client(settings: Settings, sleep: Callable[[float], None] | None = None) -> GoogleClient:
+def make_client(settings: Settings) -> GoogleClient:
     google = settings.google
-    extra = {"sleep": sleep} if sleep else {}
     return GoogleClient(
         load_credentials(settings.google_token_file, google.api_root),
         api_root=google.api_root,
@@ -47,7 +46,6 @@ def make_client(settings: Settings, sleep: Callable[[float], None] | None = None
         timeout=google.request_timeout_seconds,
         max_attempts=google.max_attempts,
         backoff_seconds=google.backoff_seconds,
-        **extra,
     )
 
 

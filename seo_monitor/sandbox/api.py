@@ -10,10 +10,12 @@ import base64
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import unquote
 
+from seo_monitor.sandbox import places
 from seo_monitor.sandbox.world import DAILY_METRICS, Reply, SandboxLocation, SandboxReview, World
 
 STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
@@ -30,10 +32,14 @@ class Request:
     path: str  # after the API prefix, without the query string
     query: dict[str, list[str]]
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)
 
     def one(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
         return values[0] if values else default
+
+    def field_mask(self) -> str | None:
+        return self.headers.get("X-Goog-FieldMask") or self.one("fields") or self.one("$fields")
 
 
 Response = tuple[int, Any]
@@ -106,6 +112,14 @@ class SandboxApi:
                 "DELETE",
                 re.compile(r"v4/accounts/(\d+)/locations/(\d+)/reviews/([\w-]+)/reply"),
                 self.delete_reply,
+            ),
+            ("places", "POST", re.compile(r"v1/places:searchText"), self.search_text),
+            ("places", "GET", re.compile(r"v1/places/([\w-]+)"), self.place_details),
+            (
+                "searchconsole",
+                "POST",
+                re.compile(r"webmasters/v3/sites/([^/]+)/searchAnalytics/query"),
+                self.search_analytics,
             ),
         ]
 
@@ -345,6 +359,24 @@ class SandboxApi:
         review.reply = None
         review.update_time = self.world.now
         return 200, {}
+
+    # --- Places (New) and Search Console ------------------------------------------------------
+    def search_text(self, request: Request) -> Response:
+        mask = request.field_mask()
+        if not mask:
+            return error(400, "INVALID_ARGUMENT", "FieldMask is a required parameter")
+        body = request.body if isinstance(request.body, dict) else {}
+        return places.search_text(self.world, body, mask)
+
+    def place_details(self, request: Request, place_id: str) -> Response:
+        mask = request.field_mask()
+        if not mask:
+            return error(400, "INVALID_ARGUMENT", "FieldMask is a required parameter")
+        return places.place_details(self.world, place_id, mask)
+
+    def search_analytics(self, request: Request, site: str) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        return places.search_analytics(self.world, unquote(site), body)
 
 
 def _with_token(body: dict[str, Any], token: str | None) -> dict[str, Any]:

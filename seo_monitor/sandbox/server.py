@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REFRESH_TOKEN = "sandbox-refresh-token"
 CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-client-secret"
+PLACES_API_KEY = "sandbox-places-api-key"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class SandboxState:
     world: World
     faults: FaultPlan
     quota_per_minute: int = 300
+    quota_window: float = 60.0  # seconds; shorter only to keep tests short
     timeout_delay: float = 5.0
     api: SandboxApi = field(init=False)
     tokens: set[str] = field(default_factory=set)
@@ -49,11 +51,11 @@ class SandboxState:
         self.api = SandboxApi(self.world)
 
     def over_quota(self, api: str) -> bool:
-        """A sliding 60-second window per API, like Google's per-minute quota."""
+        """A sliding window per API (60 s), like Google's per-minute quota."""
         now = time.monotonic()
         with self.lock:
             window = self.windows.setdefault(api, deque())
-            while window and window[0] <= now - 60:
+            while window and window[0] <= now - self.quota_window:
                 window.popleft()
             if len(window) >= self.quota_per_minute:
                 self.rate_limited += 1
@@ -123,7 +125,8 @@ class Handler(BaseHTTPRequestHandler):
         elif api == "oauth2":
             self.oauth(rest, parse_qs(parts.query), raw)
         else:
-            self.api_call(state, api, Request(method, rest, parse_qs(parts.query), None), raw)
+            request = Request(method, rest, parse_qs(parts.query), None, dict(self.headers.items()))
+            self.api_call(state, api, request, raw)
 
     def api_call(self, state: SandboxState, api: str, request: Request, raw: bytes) -> None:
         with state.lock:
@@ -132,8 +135,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault:
             with state.lock:
                 state.injected[fault] += 1
-        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-        if fault == "expired_token" or token not in state.tokens:
+        if fault == "expired_token" or not self.authorized(state, api, request):
             return self.reply(
                 *error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
             )
@@ -153,6 +155,14 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "malformed":
             return self.send(200, json.dumps(body)[: max(1, len(json.dumps(body)) // 2)].encode())
         self.reply(status, body)
+
+    def authorized(self, state: SandboxState, api: str, request: Request) -> bool:
+        """Places takes an API key (header or key=); the other APIs an OAuth access token."""
+        if api == "places":
+            key = self.headers.get("X-Goog-Api-Key") or request.one("key")
+            return key == PLACES_API_KEY
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        return token in state.tokens
 
     def oauth(self, rest: str, query: dict[str, list[str]], raw: bytes) -> None:
         state = self.server.state
@@ -275,6 +285,7 @@ def running_sandbox(
     port: int = 0,
     quota_per_minute: int = 300,
     timeout_delay: float = 5.0,
+    quota_window: float = 60.0,
 ) -> Iterator[SandboxServer]:
     """Serve `world` on 127.0.0.1 in a background thread for the duration of the block."""
     state = SandboxState(
@@ -282,6 +293,7 @@ def running_sandbox(
         faults=FaultPlan.parse(faults, seed=world.seed),
         quota_per_minute=quota_per_minute,
         timeout_delay=timeout_delay,
+        quota_window=quota_window,
     )
     server = SandboxServer(state, port)
     thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)

@@ -1,0 +1,171 @@
+"""The sandbox answers like Google: real discovery documents, real shapes, deterministic data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
+
+from collectors.google_client import load_credentials
+from seo_monitor.sandbox import World
+from seo_monitor.sandbox.demo import write_demo_config
+from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
+from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
+from tests.conftest import WORLD_NOW
+
+
+def service(server: SandboxServer, api: str, **kwargs: object):
+    return build(
+        api,
+        "v1",
+        static_discovery=True,
+        cache_discovery=False,
+        client_options={"api_endpoint": f"{server.url}/{api}/"},
+        **kwargs,
+    )
+
+
+def test_places_text_search_pages_ids_only_and_ranks_the_nearby_clinic_high(
+    sandbox: SandboxServer, world: World
+) -> None:
+    places = service(sandbox, "places", developerKey=PLACES_API_KEY)
+    clinic = world.locations[0]
+    body = {
+        "textQuery": "physical therapy",
+        "pageSize": 20,
+        "locationBias": {
+            "circle": {
+                "center": {"latitude": clinic.latitude, "longitude": clinic.longitude},
+                "radius": 3000,
+            }
+        },
+    }
+    ids: list[str] = []
+    request = places.places().searchText(body=body, fields="places.id,nextPageToken")
+    while request is not None and len(ids) < 60:
+        answer = request.execute()
+        assert all(set(place) == {"id"} for place in answer["places"])  # the ID-only mask
+        ids += [place["id"] for place in answer["places"]]
+        token = answer.get("nextPageToken")
+        request = (
+            places.places().searchText(
+                body={**body, "pageToken": token}, fields="places.id,nextPageToken"
+            )
+            if token
+            else None
+        )
+    assert 20 < len(ids) <= 60 and len(set(ids)) == len(ids)
+    assert clinic.place_id in ids[:5]
+
+
+def test_place_details_with_the_smallest_field_mask(sandbox: SandboxServer, world: World) -> None:
+    places = service(sandbox, "places", developerKey=PLACES_API_KEY)
+    place = (
+        places.places()
+        .get(name=f"places/{world.locations[1].place_id}", fields="id,rating,userRatingCount")
+        .execute()
+    )
+    assert set(place) == {"id", "rating", "userRatingCount"} and 1 <= place["rating"] <= 5
+
+
+def test_places_needs_a_field_mask_and_a_key(sandbox: SandboxServer) -> None:
+    url = f"{sandbox.url}/places/v1/places:searchText"
+    no_mask = requests.post(
+        url, json={"textQuery": "pt"}, headers={"X-Goog-Api-Key": PLACES_API_KEY}, timeout=5
+    )
+    assert no_mask.status_code == 400 and "FieldMask" in no_mask.json()["error"]["message"]
+    no_key = requests.post(
+        url, json={"textQuery": "pt"}, headers={"X-Goog-FieldMask": "places.id"}, timeout=5
+    )
+    assert no_key.status_code == 401
+
+
+def test_search_console_rows_by_query_for_a_clinic_site(
+    sandbox: SandboxServer, world: World, tmp_path: Path
+) -> None:
+    write_demo_config(tmp_path, sandbox.url)
+    credentials: Credentials = load_credentials(
+        tmp_path / "data" / "google-token.json", sandbox.url
+    )
+    console = service(sandbox, "searchconsole", credentials=credentials)
+    site = world.locations[0].website
+    body = {
+        "startDate": "2026-10-01",
+        "endDate": "2026-10-07",
+        "dimensions": ["query"],
+        "rowLimit": 5,
+    }
+    rows = console.searchanalytics().query(siteUrl=site, body=body).execute()["rows"]
+    assert len(rows) == 5 and all(
+        len(r["keys"]) == 1 and r["impressions"] >= r["clicks"] for r in rows
+    )
+    assert rows == sorted(rows, key=lambda r: -r["clicks"])
+
+
+def test_the_same_seed_builds_the_same_world() -> None:
+    def fingerprint(world: World) -> str:
+        return json.dumps(
+            [
+                (
+                    loc.title,
+                    [
+                        (r.review_id, r.rating, r.comment(), str(r.update_time))
+                        for r in world.live_reviews(loc)
+                    ],
+                )
+                for loc in world.locations
+            ]
+        )
+
+    assert fingerprint(World(seed=3, locations=2, now=WORLD_NOW)) == fingerprint(
+        World(seed=3, locations=2, now=WORLD_NOW)
+    )
+    assert fingerprint(World(seed=3, locations=2, now=WORLD_NOW)) != fingerprint(
+        World(seed=4, locations=2, now=WORLD_NOW)
+    )
+
+
+def test_advancing_the_clock_brings_new_reviews_edits_replies_and_deletions() -> None:
+    world = World(seed=3, locations=5, now=WORLD_NOW)
+    changes = world.advance(60 * 24 * 30)
+    assert world.now == WORLD_NOW + timedelta(days=30)
+    assert (
+        changes["new"] > 20
+        and changes["replied"] > 5
+        and changes["edited"] + changes["deleted"] > 0
+    )
+    assert sum(r.deleted for loc in world.locations for r in loc.reviews) == changes["deleted"]
+
+
+def test_review_texts_cover_the_healthcare_topics() -> None:
+    world = World(seed=3, locations=3, now=WORLD_NOW)
+    texts = " ".join(r.comment() or "" for loc in world.locations for r in loc.reviews).lower()
+    for word in (
+        "front desk",
+        "waited",
+        "billed",
+        "insurance",
+        "therapist",
+        "pain",
+        "exercise",
+        "parking",
+        "phone",
+    ):
+        assert word in texts, word
+    assert "(translated by google)" in texts
+
+
+@pytest.mark.parametrize("spec", ["5xx=2", "teapot=0.1", "5xx", "5xx=x"])
+def test_bad_fault_specs_are_refused(spec: str) -> None:
+    with pytest.raises(FaultSpecError):
+        FaultPlan.parse(spec)
+
+
+def test_faults_can_target_one_api() -> None:
+    plan = FaultPlan.parse("mybusiness:5xx=1")
+    assert plan.pick("mybusiness") == "5xx" and plan.pick("businessprofileperformance") is None
