@@ -17,18 +17,9 @@ from collectors.google_client import GoogleClient
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import DailyMetric, Location
+from seo_monitor.profile_metrics import DAILY_METRICS
 
-METRICS = [
-    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
-    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
-    "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
-    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
-    "CALL_CLICKS",
-    "WEBSITE_CLICKS",
-    "BUSINESS_DIRECTION_REQUESTS",
-    "BUSINESS_BOOKINGS",
-    "MESSAGING_CLICKS",
-]
+METRICS = DAILY_METRICS
 BACKFILL_DAYS = 548  # about 18 months, as far back as Google keeps
 TRAILING_WINDOW_DAYS = 10
 

@@ -42,6 +42,11 @@ def config_path(cli_value: Path | None, environ: Mapping[str, str] | None = None
     return Path(DEFAULT_CONFIG_NAME)
 
 
+def environment_with_config(path: Path) -> dict[str, str]:
+    """This process's environment, pointing a child process (the dashboard) at `path`."""
+    return {**os.environ, CONFIG_PATH_ENV: str(path.resolve())}
+
+
 def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read, merge and validate the configuration; raise ConfigError on any problem."""
     environ = os.environ if environ is None else environ

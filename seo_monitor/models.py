@@ -185,7 +185,11 @@ class ReplyLog(Base):
 
 class DailyMetric(Base):
     __tablename__ = "daily_metrics"
-    __table_args__ = (UniqueConstraint("location_id", "metric", "day"),)
+    __table_args__ = (
+        UniqueConstraint("location_id", "metric", "day"),
+        # Dashboard periods cut across all locations by day.
+        Index("ix_daily_metrics_day", "day"),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
     metric: Mapped[str] = mapped_column(String(64))
@@ -337,3 +341,14 @@ class ReviewRequest(Base):
     wording: Mapped[str] = mapped_column(Text)
     languages: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A dashboard login. Passwords are stored only as salted scrypt hashes."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]

@@ -6,6 +6,7 @@ environment, and `render_example_config()` writes config.example.toml from it.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -167,6 +168,21 @@ class AlertSettings(Section):
     )
 
 
+class DashboardSettings(Section):
+    """The web dashboard (`seo-monitor dashboard`)."""
+
+    host: str = documented(
+        "127.0.0.1",
+        "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
+        "requires a login: add users with `seo-monitor user add NAME`.",
+        min_length=1,
+    )
+    port: int = documented(8501, "Port to listen on.", ge=1, le=65535)
+    require_login: bool = documented(
+        False, "Ask for a user name and password even on a loopback address."
+    )
+
+
 class LoggingSettings(Section):
     """Log output (ids and counts only; never review text, names or secrets)."""
 
@@ -194,6 +210,7 @@ class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     google: GoogleSettings = GoogleSettings()
     alerts: AlertSettings = AlertSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     logging: LoggingSettings = LoggingSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
@@ -211,6 +228,18 @@ class Settings(Section):
     @property
     def google_token_file(self) -> Path:
         return self.google.token_file or self.data_dir / "google-token.json"
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.1, ::1 or localhost; an empty host means every interface (not loopback)."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_secret(model: type[BaseModel], field_name: str) -> bool:

@@ -1,17 +1,15 @@
-"""The read model: every query the dashboard, the emails and the CLI summaries use.
-
-Aggregation happens in the database; callers get plain rows.
-"""
+"""Locations and collector runs: the CLI summary and the data health page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import CollectorRun, Location, Review
+from seo_monitor.models import CollectorRun, DailyMetric, Location, Review, SearchKeyword
+from seo_monitor.queries.common import as_date
 
 
 @dataclass(frozen=True)
@@ -97,3 +95,44 @@ def select_latest_runs(session: Session) -> list[LatestRun]:
         LatestRun(r.collector, r.location_id, r.status, r.started_at, r.api_calls, r.error, r.hint)
         for r in runs
     ]
+
+
+@dataclass(frozen=True)
+class DatasetFreshness:
+    collector: str
+    last_success: datetime | None  # when a run of this collector last ended ok or partial
+    newest_data: date | None  # the newest day the stored data covers
+
+
+def select_recent_failures(session: Session, since: datetime) -> list[LatestRun]:
+    """The latest run of each collector and location, where it failed since `since`."""
+    return [
+        run
+        for run in select_latest_runs(session)
+        if run.status in ("failed", "interrupted") and run.started_at >= since
+    ]
+
+
+def select_freshness(session: Session) -> list[DatasetFreshness]:
+    success = dict(
+        session.execute(
+            select(CollectorRun.collector, func.max(CollectorRun.finished_at))
+            .where(CollectorRun.status.in_(("ok", "partial")))
+            .group_by(CollectorRun.collector)
+        ).all()
+    )
+    newest = {
+        "reviews": session.scalar(select(func.max(Review.created_at))),
+        "metrics": session.scalar(select(func.max(DailyMetric.day))),
+        "keywords": session.scalar(select(func.max(SearchKeyword.month))),
+        "locations": session.scalar(select(func.max(Location.updated_at))),
+    }
+    return [DatasetFreshness(name, success.get(name), _day(newest[name])) for name in newest]
+
+
+def _day(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return as_date(value)

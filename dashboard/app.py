@@ -1,0 +1,42 @@
+"""The dashboard's entry point: `seo-monitor dashboard` (or `streamlit run dashboard/app.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import chrome, data
+from seo_monitor.errors import UserError
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def main() -> None:
+    st.set_page_config(page_title="seo-monitor", page_icon="📍", layout="wide")
+    try:
+        data.settings()
+        data.location_choices()
+    except UserError as exc:  # bad config or unreachable database: say what to fix
+        st.error(str(exc))
+        return
+    if not chrome.require_login():
+        return
+    if not data.location_choices():
+        chrome.empty_state()
+        return
+    st.session_state["filters"] = chrome.sidebar_filters()
+    chrome.failure_banner()
+    navigation = st.navigation(
+        {
+            "Reputation": [
+                st.Page(PAGES / "overview.py", title="Overview", icon="📊", default=True)
+            ],
+            "Visibility": [st.Page(PAGES / "profile.py", title="Profile metrics", icon="👀")],
+            "Admin": [st.Page(PAGES / "health.py", title="Data health", icon="🩺")],
+        }
+    )
+    navigation.run()
+
+
+main()

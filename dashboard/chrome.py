@@ -1,0 +1,172 @@
+"""What every page shares: login, the location and period picker (kept in the URL), the
+failed-collector banner, and the empty state of a fresh install."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard import data
+from seo_monitor.models import utcnow
+from seo_monitor.settings import is_loopback
+from seo_monitor.users import authenticate, count_users
+
+PERIODS = {"30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months"}
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The current view: which locations (None = all) and which days.
+
+    Reviews count up to today; profile metrics up to the newest day Google has reported, so a
+    period is never compared with one that Google has already finished counting.
+    """
+
+    location_ids: tuple[int, ...] | None
+    label: str
+    days: int
+    end: date
+    metrics_end: date
+
+    @property
+    def start(self) -> date:
+        return self.end - timedelta(days=self.days - 1)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        return self.start, self.end
+
+    @property
+    def metrics_period(self) -> tuple[date, date]:
+        return self.metrics_end - timedelta(days=self.days - 1), self.metrics_end
+
+    @property
+    def previous(self) -> tuple[date, date]:
+        return shifted(self.period, self.days)
+
+    @property
+    def previous_metrics(self) -> tuple[date, date]:
+        return shifted(self.metrics_period, self.days)
+
+
+def shifted(period: tuple[date, date], days: int) -> tuple[date, date]:
+    return period[0] - timedelta(days=days), period[1] - timedelta(days=days)
+
+
+def current_filters() -> Filters:
+    filters: Filters = st.session_state["filters"]
+    return filters
+
+
+# --- access ---------------------------------------------------------------------------------
+def login_required() -> bool:
+    return data.settings().dashboard.require_login or not is_loopback(
+        st.get_option("server.address")
+    )
+
+
+def require_login() -> bool:
+    """Show the login form until someone signs in; True once the page may render."""
+    if not login_required() or st.session_state.get("user"):
+        return True
+    st.title("seo-monitor")
+    with data.sessions()() as session:
+        has_users = count_users(session) > 0
+    if not has_users:
+        st.error(
+            "This dashboard is reachable from other machines, so it needs a login, and "
+            "no user exists yet. Add one on the server: `seo-monitor user add NAME`."
+        )
+        return False
+    with st.form("login"):
+        username = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        with data.sessions().begin() as session:
+            valid = authenticate(session, username, password)
+        if valid:
+            st.session_state["user"] = username
+            st.rerun()
+        st.error("Wrong user name or password.")
+    return False
+
+
+# --- the view picker --------------------------------------------------------------------------
+def location_options() -> dict[str, tuple[str, tuple[int, ...] | None]]:
+    """Picker key -> (label, location ids): all, each group (Google account), each location."""
+    choices = data.location_choices()
+    options: dict[str, tuple[str, tuple[int, ...] | None]] = {ALL: ("All locations", None)}
+    groups: dict[int, tuple[str, list[int]]] = {}
+    for choice in choices:
+        if choice.account_id is not None:
+            groups.setdefault(choice.account_id, (choice.account_name or "Group", []))[1].append(
+                choice.id
+            )
+    if len(groups) > 1:
+        for account_id, (name, ids) in groups.items():
+            options[f"g{account_id}"] = (f"Group: {name}", tuple(ids))
+    for choice in choices:
+        options[f"l{choice.id}"] = (choice.title, (choice.id,))
+    return options
+
+
+def sidebar_filters() -> Filters:
+    """Location and period from the sidebar, mirrored in the URL so a link reproduces the view."""
+    options = location_options()
+    params = st.query_params
+    # The URL seeds the widgets once; after that the widgets lead and the URL follows.
+    if st.session_state.get("location") not in options:
+        st.session_state["location"] = (
+            params.get("location") if params.get("location") in options else ALL
+        )
+    if st.session_state.get("days") not in PERIODS:
+        st.session_state["days"] = params.get("days") if params.get("days") in PERIODS else "30"
+    key = st.sidebar.selectbox(
+        "Location", list(options), format_func=lambda k: options[k][0], key="location"
+    )
+    period = st.sidebar.selectbox(
+        "Period", list(PERIODS), format_func=PERIODS.__getitem__, key="days"
+    )
+    params["location"], params["days"] = key, period
+    today = utcnow().date()
+    metrics_end = min(data.newest_metric_day() or today, today)
+    label, ids = options[key]
+    filters = Filters(ids, label, int(period), today, metrics_end)
+    st.sidebar.caption(f"{filters.start:%b %d, %Y} – {today:%b %d, %Y}")
+    if st.session_state.get("user"):
+        st.sidebar.caption(f"Signed in as {st.session_state['user']}")
+        if st.sidebar.button("Sign out"):
+            del st.session_state["user"]
+            st.rerun()
+    return filters
+
+
+def failure_banner() -> None:
+    """Every page says so when a collector failed in the last day: a silent failure hides."""
+    since = utcnow() - timedelta(days=1)
+    failed = [
+        run
+        for run in data.latest_runs()
+        if run.status in ("failed", "interrupted") and run.started_at >= since
+    ]
+    if failed:
+        names = sorted({run.collector for run in failed})
+        st.warning(
+            f"{len(failed)} collector run(s) failed in the last 24 hours ({', '.join(names)}). "
+            "See Data health for what to do.",
+            icon="⚠️",
+        )
+
+
+def empty_state() -> None:
+    st.title("Welcome to seo-monitor")
+    st.info(
+        "No locations yet. Next steps on the server:\n\n"
+        "1. `seo-monitor auth google` — connect the Google account that manages your profiles\n"
+        "2. `seo-monitor collect all` — read locations, reviews, metrics and keywords\n\n"
+        "Or try it with made-up data: `make run` starts the demo."
+    )

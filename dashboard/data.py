@@ -1,0 +1,111 @@
+"""Cached access to settings, the database and the read model. Returns plain data only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor import queries
+from seo_monitor.config import config_path, load_settings
+from seo_monitor.db import check_connection, make_engine, session_factory
+from seo_monitor.queries import Period
+from seo_monitor.settings import Settings
+
+TTL = 60  # seconds: fresh enough for data that changes every 30 minutes at most
+Ids = tuple[int, ...] | None
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return load_settings(config_path(None))
+
+
+@st.cache_resource
+def engine(url: str, busy_timeout: float) -> Engine:
+    created = make_engine(url, busy_timeout_seconds=busy_timeout)
+    check_connection(created)
+    return created
+
+
+def sessions() -> sessionmaker[Session]:
+    current = settings()
+    return session_factory(
+        engine(current.database_url, current.database.sqlite_busy_timeout_seconds)
+    )
+
+
+@st.cache_data(ttl=TTL)
+def location_choices() -> list[queries.LocationChoice]:
+    with sessions()() as session:
+        return queries.select_location_choices(session)
+
+
+@st.cache_data(ttl=TTL)
+def newest_metric_day() -> date | None:
+    with sessions()() as session:
+        return queries.select_newest_metric_day(session)
+
+
+@st.cache_data(ttl=TTL)
+def kpis(ids: Ids, period: tuple[date, date], metrics_period: tuple[date, date]) -> queries.Kpis:
+    with sessions()() as session:
+        return queries.select_kpis(session, ids, Period(*period), Period(*metrics_period))
+
+
+@st.cache_data(ttl=TTL)
+def weekly_metrics(ids: Ids, start: date, end: date) -> list[tuple[date, str, int]]:
+    with sessions()() as session:
+        return queries.select_weekly_metrics(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def monthly_reviews(ids: Ids, start: date, end: date) -> list[tuple[str, int, int]]:
+    with sessions()() as session:
+        return queries.select_monthly_reviews(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def rating_history(ids: Ids, start: date, end: date) -> list[tuple[str, float]]:
+    with sessions()() as session:
+        return queries.select_rating_history(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def location_rows(
+    ids: Ids, period: tuple[date, date], metrics_period: tuple[date, date]
+) -> list[queries.LocationRow]:
+    with sessions()() as session:
+        return queries.select_location_rows(session, ids, Period(*period), Period(*metrics_period))
+
+
+@st.cache_data(ttl=TTL)
+def unanswered_negative(ids: Ids) -> list[queries.AttentionReview]:
+    with sessions()() as session:
+        return queries.select_unanswered_negative(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def daily_metrics(ids: Ids, start: date, end: date) -> list[tuple[date, str, int]]:
+    with sessions()() as session:
+        return queries.select_daily_metrics(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def keywords(ids: Ids, start: date, end: date) -> list[queries.KeywordRow]:
+    with sessions()() as session:
+        return queries.select_keywords(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def latest_runs() -> list[queries.LatestRun]:
+    with sessions()() as session:
+        return queries.select_latest_runs(session)
+
+
+@st.cache_data(ttl=TTL)
+def freshness() -> list[queries.DatasetFreshness]:
+    with sessions()() as session:
+        return queries.select_freshness(session)

@@ -1,0 +1,61 @@
+"""Data health: the last run of every collector per location, and how fresh each dataset is."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+
+st.title("Data health")
+choices: dict[int | None, str] = {c.id: c.title for c in data.location_choices()}
+choices[None] = "all accounts"
+
+st.subheader("Freshness")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Dataset": f.collector,
+                "Last successful run (UTC)": f"{f.last_success:%Y-%m-%d %H:%M}"
+                if f.last_success
+                else "never",
+                "Newest data": f"{f.newest_data}" if f.newest_data else "none",
+            }
+            for f in data.freshness()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Latest run of each collector")
+runs = data.latest_runs()
+if not runs:
+    st.info("No collector has run yet: `seo-monitor collect all`.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Collector": r.collector,
+                    "Location": choices.get(r.location_id, "all accounts")
+                    if r.location_id
+                    else "all accounts",
+                    "Status": r.status,
+                    "Started (UTC)": f"{r.started_at:%Y-%m-%d %H:%M}",
+                    "API calls": r.api_calls,
+                    "Error": r.error or "",
+                    "What to do": r.hint or "",
+                }
+                for r in runs
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for run in (r for r in runs if r.status in ("failed", "interrupted")):
+        st.error(
+            f"{run.collector} ({choices.get(run.location_id, 'all accounts')}): {run.error}"
+            + (f"\n\nWhat to do: {run.hint}" if run.hint else "")
+        )

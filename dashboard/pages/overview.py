@@ -1,0 +1,123 @@
+"""Overview: KPIs against the previous period, trends, locations, what needs attention."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import current_filters
+from seo_monitor.models import utcnow
+
+filters = current_filters()
+ids = filters.location_ids
+now = data.kpis(ids, filters.period, filters.metrics_period)
+before = data.kpis(ids, filters.previous, filters.previous_metrics)
+
+st.title("Overview")
+st.caption(
+    f"{filters.label} · {filters.start:%b %d} – {filters.end:%b %d, %Y}, compared with the "
+    f"period before. Profile metrics up to {filters.metrics_end:%b %d}, the newest day Google "
+    "has reported."
+)
+
+
+def delta(current: float | None, previous: float | None, digits: int = 0) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+.{digits}f}"
+
+
+row = st.columns(4)
+row[0].metric(
+    "Average rating (Google)",
+    f"{now.rating:.2f} ★" if now.rating else "–",
+    delta(now.rating, before.rating, 2),
+)
+row[1].metric("Reviews", f"{now.review_count:,}", help="Google's total count")
+row[2].metric(
+    "New reviews",
+    f"{now.reviews_in_period:,}",
+    delta(now.reviews_in_period, before.reviews_in_period),
+)
+row[3].metric(
+    "Unanswered reviews",
+    f"{now.unanswered:,}",
+    delta(now.unanswered, before.unanswered),
+    delta_color="inverse",
+)
+row = st.columns(4)
+for column, (label, current, previous) in zip(
+    row,
+    [
+        ("Profile views", now.views, before.views),
+        ("Calls", now.calls, before.calls),
+        ("Direction requests", now.directions, before.directions),
+        ("Website clicks", now.website_clicks, before.website_clicks),
+    ],
+    strict=True,
+):
+    column.metric(label, f"{current:,}", delta(current, previous))
+
+left, right = st.columns(2)
+weekly = data.weekly_metrics(ids, *filters.metrics_period)
+with left:
+    st.subheader("Views and actions per week")
+    if weekly:
+        frame = pd.DataFrame(weekly, columns=["week", "metric", "value"])
+        st.line_chart(
+            frame.pivot_table(index="week", columns="metric", values="value", aggfunc="sum")
+        )
+    else:
+        st.info("No profile metrics in this period yet.")
+with right:
+    st.subheader("Rating over time")
+    history = data.rating_history(ids, filters.start, filters.end)
+    if history:
+        st.line_chart(pd.DataFrame(history, columns=["month", "rating"]).set_index("month"))
+    else:
+        st.info("No reviews in this period.")
+
+st.subheader("New reviews per month, by stars")
+monthly = data.monthly_reviews(ids, filters.start, filters.end)
+if monthly:
+    frame = pd.DataFrame(monthly, columns=["month", "stars", "reviews"])
+    frame["stars"] = frame["stars"].map(lambda s: f"{s}★")
+    st.bar_chart(frame.pivot_table(index="month", columns="stars", values="reviews", aggfunc="sum"))
+else:
+    st.info("No new reviews in this period.")
+
+st.subheader("Locations")
+rows = data.location_rows(ids, filters.period, filters.metrics_period)
+st.dataframe(
+    pd.DataFrame([vars(r) for r in rows])
+    .drop(columns=["id"])
+    .rename(
+        columns={
+            "title": "Location",
+            "rating": "Rating",
+            "reviews": "Reviews",
+            "reviews_in_period": "New reviews",
+            "unanswered": "Unanswered",
+            "views": "Views",
+            "calls": "Calls",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Needs attention")
+waiting = data.unanswered_negative(ids)
+if not waiting:
+    st.success("No unanswered reviews of 3 stars or fewer.")
+for review in waiting:
+    age = (utcnow() - review.created_at).days
+    with st.container(border=True):
+        st.markdown(
+            f"**{'★' * (review.rating or 0)}{'☆' * (5 - (review.rating or 0))}** · "
+            f"{age} days unanswered"
+        )
+        st.caption(review.location)
+        # Patients' words are shown as plain text, never as markdown or HTML.
+        st.text((review.text or "(rating only, no text)")[:400])

@@ -1,0 +1,80 @@
+"""Profile metrics: daily or weekly series, mobile vs desktop, Maps vs Search, search keywords."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import current_filters
+from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
+
+filters = current_filters()
+ids = filters.location_ids
+st.title("Profile metrics")
+start, end = filters.metrics_period
+st.caption(
+    f"{filters.label} · {start:%b %d} – {end:%b %d, %Y} (the newest day Google has reported)"
+)
+
+series = data.daily_metrics(ids, *filters.metrics_period)
+if not series:
+    st.info(
+        "No profile metrics in this period yet. The metrics collector reads them daily; "
+        "Google reports each day two to three days late."
+    )
+else:
+    frame = pd.DataFrame(series, columns=["day", "metric", "value"])
+    frame["metric"] = frame["metric"].map(LABELS)
+    wide = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum").fillna(0)
+    chosen = st.multiselect(
+        "Metrics",
+        list(wide.columns),
+        default=[c for c in ("Calls", "Website clicks", "Direction requests") if c in wide.columns],
+    )
+    weekly = st.toggle("Weekly totals", value=filters.days > 60)
+    shown = wide[chosen] if chosen else wide
+    if weekly:
+        shown = (
+            shown.set_index(pd.to_datetime(shown.index))
+            .resample("W-MON", label="left", closed="left")
+            .sum()
+        )
+    st.line_chart(shown)
+
+    views = frame[frame["metric"].isin([LABELS[m] for m in VIEW_METRICS])]
+    totals = views.groupby("metric")["value"].sum()
+    device, surface = st.columns(2)
+    mobile = int(totals.filter(like="mobile").sum())
+    desktop = int(totals.filter(like="desktop").sum())
+    maps = int(totals.filter(like="Maps").sum())
+    search = int(totals.filter(like="Search").sum())
+    device.metric("Views on mobile", f"{mobile:,}", help=f"Desktop: {desktop:,}")
+    device.progress(
+        mobile / max(1, mobile + desktop), text=f"{mobile / max(1, mobile + desktop):.0%} mobile"
+    )
+    surface.metric("Views on Maps", f"{maps:,}", help=f"Search: {search:,}")
+    surface.progress(maps / max(1, maps + search), text=f"{maps / max(1, maps + search):.0%} Maps")
+
+    csv = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum").fillna(0)
+    st.download_button(
+        "Download daily metrics (CSV)",
+        csv.to_csv().encode(),
+        file_name=f"profile-metrics-{start}-{end}.csv",
+        mime="text/csv",
+    )
+
+st.subheader("Search keywords")
+st.caption(
+    "Unique people who found the profile with each search, per month. Google reports "
+    'small numbers only as "fewer than N": shown as "< N", never as 0.'
+)
+keywords = data.keywords(ids, *filters.period)
+if keywords:
+    st.dataframe(
+        pd.DataFrame([(k.keyword, k.shown) for k in keywords], columns=["Keyword", "People"]),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info("No search keywords for the months of this period yet.")

@@ -1,0 +1,37 @@
+"""The Business Profile daily metrics seo-monitor reads, and how the UI groups them.
+
+Views are the four impression metrics added up (Google counts a person once a day per metric).
+"""
+
+VIEW_METRICS = (
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+)
+ACTION_METRICS = {
+    "calls": "CALL_CLICKS",
+    "directions": "BUSINESS_DIRECTION_REQUESTS",
+    "website_clicks": "WEBSITE_CLICKS",
+    "bookings": "BUSINESS_BOOKINGS",
+    "messages": "MESSAGING_CLICKS",
+}
+DAILY_METRICS = [*VIEW_METRICS, *ACTION_METRICS.values()]
+LABELS = {
+    "BUSINESS_IMPRESSIONS_DESKTOP_MAPS": "Views: desktop Maps",
+    "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH": "Views: desktop Search",
+    "BUSINESS_IMPRESSIONS_MOBILE_MAPS": "Views: mobile Maps",
+    "BUSINESS_IMPRESSIONS_MOBILE_SEARCH": "Views: mobile Search",
+    "CALL_CLICKS": "Calls",
+    "BUSINESS_DIRECTION_REQUESTS": "Direction requests",
+    "WEBSITE_CLICKS": "Website clicks",
+    "BUSINESS_BOOKINGS": "Bookings",
+    "MESSAGING_CLICKS": "Messages",
+}
+
+
+def metric_group(metric: str) -> str:
+    """'views' for the impression metrics, else the action's short name."""
+    if metric in VIEW_METRICS:
+        return "views"
+    return next((name for name, m in ACTION_METRICS.items() if m == metric), metric.lower())

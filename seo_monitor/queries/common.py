@@ -1,0 +1,67 @@
+"""Helpers shared by the read-model queries: location filters, periods, date buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, Dialect, cast, func, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+LocationIds = Sequence[int] | None  # None: every location
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, both ends included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def start_time(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
+
+    @property
+    def end_time(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def in_locations(
+    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+    location_ids: LocationIds,
+) -> ColumnElement[bool]:
+    return true() if location_ids is None else column.in_(list(location_ids))
+
+
+def dialect(session: Session) -> Dialect:
+    return session.get_bind().dialect
+
+
+def week_start(session: Session, day: Any) -> Any:
+    """The Monday of the day's week, as a date."""
+    if dialect(session).name == "postgresql":
+        return cast(func.date_trunc("week", day), Date)
+    return func.date(day, "weekday 0", "-6 days")
+
+
+def month_of(session: Session, moment: Any) -> Any:
+    """'YYYY-MM' of a timestamp."""
+    if dialect(session).name == "postgresql":
+        return func.to_char(moment, "YYYY-MM")
+    return func.strftime("%Y-%m", moment)
+
+
+def as_date(value: Any) -> date:
+    """Dates come back as date objects from PostgreSQL and as text from SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

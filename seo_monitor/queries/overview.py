@@ -1,0 +1,339 @@
+"""Reputation and visibility figures for the overview: KPIs, trends, per-location rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.profile_metrics import metric_group
+from seo_monitor.queries.common import (
+    LocationIds,
+    Period,
+    as_date,
+    in_locations,
+    month_of,
+    week_start,
+)
+
+LIVE = Review.deleted_at.is_(None)
+UNANSWERED = and_(LIVE, Review.reply_text.is_(None))
+
+
+@dataclass(frozen=True)
+class Kpis:
+    rating: float | None  # Google's figure where known, else computed from stored reviews
+    review_count: int
+    reviews_in_period: int
+    unanswered: int
+    views: int
+    calls: int
+    directions: int
+    website_clicks: int
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    id: int
+    title: str
+    rating: float | None
+    reviews: int
+    reviews_in_period: int
+    unanswered: int
+    views: int
+    calls: int
+
+
+@dataclass(frozen=True)
+class AttentionReview:
+    id: int
+    location: str
+    rating: int | None
+    created_at: datetime
+    text: str | None
+
+
+@dataclass(frozen=True)
+class LocationChoice:
+    id: int
+    title: str
+    account_id: int | None
+    account_name: str | None
+
+
+def select_location_choices(session: Session) -> list[LocationChoice]:
+    rows = session.execute(
+        select(Location.id, Location.title, Account.id, Account.account_name)
+        .outerjoin(Account, Account.id == Location.account_id)
+        .where(Location.active.is_(True))
+        .order_by(Location.title)
+    ).all()
+    return [LocationChoice(*row) for row in rows]
+
+
+def select_newest_metric_day(session: Session) -> date | None:
+    value = session.scalar(select(func.max(DailyMetric.day)))
+    return as_date(value) if value is not None else None
+
+
+def select_kpis(
+    session: Session, location_ids: LocationIds, period: Period, metrics_period: Period
+) -> Kpis:
+    """Reviews and rating for `period`; profile metrics for `metrics_period`, the days of the
+    same length up to the newest day Google has reported (it reports two to three days late)."""
+    rating, count = select_rating(session, location_ids, period.end)
+    metrics = select_metric_totals(session, location_ids, metrics_period)
+    in_period = (
+        session.scalar(
+            select(func.count()).where(
+                LIVE,
+                in_locations(Review.location_id, location_ids),
+                Review.created_at >= period.start_time,
+                Review.created_at < period.end_time,
+            )
+        )
+        or 0
+    )
+    unanswered = (
+        session.scalar(
+            select(func.count()).where(
+                UNANSWERED,
+                in_locations(Review.location_id, location_ids),
+                Review.created_at < period.end_time,
+            )
+        )
+        or 0
+    )
+    return Kpis(
+        rating,
+        count,
+        in_period,
+        unanswered,
+        metrics.get("views", 0),
+        metrics.get("calls", 0),
+        metrics.get("directions", 0),
+        metrics.get("website_clicks", 0),
+    )
+
+
+def select_rating(
+    session: Session, location_ids: LocationIds, as_of: date
+) -> tuple[float | None, int]:
+    """Google's average rating and review count on `as_of` (latest snapshot per location, the
+    average weighted by review count); computed from stored reviews where Google gave none."""
+    latest = (
+        select(RatingSnapshot.location_id, func.max(RatingSnapshot.day).label("day"))
+        .where(RatingSnapshot.day <= as_of, in_locations(RatingSnapshot.location_id, location_ids))
+        .group_by(RatingSnapshot.location_id)
+        .subquery()
+    )
+    google = session.execute(
+        select(
+            func.sum(RatingSnapshot.average_rating * RatingSnapshot.total_review_count),
+            func.sum(RatingSnapshot.total_review_count),
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.location_id == RatingSnapshot.location_id,
+                latest.c.day == RatingSnapshot.day,
+            ),
+        )
+        .where(RatingSnapshot.average_rating.is_not(None))
+    ).one()
+    weighted_stars, google_count = google
+    if google_count and weighted_stars is not None:
+        return round(float(weighted_stars) / float(google_count), 2), int(google_count)
+    computed = session.execute(
+        select(func.avg(Review.rating), func.count()).where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.rating.is_not(None),
+            func.date(Review.created_at) <= as_of,
+        )
+    ).one()
+    return (round(float(computed[0]), 2) if computed[0] is not None else None), int(computed[1])
+
+
+def select_metric_totals(
+    session: Session, location_ids: LocationIds, period: Period
+) -> dict[str, int]:
+    rows = session.execute(
+        select(DailyMetric.metric, func.sum(DailyMetric.value))
+        .where(
+            in_locations(DailyMetric.location_id, location_ids),
+            DailyMetric.day >= period.start,
+            DailyMetric.day <= period.end,
+        )
+        .group_by(DailyMetric.metric)
+    ).all()
+    totals: dict[str, int] = {}
+    for metric, value in rows:
+        group = metric_group(metric)
+        totals[group] = totals.get(group, 0) + int(value or 0)
+    return totals
+
+
+def select_weekly_metrics(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[tuple[date, str, int]]:
+    """(Monday of the week, metric group, total) — views and actions per week."""
+    week = week_start(session, DailyMetric.day).label("week")
+    rows = session.execute(
+        select(week, DailyMetric.metric, func.sum(DailyMetric.value))
+        .where(
+            in_locations(DailyMetric.location_id, location_ids),
+            DailyMetric.day >= period.start,
+            DailyMetric.day <= period.end,
+        )
+        .group_by(week, DailyMetric.metric)
+        .order_by(week)
+    ).all()
+    totals: dict[tuple[date, str], int] = {}
+    for week_value, metric, value in rows:
+        key = (as_date(week_value), metric_group(metric))
+        totals[key] = totals.get(key, 0) + int(value or 0)
+    return [(week_, group, value) for (week_, group), value in sorted(totals.items())]
+
+
+def select_monthly_reviews(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, stars, new reviews) for the months of the period."""
+    month = month_of(session, Review.created_at).label("month")
+    rows = session.execute(
+        select(month, Review.rating, func.count())
+        .where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.rating.is_not(None),
+            Review.created_at >= period.start_time,
+            Review.created_at < period.end_time,
+        )
+        .group_by(month, Review.rating)
+        .order_by(month, Review.rating)
+    ).all()
+    return [(str(m), int(stars), int(count)) for m, stars, count in rows]
+
+
+def select_rating_history(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[tuple[str, float]]:
+    """(YYYY-MM, average of all reviews up to that month's end): the rating as patients saw it."""
+    month = month_of(session, Review.created_at).label("month")
+    rows = session.execute(
+        select(month, func.sum(Review.rating), func.count())
+        .where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.rating.is_not(None),
+            Review.created_at < period.end_time,
+        )
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    history, stars, count = [], 0, 0
+    for month_value, month_stars, month_count in rows:
+        stars, count = stars + int(month_stars), count + int(month_count)
+        if str(month_value) >= period.start.strftime("%Y-%m"):
+            history.append((str(month_value), round(stars / count, 2)))
+    return history
+
+
+def select_location_rows(
+    session: Session, location_ids: LocationIds, period: Period, metrics_period: Period
+) -> list[LocationRow]:
+    in_period = and_(Review.created_at >= period.start_time, Review.created_at < period.end_time)
+    reviews = (
+        select(
+            Review.location_id,
+            func.count().label("reviews"),
+            func.sum(case((in_period, 1), else_=0)).label("in_period"),
+            func.sum(case((Review.reply_text.is_(None), 1), else_=0)).label("unanswered"),
+            func.avg(Review.rating).label("computed"),
+        )
+        .where(LIVE)
+        .group_by(Review.location_id)
+        .subquery()
+    )
+    views = func.sum(
+        case((DailyMetric.metric.like("BUSINESS_IMPRESSIONS_%"), DailyMetric.value), else_=0)
+    )
+    calls = func.sum(case((DailyMetric.metric == "CALL_CLICKS", DailyMetric.value), else_=0))
+    metrics = (
+        select(DailyMetric.location_id, views.label("views"), calls.label("calls"))
+        .where(DailyMetric.day >= metrics_period.start, DailyMetric.day <= metrics_period.end)
+        .group_by(DailyMetric.location_id)
+        .subquery()
+    )
+    latest_day = (
+        select(RatingSnapshot.location_id, func.max(RatingSnapshot.day).label("day"))
+        .where(RatingSnapshot.day <= period.end)
+        .group_by(RatingSnapshot.location_id)
+        .subquery()
+    )
+    google = (
+        select(RatingSnapshot.location_id, RatingSnapshot.average_rating)
+        .join(
+            latest_day,
+            and_(
+                latest_day.c.location_id == RatingSnapshot.location_id,
+                latest_day.c.day == RatingSnapshot.day,
+            ),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Location.id,
+            Location.title,
+            google.c.average_rating,
+            reviews.c.computed,
+            reviews.c.reviews,
+            reviews.c.in_period,
+            reviews.c.unanswered,
+            metrics.c.views,
+            metrics.c.calls,
+        )
+        .outerjoin(reviews, reviews.c.location_id == Location.id)
+        .outerjoin(metrics, metrics.c.location_id == Location.id)
+        .outerjoin(google, google.c.location_id == Location.id)
+        .where(Location.active.is_(True), in_locations(Location.id, location_ids))
+        .order_by(Location.title)
+    ).all()
+    return [
+        LocationRow(
+            r.id,
+            r.title,
+            _rating(r.average_rating if r.average_rating is not None else r.computed),
+            int(r.reviews or 0),
+            int(r.in_period or 0),
+            int(r.unanswered or 0),
+            int(r.views or 0),
+            int(r.calls or 0),
+        )
+        for r in rows
+    ]
+
+
+def select_unanswered_negative(
+    session: Session, location_ids: LocationIds, max_rating: int = 3, limit: int = 10
+) -> list[AttentionReview]:
+    """The oldest unanswered reviews at or below `max_rating` stars."""
+    rows = session.execute(
+        select(Review.id, Location.title, Review.rating, Review.created_at, Review.text)
+        .join(Location, Location.id == Review.location_id)
+        .where(
+            UNANSWERED, Review.rating <= max_rating, in_locations(Review.location_id, location_ids)
+        )
+        .order_by(Review.created_at)
+        .limit(limit)
+    ).all()
+    return [AttentionReview(*row) for row in rows]
+
+
+def _rating(value: float | None) -> float | None:
+    return round(float(value), 2) if value is not None else None

@@ -1,0 +1,146 @@
+"""Every page in Streamlit's AppTest, on an empty and on a seeded database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
+
+from seo_monitor.users import add_user
+from tests.dashboard.seed import HOSTILE_TEXT, seed
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def dashboard_config(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[database]\nurl = {json.dumps(database_url)}\n")
+    monkeypatch.setenv("SEO_MONITOR_CONFIG", str(config))
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield config
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> tuple[str, str]:
+    found = next(m for m in at.metric if m.label == label)
+    return found.value, found.delta
+
+
+def test_a_fresh_install_explains_the_next_step(dashboard_config: Path) -> None:
+    at = app()
+    assert at.title[0].value == "Welcome to seo-monitor"
+    assert "seo-monitor auth google" in at.info[0].value
+
+
+def test_overview_shows_kpis_trends_locations_and_what_needs_attention(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    at = app()
+    assert at.title[0].value == "Overview"
+    # Google's rating: (4.6 × 40 + 3.0 × 10) / 50 = 4.28
+    assert metric(at, "Average rating (Google)")[0] == "4.28 ★"
+    assert metric(at, "Reviews")[0] == "50"
+    assert metric(at, "Calls") == ("120", "+0")  # 2 clinics × 2 calls × 30 days, same as before
+    assert metric(at, "Profile views")[0] == "600"
+    assert metric(at, "Unanswered reviews")[0] == "3"
+    table = at.dataframe[0].value
+    assert list(table["Location"]) == ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
+    assert list(table["Unanswered"]) == [2, 1]
+    texts = [t.value for t in at.text]
+    assert HOSTILE_TEXT in texts  # shown verbatim as text: the tag is not rendered
+    assert not [m for m in at.markdown if "<script>" in m.value]
+
+
+def test_the_location_picker_and_period_live_in_the_url(dashboard_config: Path, sessions: sessionmaker[Session]) -> None:
+    ids = seed(sessions)
+    at = app(location=f"l{ids['south']}", days="90")
+    assert "Riverbend PT - South" in at.caption[0].value
+    assert metric(at, "Calls")[0] == "120"  # one clinic × 2 calls × the 60 stored days
+    assert [box.value for box in at.sidebar.selectbox] == [f"l{ids['south']}", "90"]
+    everything = app()
+    assert metric(everything, "Calls")[0] == "120"  # both clinics, the default 30 days
+    assert dict(everything.query_params) == {"location": "all", "days": "30"}
+    group = app(location="nonsense")
+    assert group.sidebar.selectbox[0].value == "all"  # an unknown link falls back to everything
+
+
+def test_profile_metrics_show_thresholds_as_fewer_than_never_zero(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    at = app("profile")
+    assert at.title[0].value == "Profile metrics"
+    keywords = at.dataframe[0].value
+    shown = dict(zip(keywords["Keyword"], keywords["People"], strict=True))
+    assert shown == {"physical therapy near me": "120", "dry needling austin": "< 15"}
+    assert at.get("download_button")
+
+
+def test_data_health_shows_failures_with_what_to_do_and_every_page_warns(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions, failed_run=True)
+    at = app("health")
+    assert at.title[0].value == "Data health"
+    runs = at.dataframe[1].value
+    failed = runs[runs["Status"] == "failed"].iloc[0]
+    assert failed["Location"] == "Riverbend PT - South <b>bold</b>" and "503" in failed["Error"]
+    assert "next scheduled run" in failed["What to do"]
+    overview = app()
+    assert "failed in the last 24 hours" in overview.warning[0].value
+
+
+def test_login_is_asked_for_and_checked(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    dashboard_config.write_text(
+        dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n"
+    )
+    at = app()
+    assert not at.title or at.title[0].value == "seo-monitor"
+    assert "no user exists" in at.error[0].value
+    with sessions.begin() as session:
+        add_user(session, "coordinator", "correct horse battery")
+    at = app()
+    at.text_input[0].input("coordinator")
+    at.text_input[1].input("wrong password!")
+    at.button[0].click().run()
+    assert "Wrong user name or password." in [e.value for e in at.error]
+    at.text_input[1].input("correct horse battery")
+    at.button[0].click().run()
+    assert at.title[0].value == "Overview"
+
+
+def test_a_dashboard_bound_to_every_interface_needs_a_login(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    streamlit_config.set_option("server.address", "0.0.0.0")
+    at = app()
+    assert "needs a login" in at.error[0].value
