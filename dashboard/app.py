@@ -13,7 +13,7 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def main() -> None:
-    st.set_page_config(page_title="seo-monitor", page_icon="📍", layout="wide")
+    st.set_page_config(page_title="seo-monitor", page_icon=":material/location_on:", layout="wide")
     try:
         data.settings()
         data.location_choices()
@@ -30,10 +30,19 @@ def main() -> None:
     navigation = st.navigation(
         {
             "Reputation": [
-                st.Page(PAGES / "overview.py", title="Overview", icon="📊", default=True)
+                st.Page(
+                    PAGES / "overview.py",
+                    title="Overview",
+                    icon=":material/dashboard:",
+                    default=True,
+                )
             ],
-            "Visibility": [st.Page(PAGES / "profile.py", title="Profile metrics", icon="👀")],
-            "Admin": [st.Page(PAGES / "health.py", title="Data health", icon="🩺")],
+            "Visibility": [
+                st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")
+            ],
+            "Admin": [
+                st.Page(PAGES / "health.py", title="Data health", icon=":material/monitor_heart:")
+            ],
         }
     )
     navigation.run()

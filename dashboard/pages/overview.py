@@ -59,27 +59,34 @@ for column, (label, current, previous) in zip(
 ):
     column.metric(label, f"{current:,}", delta(current, previous))
 
-left, right = st.columns(2)
 weekly = data.weekly_metrics(ids, *filters.metrics_period)
+frame = pd.DataFrame(weekly, columns=["week", "metric", "value"])
+by_week = frame.pivot_table(index="week", columns="metric", values="value", aggfunc="sum")
+by_week.index = [f"{week:%b %d}" for week in by_week.index]  # weeks as labels, not a time axis
+left, right = st.columns(2)
 with left:
-    st.subheader("Views and actions per week")
-    if weekly:
-        frame = pd.DataFrame(weekly, columns=["week", "metric", "value"])
-        st.line_chart(
-            frame.pivot_table(index="week", columns="metric", values="value", aggfunc="sum")
-        )
+    st.subheader("Profile views per week")
+    if "views" in by_week:
+        st.bar_chart(by_week[["views"]])
     else:
-        st.info("No profile metrics in this period yet.")
+        st.info("No whole week of profile metrics in this period yet.")
 with right:
-    st.subheader("Rating over time")
-    history = data.rating_history(ids, filters.start, filters.end)
-    if history:
-        st.line_chart(pd.DataFrame(history, columns=["month", "rating"]).set_index("month"))
+    st.subheader("Calls, directions and website clicks per week")
+    actions = [c for c in ("calls", "directions", "website_clicks") if c in by_week]
+    if actions:
+        st.line_chart(by_week[actions])
     else:
-        st.info("No reviews in this period.")
+        st.info("No whole week of profile metrics in this period yet.")
+
+st.subheader("Rating over time")
+history = data.rating_history(ids, *filters.period)
+if history:
+    st.line_chart(pd.DataFrame(history, columns=["month", "rating"]).set_index("month"))
+else:
+    st.info("No reviews in this period.")
 
 st.subheader("New reviews per month, by stars")
-monthly = data.monthly_reviews(ids, filters.start, filters.end)
+monthly = data.monthly_reviews(ids, *filters.period)
 if monthly:
     frame = pd.DataFrame(monthly, columns=["month", "stars", "reviews"])
     frame["stars"] = frame["stars"].map(lambda s: f"{s}★")

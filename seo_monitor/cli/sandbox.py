@@ -12,6 +12,7 @@ import click
 from collectors.jobs import ALL, collect, make_client
 from seo_monitor.cli.app import cli, open_database
 from seo_monitor.cli.collect import describe_run
+from seo_monitor.cli.dashboard import run_dashboard
 from seo_monitor.cli.setup import print_status
 from seo_monitor.config import load_settings
 from seo_monitor.db import session_factory
@@ -103,8 +104,12 @@ def sandbox(
     type=click.IntRange(1, 500),
     help="How many demo clinics.",
 )
-def demo(folder: Path, port: int, location_count: int) -> None:
-    """The demo: a sandbox Google, a demo database, every collector once, and a summary.
+@click.option("--dashboard-port", default=8501, show_default=True, help="Dashboard port.")
+@click.option("--no-dashboard", is_flag=True, help="Stop after the collection and summary.")
+def demo(
+    folder: Path, port: int, location_count: int, dashboard_port: int, no_dashboard: bool
+) -> None:
+    """The demo: a sandbox Google, a demo database, every collector once, then the dashboard.
 
     Running it again reuses the demo database: the second collection is incremental.
     """
@@ -119,6 +124,8 @@ def demo(folder: Path, port: int, location_count: int) -> None:
             click.echo(describe_run(summary))
         click.echo()
         print_status(engine)
+    if not no_dashboard:
+        run_dashboard(settings, folder / "config.toml", "127.0.0.1", dashboard_port)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -180,7 +180,9 @@ def select_metric_totals(
 def select_weekly_metrics(
     session: Session, location_ids: LocationIds, period: Period
 ) -> list[tuple[date, str, int]]:
-    """(Monday of the week, metric group, total) — views and actions per week."""
+    """(Monday of the week, metric group, total) for the whole weeks (Monday to Sunday) inside
+    the period: a part-week would look like a drop."""
+    period = whole_weeks(period)
     week = week_start(session, DailyMetric.day).label("week")
     rows = session.execute(
         select(week, DailyMetric.metric, func.sum(DailyMetric.value))
@@ -197,6 +199,12 @@ def select_weekly_metrics(
         key = (as_date(week_value), metric_group(metric))
         totals[key] = totals.get(key, 0) + int(value or 0)
     return [(week_, group, value) for (week_, group), value in sorted(totals.items())]
+
+
+def whole_weeks(period: Period) -> Period:
+    start = period.start + timedelta(days=(7 - period.start.weekday()) % 7)
+    end = period.end - timedelta(days=(period.end.weekday() + 1) % 7)
+    return Period(start, end)
 
 
 def select_monthly_reviews(

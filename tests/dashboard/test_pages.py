@@ -76,7 +76,9 @@ def test_overview_shows_kpis_trends_locations_and_what_needs_attention(
     assert not [m for m in at.markdown if "<script>" in m.value]
 
 
-def test_the_location_picker_and_period_live_in_the_url(dashboard_config: Path, sessions: sessionmaker[Session]) -> None:
+def test_the_location_picker_and_period_live_in_the_url(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
     ids = seed(sessions)
     at = app(location=f"l{ids['south']}", days="90")
     assert "Riverbend PT - South" in at.caption[0].value
