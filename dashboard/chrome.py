@@ -13,7 +13,12 @@ from seo_monitor.models import utcnow
 from seo_monitor.settings import is_loopback
 from seo_monitor.users import authenticate, count_users
 
-PERIODS = {"30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months"}
+PERIODS = {
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+    "365": "Last 12 months",
+    "custom": "Chosen dates",
+}
 ALL = "all"
 
 
@@ -132,17 +137,35 @@ def sidebar_filters() -> Filters:
         "Period", list(PERIODS), format_func=PERIODS.__getitem__, key="days"
     )
     params["location"], params["days"] = key, period
-    today = utcnow().date()
-    metrics_end = min(data.newest_metric_day() or today, today)
+    start, end = chosen_dates(period)
+    metrics_end = min(data.newest_metric_day() or end, end)
     label, ids = options[key]
-    filters = Filters(ids, label, int(period), today, metrics_end)
-    st.sidebar.caption(f"{filters.start:%b %d, %Y} – {today:%b %d, %Y}")
+    filters = Filters(ids, label, (end - start).days + 1, end, metrics_end)
+    st.sidebar.caption(f"{filters.start:%b %d, %Y} – {end:%b %d, %Y}")
     if st.session_state.get("user"):
         st.sidebar.caption(f"Signed in as {st.session_state['user']}")
         if st.sidebar.button("Sign out"):
             del st.session_state["user"]
             st.rerun()
     return filters
+
+
+def chosen_dates(period: str) -> tuple[date, date]:
+    """The first and last day of the view; chosen dates are kept in the URL as from/to."""
+    today = utcnow().date()
+    params = st.query_params
+    if period != "custom":
+        params.pop("from", None)
+        params.pop("to", None)
+        return today - timedelta(days=int(period) - 1), today
+    try:
+        default = (date.fromisoformat(params["from"]), date.fromisoformat(params["to"]))
+    except (KeyError, ValueError):
+        default = (today - timedelta(days=29), today)
+    picked = st.sidebar.date_input("Dates", value=default, max_value=today, format="YYYY-MM-DD")
+    start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else default
+    params["from"], params["to"] = start.isoformat(), end.isoformat()
+    return start, end
 
 
 def failure_banner() -> None:

@@ -115,6 +115,13 @@ st.dataframe(
 )
 
 st.subheader("Needs attention")
+failing = [run for run in data.latest_runs() if run.status in ("failed", "interrupted")]
+for run in failing:
+    st.error(
+        f"The {run.collector} collector failed: {run.error}"
+        + (f" — {run.hint}" if run.hint else ""),
+        icon=":material/sync_problem:",
+    )
 waiting = data.unanswered_negative(ids)
 if not waiting:
     st.success("No unanswered reviews of 3 stars or fewer.")

@@ -1,0 +1,212 @@
+"""Dashboard render time per page at 5 and at 500 locations, on SQLite and PostgreSQL.
+
+  python bench/bench_dashboard.py [--postgres ADMIN_URL] [--big 500] [--small 5] [--repeat 3]
+
+Each location gets 1,000 reviews over two years and 600 days of the 9 daily metrics (500
+locations: 500k reviews, 2.7M metric rows), written with plain bulk inserts. Each page is
+rendered with Streamlit's AppTest with empty caches (the first view after the cache expires),
+`--repeat` times; the median is reported, and the ratio big/small per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import Engine, make_url
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
+
+from seo_monitor.db import make_engine
+from seo_monitor.migrate import upgrade
+from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.profile_metrics import DAILY_METRICS
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES = {"overview": None, "profile": "pages/profile.py", "health": "pages/health.py"}
+REVIEWS_PER_LOCATION = 1000
+DAYS = 600
+
+
+def fill(engine: Engine, locations: int) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    rng = random.Random(1)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Account),
+            [
+                {
+                    "name": "accounts/1",
+                    "account_name": "Bench group",
+                    "first_seen_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        connection.execute(
+            insert(Location),
+            [
+                {
+                    "account_id": 1,
+                    "name": f"locations/{n}",
+                    "title": f"Clinic {n:03d}",
+                    "address_lines": [],
+                    "active": True,
+                    "first_seen_at": now,
+                    "updated_at": now,
+                }
+                for n in range(1, locations + 1)
+            ],
+        )
+        connection.execute(
+            insert(RatingSnapshot),
+            [
+                {
+                    "location_id": n,
+                    "day": now.date(),
+                    "average_rating": 4.5,
+                    "total_review_count": 1000,
+                }
+                for n in range(1, locations + 1)
+            ],
+        )
+    for location in range(1, locations + 1):
+        with engine.begin() as connection:
+            connection.execute(
+                insert(Review), [review(location, n, now, rng) for n in range(REVIEWS_PER_LOCATION)]
+            )
+            connection.execute(
+                insert(DailyMetric),
+                [
+                    {
+                        "location_id": location,
+                        "metric": metric,
+                        "day": now.date() - timedelta(days=2 + d),
+                        "value": rng.randint(0, 60),
+                        "fetched_at": now,
+                    }
+                    for d in range(DAYS)
+                    for metric in DAILY_METRICS
+                ],
+            )
+
+
+def review(location: int, n: int, now: datetime, rng: random.Random) -> dict[str, object]:
+    created = now - timedelta(minutes=rng.randint(0, 730 * 1440))
+    return {
+        "location_id": location,
+        "source": "google",
+        "external_id": f"r{location}-{n}",
+        "rating": rng.choice((5, 5, 5, 5, 4, 3, 2, 1)),
+        "text": "The front desk was friendly.",
+        "author_is_anonymous": False,
+        "created_at": created,
+        "updated_at": created,
+        "reply_text": "Thank you!" if rng.random() < 0.5 else None,
+        "first_seen_at": now,
+    }
+
+
+def render_times(url: str, repeat: int) -> dict[str, float]:
+    folder = tempfile.TemporaryDirectory()
+    config = Path(folder.name) / "config.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n')
+    os.environ["SEO_MONITOR_CONFIG"] = str(config)
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    times: dict[str, float] = {}
+    for page, path in PAGES.items():
+        samples = []
+        for _ in range(repeat):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(APP, default_timeout=600)
+            started = time.perf_counter()
+            at.run()
+            if path:
+                at.switch_page(path)
+                started = time.perf_counter()  # time the page itself, not the landing page
+                at.run()
+            samples.append(time.perf_counter() - started)
+            assert not at.exception, [e.value for e in at.exception]
+        times[page] = statistics.median(samples)
+    folder.cleanup()
+    return times
+
+
+@contextmanager
+def sqlite_database(locations: int) -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        prepare(url, locations)
+        yield url
+
+
+@contextmanager
+def postgres_database(admin_url: str, locations: int) -> Iterator[str]:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"seo_monitor_bench_dash_{locations}_{int(time.time())}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        prepare(url, locations)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str, locations: int) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    fill(engine, locations)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+    print(f"  filled {locations} locations in {time.perf_counter() - started:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to bench on too")
+    parser.add_argument("--small", type=int, default=5)
+    parser.add_argument("--big", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    databases: list[tuple[str, Callable[[int], object]]] = [("sqlite", sqlite_database)]
+    if args.postgres:
+        databases.append(("postgresql", lambda n: postgres_database(args.postgres, n)))
+    print(
+        "| database | page | 5 locations (s) | 500 locations (s) | ratio |".replace(
+            "5", str(args.small), 1
+        ).replace("500", str(args.big), 1)
+    )
+    print("|---|---|---|---|---|")
+    with sqlite_database(1) as url:
+        render_times(url, 1)  # warm up: imports and Streamlit's first run are not the page's cost
+    for name, database in databases:
+        results = {}
+        for size in (args.small, args.big):
+            with database(size) as url:  # type: ignore[attr-defined]
+                results[size] = render_times(url, args.repeat)
+        for page in PAGES:
+            small, big = results[args.small][page], results[args.big][page]
+            print(f"| {name} | {page} | {small:.2f} | {big:.2f} | {big / small:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
