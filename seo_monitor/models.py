@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -126,7 +127,30 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("location_id", "source", "external_id"),
-        Index("ix_reviews_location_created", "location_id", "created_at"),
+        # The dashboard's counts read these partial indexes only, never the review texts.
+        Index(
+            "ix_reviews_live_by_location",
+            "location_id",
+            "created_at",
+            "rating",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_reviews_live_by_time",
+            "created_at",
+            "rating",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_reviews_unanswered",
+            "location_id",
+            "created_at",
+            "rating",
+            sqlite_where=text("deleted_at IS NULL AND reply_text IS NULL"),
+            postgresql_where=text("deleted_at IS NULL AND reply_text IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))

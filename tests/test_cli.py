@@ -35,7 +35,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
     listed = {
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     }
-    assert listed == {"auth", "collect", "config", "db", "demo", "init", "sandbox", "status"}
+    assert listed == {"auth", "collect", "config", "dashboard", "db", "demo", "init", "sandbox", "status", "user"}
 
 
 def test_version(tmp_path: Path) -> None:
@@ -102,3 +102,24 @@ def test_config_path_from_option_and_environment(tmp_path: Path) -> None:
     )
     env = {"SEO_MONITOR_CONFIG": str(tmp_path / "site" / "config.toml")}
     assert seo_monitor("config", "check", cwd=tmp_path, env=env).returncode == 0
+
+
+def test_users_are_added_listed_and_removed_and_passwords_are_not_stored(tmp_path: Path) -> None:
+    seo_monitor("init", cwd=tmp_path)
+    seo_monitor("db", "upgrade", cwd=tmp_path)
+    added = seo_monitor("user", "add", "coordinator", "--password", "long enough secret", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "coordinator" in seo_monitor("user", "list", cwd=tmp_path).stdout
+    database = (tmp_path / "data" / "seo-monitor.db").read_bytes()
+    assert b"long enough secret" not in database
+    short = seo_monitor("user", "add", "other", "--password", "short", cwd=tmp_path)
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert seo_monitor("user", "remove", "coordinator", cwd=tmp_path).returncode == 0
+    assert seo_monitor("user", "remove", "coordinator", cwd=tmp_path).returncode == 2
+
+
+def test_the_dashboard_refuses_to_listen_beyond_loopback_without_a_user(tmp_path: Path) -> None:
+    seo_monitor("init", cwd=tmp_path)
+    seo_monitor("db", "upgrade", cwd=tmp_path)
+    refused = seo_monitor("dashboard", "--host", "0.0.0.0", cwd=tmp_path)
+    assert refused.returncode == 2 and "seo-monitor user add" in refused.stderr

@@ -152,7 +152,7 @@ def select_rating(
             LIVE,
             in_locations(Review.location_id, location_ids),
             Review.rating.is_not(None),
-            func.date(Review.created_at) <= as_of,
+            Review.created_at < Period(as_of, as_of).end_time,
         )
     ).one()
     return (round(float(computed[0]), 2) if computed[0] is not None else None), int(computed[1])
@@ -230,24 +230,28 @@ def select_monthly_reviews(
 def select_rating_history(
     session: Session, location_ids: LocationIds, period: Period
 ) -> list[tuple[str, float]]:
-    """(YYYY-MM, average of all reviews up to that month's end): the rating as patients saw it."""
+    """(YYYY-MM, average of all reviews up to that month's end): the rating as patients saw it.
+
+    Everything before the period is one sum and count; only the period's months are grouped.
+    """
+    rated = and_(LIVE, Review.rating.is_not(None), in_locations(Review.location_id, location_ids))
+    before = session.execute(
+        select(func.coalesce(func.sum(Review.rating), 0), func.count()).where(
+            rated, Review.created_at < period.start_time
+        )
+    ).one()
     month = month_of(session, Review.created_at).label("month")
     rows = session.execute(
         select(month, func.sum(Review.rating), func.count())
-        .where(
-            LIVE,
-            in_locations(Review.location_id, location_ids),
-            Review.rating.is_not(None),
-            Review.created_at < period.end_time,
-        )
+        .where(rated, Review.created_at >= period.start_time, Review.created_at < period.end_time)
         .group_by(month)
         .order_by(month)
     ).all()
-    history, stars, count = [], 0, 0
+    history = []
+    stars, count = int(before[0] or 0), int(before[1])
     for month_value, month_stars, month_count in rows:
-        stars, count = stars + int(month_stars), count + int(month_count)
-        if str(month_value) >= period.start.strftime("%Y-%m"):
-            history.append((str(month_value), round(stars / count, 2)))
+        stars, count = stars + int(month_stars or 0), count + int(month_count)
+        history.append((str(month_value), round(stars / count, 2)))
     return history
 
 
@@ -260,10 +264,15 @@ def select_location_rows(
             Review.location_id,
             func.count().label("reviews"),
             func.sum(case((in_period, 1), else_=0)).label("in_period"),
-            func.sum(case((Review.reply_text.is_(None), 1), else_=0)).label("unanswered"),
             func.avg(Review.rating).label("computed"),
         )
         .where(LIVE)
+        .group_by(Review.location_id)
+        .subquery()
+    )
+    unanswered = (
+        select(Review.location_id, func.count().label("unanswered"))
+        .where(UNANSWERED)
         .group_by(Review.location_id)
         .subquery()
     )
@@ -302,11 +311,12 @@ def select_location_rows(
             reviews.c.computed,
             reviews.c.reviews,
             reviews.c.in_period,
-            reviews.c.unanswered,
+            unanswered.c.unanswered,
             metrics.c.views,
             metrics.c.calls,
         )
         .outerjoin(reviews, reviews.c.location_id == Location.id)
+        .outerjoin(unanswered, unanswered.c.location_id == Location.id)
         .outerjoin(metrics, metrics.c.location_id == Location.id)
         .outerjoin(google, google.c.location_id == Location.id)
         .where(Location.active.is_(True), in_locations(Location.id, location_ids))

@@ -150,29 +150,40 @@ def test_a_dashboard_bound_to_every_interface_needs_a_login(
     assert "needs a login" in at.error[0].value
 
 
-def test_chosen_dates_come_from_the_url(dashboard_config: Path, sessions: sessionmaker[Session]) -> None:
+def test_chosen_dates_come_from_the_url(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
     seed(sessions)
     last = LAST_DAY
-    at = app(days="custom", **{"from": (last - timedelta(days=9)).isoformat(), "to": last.isoformat()})
+    at = app(
+        days="custom", **{"from": (last - timedelta(days=9)).isoformat(), "to": last.isoformat()}
+    )
     assert metric(at, "Calls")[0] == "40"  # 2 clinics × 2 calls × 10 days
     assert f"{last:%b %d, %Y}" in at.sidebar.caption[0].value
 
 
-@pytest.mark.parametrize(("page", "message"), [
-    (None, "No whole week of profile metrics"),
-    ("profile", "No profile metrics in this period yet"),
-    ("health", "No collector has run yet"),
-])
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        (None, "No whole week of profile metrics"),
+        ("profile", "No profile metrics in this period yet"),
+        ("health", "No collector has run yet"),
+    ],
+)
 def test_each_page_explains_itself_when_its_data_is_missing(
-        dashboard_config: Path, sessions: sessionmaker[Session], page: str | None, message: str) -> None:
+    dashboard_config: Path, sessions: sessionmaker[Session], page: str | None, message: str
+) -> None:
     with sessions.begin() as session:
-        session.add(Location(name="locations/1", title="Only a location", address_lines=[], active=True))
+        session.add(
+            Location(name="locations/1", title="Only a location", address_lines=[], active=True)
+        )
     at = app(page)
     assert any(message in info.value for info in at.info), [i.value for i in at.info]
 
 
 def test_the_overview_lists_failed_collectors_under_needs_attention(
-        dashboard_config: Path, sessions: sessionmaker[Session]) -> None:
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
     seed(sessions, failed_run=True)
     errors = [e.value for e in app().error]
     assert any("The metrics collector failed" in e and "next scheduled run" in e for e in errors)

@@ -1,4 +1,4 @@
-"""dashboard users and a day index for metrics
+"""dashboard users and indexes
 
 Revision ID: 0002
 Revises: 0001
@@ -29,6 +29,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("daily_metrics", schema=None) as batch_op:
         batch_op.create_index("ix_daily_metrics_day", ["day"], unique=False)
+
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reviews_location_created"))
+        batch_op.create_index(
+            "ix_reviews_live_by_location",
+            ["location_id", "created_at", "rating"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_reviews_live_by_time",
+            ["created_at", "rating"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_reviews_unanswered",
+            ["location_id", "created_at", "rating"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL AND reply_text IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL AND reply_text IS NULL"),
+        )
 
 
 def downgrade() -> None:
