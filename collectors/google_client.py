@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,17 @@ class Pacer:
             self.starts.append(slot)
         if slot > now:
             self.sleep(slot - now)
+
+
+def pages(fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every page of a Google list call: `fetch(page_token)` until no nextPageToken comes."""
+    token: str | None = None
+    while True:
+        page = fetch(token)
+        yield page
+        token = page.get("nextPageToken")
+        if not token:
+            return
 
 
 class Transient(Exception):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.google_client import GoogleClient
+from collectors.google_client import GoogleClient, pages
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import Location, SearchKeyword
@@ -36,13 +36,8 @@ def months_to_fetch(session: Session, location_id: int, today: date) -> list[dat
 def fetch_keyword_pages(
     client: GoogleClient, location: str, month: date
 ) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        page = client.list_search_keywords(location, month, token)
+    for page in pages(lambda token: client.list_search_keywords(location, month, token)):
         yield from page.get("searchKeywordsCounts") or []
-        token = page.get("nextPageToken")
-        if not token:
-            return
 
 
 def parse_keyword(raw: Any) -> tuple[str, int | None, int | None]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from collectors.google_client import GoogleClient
+from collectors.google_client import GoogleClient, pages
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import Account, Location
@@ -41,23 +41,13 @@ LOCATION_COLUMNS = (
 
 
 def fetch_accounts(client: GoogleClient) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        page = client.list_accounts(token)
+    for page in pages(client.list_accounts):
         yield from page.get("accounts") or []
-        token = page.get("nextPageToken")
-        if not token:
-            return
 
 
 def fetch_locations(client: GoogleClient, account: str) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        page = client.list_locations(account, READ_MASK, token)
+    for page in pages(lambda token: client.list_locations(account, READ_MASK, token)):
         yield from page.get("locations") or []
-        token = page.get("nextPageToken")
-        if not token:
-            return
 
 
 def parse_account(raw: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from collectors.google_client import GoogleClient
+from collectors.google_client import GoogleClient, pages
 from collectors.timeparse import parse_timestamp
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
@@ -79,18 +79,13 @@ class ReviewPage:
 
 
 def fetch_review_pages(client: GoogleClient, parent: str) -> Iterator[ReviewPage]:
-    token: str | None = None
-    while True:
-        page = client.list_reviews(parent, token)
+    for page in pages(lambda token: client.list_reviews(parent, token)):
         reviews = page.get("reviews") or []
         yield ReviewPage(
             reviews if isinstance(reviews, list) else [],
             _float(page.get("averageRating")),
             _int(page.get("totalReviewCount")),
         )
-        token = page.get("nextPageToken")
-        if not token:
-            return
 
 
 def split_translation(comment: str) -> tuple[str, str | None]:

@@ -35,7 +35,18 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
     listed = {
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     }
-    assert listed == {"auth", "collect", "config", "dashboard", "db", "demo", "init", "sandbox", "status", "user"}
+    assert listed == {
+        "auth",
+        "collect",
+        "config",
+        "dashboard",
+        "db",
+        "demo",
+        "init",
+        "sandbox",
+        "status",
+        "user",
+    }
 
 
 def test_version(tmp_path: Path) -> None:
@@ -107,7 +118,9 @@ def test_config_path_from_option_and_environment(tmp_path: Path) -> None:
 def test_users_are_added_listed_and_removed_and_passwords_are_not_stored(tmp_path: Path) -> None:
     seo_monitor("init", cwd=tmp_path)
     seo_monitor("db", "upgrade", cwd=tmp_path)
-    added = seo_monitor("user", "add", "coordinator", "--password", "long enough secret", cwd=tmp_path)
+    added = seo_monitor(
+        "user", "add", "coordinator", "--password", "long enough secret", cwd=tmp_path
+    )
     assert added.returncode == 0, added.stderr
     assert "coordinator" in seo_monitor("user", "list", cwd=tmp_path).stdout
     database = (tmp_path / "data" / "seo-monitor.db").read_bytes()

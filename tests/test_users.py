@@ -28,11 +28,16 @@ def test_authentication(session: Session) -> None:
     assert not authenticate(session, "nobody", "correct horse battery")
 
 
-@pytest.mark.parametrize(("username", "password", "message"), [
-    ("has space", "long enough pw", "letters, digits"),
-    ("ok", "short", "at least 10"),
-])
-def test_bad_users_are_refused(session: Session, username: str, password: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("has space", "long enough pw", "letters, digits"),
+        ("ok", "short", "at least 10"),
+    ],
+)
+def test_bad_users_are_refused(
+    session: Session, username: str, password: str, message: str
+) -> None:
     with pytest.raises(UserError, match=message):
         add_user(session, username, password)
 

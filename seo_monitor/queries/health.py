@@ -122,7 +122,9 @@ def select_freshness(session: Session) -> list[DatasetFreshness]:
         ).all()
     )
     newest = {
-        "reviews": session.scalar(select(func.max(Review.created_at))),
+        "reviews": session.scalar(
+            select(func.max(Review.created_at)).where(Review.deleted_at.is_(None))
+        ),
         "metrics": session.scalar(select(func.max(DailyMetric.day))),
         "keywords": session.scalar(select(func.max(SearchKeyword.month))),
         "locations": session.scalar(select(func.max(Location.updated_at))),

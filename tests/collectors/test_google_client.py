@@ -124,18 +124,20 @@ def test_every_permanent_error_except_a_bad_request_has_a_hint() -> None:
         assert isinstance(error, CollectorError) and error.hint
 
 
+def sandbox_client(sandbox: SandboxServer, folder: Path) -> GoogleClient:
+    from seo_monitor.sandbox.demo import write_demo_config
+
+    write_demo_config(folder, sandbox.url)
+    credentials = load_credentials(folder / "data" / "google-token.json", sandbox.url)
+    return GoogleClient(
+        credentials, api_root=sandbox.url, quota_per_minute=100_000, backoff_seconds=0
+    )
+
+
 def test_the_sandbox_requires_a_read_mask_and_pages_reviews_by_fifty(
     sandbox: SandboxServer, world: World, tmp_path: Path
 ) -> None:
-    from seo_monitor.sandbox.demo import write_demo_config
-
-    write_demo_config(tmp_path, sandbox.url)
-    client = GoogleClient(
-        load_credentials(tmp_path / "data" / "google-token.json", sandbox.url),
-        api_root=sandbox.url,
-        quota_per_minute=100_000,
-        backoff_seconds=0,
-    )
+    client = sandbox_client(sandbox, tmp_path)
     with pytest.raises(CollectorError, match="read_mask is required"):
         client.list_locations("accounts/1001", read_mask="")
     location = world.locations[0]
@@ -149,15 +151,7 @@ def test_the_sandbox_requires_a_read_mask_and_pages_reviews_by_fifty(
 def test_a_reply_is_pending_then_approved_or_rejected_for_personal_info(
     sandbox: SandboxServer, world: World, tmp_path: Path
 ) -> None:
-    from seo_monitor.sandbox.demo import write_demo_config
-
-    write_demo_config(tmp_path, sandbox.url)
-    client = GoogleClient(
-        load_credentials(tmp_path / "data" / "google-token.json", sandbox.url),
-        api_root=sandbox.url,
-        quota_per_minute=100_000,
-        backoff_seconds=0,
-    )
+    client = sandbox_client(sandbox, tmp_path)
     location = world.locations[0]
     safe, unsafe = world.live_reviews(location)[:2]
     parent = f"accounts/{location.account_id}/locations/{location.location_id}/reviews/"
