@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
@@ -119,34 +119,51 @@ def select_kpis(
     )
 
 
-def select_rating(
-    session: Session, location_ids: LocationIds, as_of: date
-) -> tuple[float | None, int]:
-    """Google's average rating and review count on `as_of` (latest snapshot per location, the
-    average weighted by review count); computed from stored reviews where Google gave none."""
-    latest = (
+def latest_snapshots(session: Session, location_ids: LocationIds, as_of: date) -> Subquery:
+    """Google's rating and count per location as last recorded on or before `as_of`."""
+    latest_day = (
         select(RatingSnapshot.location_id, func.max(RatingSnapshot.day).label("day"))
         .where(RatingSnapshot.day <= as_of, in_locations(RatingSnapshot.location_id, location_ids))
         .group_by(RatingSnapshot.location_id)
         .subquery()
     )
-    google = session.execute(
+    return (
         select(
-            func.sum(RatingSnapshot.average_rating * RatingSnapshot.total_review_count),
-            func.sum(RatingSnapshot.total_review_count),
+            RatingSnapshot.location_id,
+            RatingSnapshot.average_rating,
+            RatingSnapshot.total_review_count,
         )
         .join(
-            latest,
+            latest_day,
             and_(
-                latest.c.location_id == RatingSnapshot.location_id,
-                latest.c.day == RatingSnapshot.day,
+                latest_day.c.location_id == RatingSnapshot.location_id,
+                latest_day.c.day == RatingSnapshot.day,
             ),
         )
-        .where(RatingSnapshot.average_rating.is_not(None))
+        .subquery()
+    )
+
+
+def select_rating(
+    session: Session, location_ids: LocationIds, as_of: date
+) -> tuple[float | None, int]:
+    """Google's average rating and review count on `as_of` (the latest figure per location,
+    weighted by review count). Computed from stored reviews only where Google never gave one:
+    before the first recorded day the rating is unknown, not recomputed."""
+    google = latest_snapshots(session, location_ids, as_of)
+    weighted_stars, google_count = session.execute(
+        select(
+            func.sum(google.c.average_rating * google.c.total_review_count),
+            func.sum(google.c.total_review_count),
+        ).where(google.c.average_rating.is_not(None))
     ).one()
-    weighted_stars, google_count = google
     if google_count and weighted_stars is not None:
         return round(float(weighted_stars) / float(google_count), 2), int(google_count)
+    recorded = select(RatingSnapshot.id).where(
+        in_locations(RatingSnapshot.location_id, location_ids)
+    )
+    if session.scalar(select(recorded.exists())):
+        return None, 0
     computed = session.execute(
         select(func.avg(Review.rating), func.count()).where(
             LIVE,
@@ -258,15 +275,27 @@ def select_rating_history(
 def select_location_rows(
     session: Session, location_ids: LocationIds, period: Period, metrics_period: Period
 ) -> list[LocationRow]:
-    in_period = and_(Review.created_at >= period.start_time, Review.created_at < period.end_time)
-    reviews = (
+    """One row per location. Rating and review count are Google's figures (a row per location
+    to read); stored reviews are counted only for the period, the unanswered ones, and for
+    locations Google never gave figures for."""
+    google = latest_snapshots(session, location_ids, period.end)
+    # Written as "IN (locations without figures)" so the index is searched, not scanned.
+    without_google_figures = select(Location.id).where(
+        Location.id.not_in(select(RatingSnapshot.location_id))
+    )
+    computed = (
         select(
             Review.location_id,
             func.count().label("reviews"),
-            func.sum(case((in_period, 1), else_=0)).label("in_period"),
-            func.avg(Review.rating).label("computed"),
+            func.avg(Review.rating).label("rating"),
         )
-        .where(LIVE)
+        .where(LIVE, Review.location_id.in_(without_google_figures))
+        .group_by(Review.location_id)
+        .subquery()
+    )
+    new = (
+        select(Review.location_id, func.count().label("new"))
+        .where(LIVE, Review.created_at >= period.start_time, Review.created_at < period.end_time)
         .group_by(Review.location_id)
         .subquery()
     )
@@ -286,39 +315,22 @@ def select_location_rows(
         .group_by(DailyMetric.location_id)
         .subquery()
     )
-    latest_day = (
-        select(RatingSnapshot.location_id, func.max(RatingSnapshot.day).label("day"))
-        .where(RatingSnapshot.day <= period.end)
-        .group_by(RatingSnapshot.location_id)
-        .subquery()
-    )
-    google = (
-        select(RatingSnapshot.location_id, RatingSnapshot.average_rating)
-        .join(
-            latest_day,
-            and_(
-                latest_day.c.location_id == RatingSnapshot.location_id,
-                latest_day.c.day == RatingSnapshot.day,
-            ),
-        )
-        .subquery()
-    )
     rows = session.execute(
         select(
             Location.id,
             Location.title,
-            google.c.average_rating,
-            reviews.c.computed,
-            reviews.c.reviews,
-            reviews.c.in_period,
+            func.coalesce(google.c.average_rating, computed.c.rating).label("rating"),
+            func.coalesce(google.c.total_review_count, computed.c.reviews).label("reviews"),
+            new.c.new,
             unanswered.c.unanswered,
             metrics.c.views,
             metrics.c.calls,
         )
-        .outerjoin(reviews, reviews.c.location_id == Location.id)
+        .outerjoin(google, google.c.location_id == Location.id)
+        .outerjoin(computed, computed.c.location_id == Location.id)
+        .outerjoin(new, new.c.location_id == Location.id)
         .outerjoin(unanswered, unanswered.c.location_id == Location.id)
         .outerjoin(metrics, metrics.c.location_id == Location.id)
-        .outerjoin(google, google.c.location_id == Location.id)
         .where(Location.active.is_(True), in_locations(Location.id, location_ids))
         .order_by(Location.title)
     ).all()
@@ -326,9 +338,9 @@ def select_location_rows(
         LocationRow(
             r.id,
             r.title,
-            _rating(r.average_rating if r.average_rating is not None else r.computed),
+            _rating(r.rating),
             int(r.reviews or 0),
-            int(r.in_period or 0),
+            int(r.new or 0),
             int(r.unanswered or 0),
             int(r.views or 0),
             int(r.calls or 0),
