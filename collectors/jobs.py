@@ -78,8 +78,13 @@ def collect(
     client: GoogleClient,
     wanted_location: str | None = None,
     now: Callable[[], datetime] = utcnow,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> list[RunSummary]:
-    """Run the named collectors in order; each location is its own transaction and run record."""
+    """Run the named collectors in order; each location is its own transaction and run record.
+
+    `should_stop` is asked before each location: a stopping scheduler finishes the location it
+    is on and leaves the rest to its next run.
+    """
     summaries: list[RunSummary] = []
     if "locations" in names and wanted_location is None:
         summary = run_recorded(
@@ -97,6 +102,9 @@ def collect(
         location_ids = [loc.id for loc in select_locations(session, settings, wanted_location)]
     for name in (n for n in names if n in PER_LOCATION):
         for location_id in location_ids:
+            if should_stop():
+                log.info("stopping the %s job before location %s: asked to stop", name, location_id)
+                return summaries
             summary = run_recorded(
                 sessions,
                 name,

@@ -376,3 +376,23 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+
+class SchedulerJob(Base):
+    """Last and next run of each scheduled job, for the health page."""
+
+    __tablename__ = "scheduler_jobs"
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_run_at: Mapped[datetime | None]
+
+
+class SchedulerLease(Base):
+    """Who may run jobs: one scheduler at a time (SQLite; PostgreSQL uses an advisory lock)."""
+
+    __tablename__ = "scheduler_lease"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -53,7 +55,34 @@ def _resolve_database_url(value: str | None, info: ValidationInfo) -> str | None
     return url.render_as_string(hide_password=False)
 
 
+def _check_cron(value: str) -> str:
+    """A five-field crontab line APScheduler reads the way cron does."""
+    fields = value.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        raise ValueError(
+            "use day names in the day-of-week field (mon-fri, sun): APScheduler counts 0 as "
+            "Monday, cron as Sunday"
+        )
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f'not a cron line ({exc}); e.g. "*/30 * * * *" or "0 8 * * mon"') from None
+    return value
+
+
+def _check_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as America/Chicago"
+        ) from None
+    return value
+
+
 ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
+Cron = Annotated[str, AfterValidator(_check_cron)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
 DatabaseUrl = Annotated[str | None, AfterValidator(_resolve_database_url)]
 
 
@@ -183,6 +212,40 @@ class DashboardSettings(Section):
     )
 
 
+class SchedulerSettings(Section):
+    """When each `seo-monitor scheduler` job runs: crontab lines (minute hour day month weekday)."""
+
+    timezone: TimeZoneName = documented(
+        "UTC", "Time zone of the times below (an IANA name).", example="America/Chicago"
+    )
+    locations: Cron = documented("0 5 * * *", "Refresh the list of locations and their details.")
+    reviews: Cron = documented("*/30 * * * *", "Read new and changed reviews.")
+    metrics: Cron = documented("15 6 * * *", "Read daily profile metrics (Google reports late).")
+    keywords: Cron = documented("30 6 3 * *", "Read last month's search keywords.")
+    maintenance: Cron = documented("0 3 * * *", "Tidy the database (statistics, WAL checkpoint).")
+    jitter_seconds: int = documented(
+        60,
+        "Start each job up to this many seconds late, so many installs do not hit Google "
+        "at the same second.",
+        ge=0,
+        le=3600,
+    )
+    misfire_grace_seconds: int = documented(
+        3600,
+        "A run missed while the scheduler was down still happens if it is at most this "
+        "late; runs missed several times over happen once.",
+        ge=1,
+        le=86_400,
+    )
+    lease_seconds: int = documented(
+        90,
+        "SQLite: how long a scheduler's claim to run jobs lasts without renewal; a crashed "
+        "scheduler's claim expires after this.",
+        ge=10,
+        le=3600,
+    )
+
+
 class LoggingSettings(Section):
     """Log output (ids and counts only; never review text, names or secrets)."""
 
@@ -211,6 +274,7 @@ class Settings(Section):
     google: GoogleSettings = GoogleSettings()
     alerts: AlertSettings = AlertSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."

@@ -31,6 +31,15 @@ def dashboard(app: AppContext, host: str | None, port: int | None) -> None:
 
 
 def run_dashboard(settings: Settings, config_file: Path, host: str, port: int) -> None:
+    command = dashboard_command(settings, host, port)
+    try:
+        subprocess.run(command, env=environment_with_config(config_file), check=False)
+    except KeyboardInterrupt:
+        click.echo("Dashboard stopped.")
+
+
+def dashboard_command(settings: Settings, host: str, port: int) -> list[str]:
+    """The Streamlit command line, after checking the dashboard may start on `host`."""
     engine = open_database(settings)
     needs_login = settings.dashboard.require_login or not is_loopback(host)
     with session_factory(engine)() as session:
@@ -44,9 +53,9 @@ def run_dashboard(settings: Settings, config_file: Path, host: str, port: int) -
         raise UserError(f"the dashboard files are missing ({APP}); reinstall seo-monitor")
     click.echo(
         f"Dashboard: http://{'localhost' if is_loopback(host) else host}:{port}"
-        f"{' (login required)' if needs_login else ''} — Ctrl-C stops it"
+        f"{' (login required)' if needs_login else ''}"
     )
-    command = [
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -64,10 +73,6 @@ def run_dashboard(settings: Settings, config_file: Path, host: str, port: int) -
         "--client.toolbarMode",
         "minimal",
     ]
-    try:
-        subprocess.run(command, env=environment_with_config(config_file), check=False)
-    except KeyboardInterrupt:
-        click.echo("Dashboard stopped.")
 
 
 @cli.group("user")

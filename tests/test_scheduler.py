@@ -1,0 +1,191 @@
+"""The scheduler: cron wiring under an advanced clock, coalescing, one scheduler only, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from sqlalchemy import Engine, select
+
+from seo_monitor.config import load_settings
+from seo_monitor.db import make_engine, session_factory
+from seo_monitor.errors import ConfigError
+from seo_monitor.migrate import upgrade
+from seo_monitor.models import SchedulerJob
+from seo_monitor.scheduler import AdvisoryLockGuard, Job, SchedulerBusy, make_guard, run_scheduler
+from seo_monitor.settings import Settings
+from tests.conftest import PostgresServer
+
+START = datetime(2026, 11, 2, 10, 0, 5, tzinfo=UTC)
+
+
+def settings_for(tmp_path: Path, database_url: str, extra: str = "") -> Settings:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = {json.dumps(database_url)}\n[scheduler]\njitter_seconds = 0\n'
+                      f'lease_seconds = 10\n{extra}')
+    return load_settings(config, {})
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('reviews = "0 8 * * 1"', "use day names"),
+    ('reviews = "61 * * * *"', "not a cron line"),
+    ('reviews = "* * *"', "not a cron line"),
+    ('timezone = "Mars/Olympus"', "unknown time zone"),
+])
+def test_schedule_settings_are_checked(tmp_path: Path, line: str, message: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[scheduler]\n{line}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(config, {})
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+        self.ran = threading.Event()
+
+    def __call__(self) -> str:
+        self.calls += 1
+        self.ran.set()
+        return f"run {self.calls}"
+
+
+@pytest.fixture
+def traveller() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(START, tick=True) as coordinates:
+        yield coordinates
+
+
+def start_scheduler(settings: Settings, engine: Engine, jobs: list[Job]) -> tuple[threading.Event, threading.Thread, list]:
+    stop, started, holder = threading.Event(), threading.Event(), []
+
+    def on_start(scheduler: object) -> None:
+        holder.append(scheduler)
+        started.set()
+
+    thread = threading.Thread(target=run_scheduler, args=(settings, engine, stop, jobs, on_start), daemon=True)
+    thread.start()
+    assert started.wait(20)
+    return stop, thread, holder
+
+
+def test_a_job_fires_at_its_cron_time_and_its_runs_are_recorded(
+        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    settings = settings_for(tmp_path, database_url)
+    job = Counter()
+    stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("reviews", "*/30 * * * *", job)])
+    with session_factory(engine)() as session:
+        planned = session.get(SchedulerJob, "reviews")
+    assert planned is not None and planned.next_run_at == datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
+    assert job.calls == 0
+    traveller.move_to(datetime(2026, 11, 2, 10, 30, 1, tzinfo=UTC))
+    scheduler.wakeup()
+    assert job.ran.wait(20)
+    stop.set()
+    thread.join(30)
+    with session_factory(engine)() as session:
+        recorded = session.get(SchedulerJob, "reviews")
+    assert recorded is not None and recorded.last_status == "ok" and job.calls == 1
+    assert recorded.next_run_at == datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+
+
+def test_runs_missed_several_times_over_happen_once(
+        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    settings = settings_for(tmp_path, database_url)
+    job = Counter()
+    stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("reviews", "*/30 * * * *", job)])
+    traveller.move_to(START + timedelta(hours=2))  # 10:30, 11:00, 11:30 and 12:00 all due
+    scheduler.wakeup()
+    assert job.ran.wait(20)
+    stop.set()
+    thread.join(30)
+    assert job.calls == 1
+
+
+def test_a_run_far_past_its_grace_time_is_skipped(
+        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    settings = settings_for(tmp_path, database_url, "misfire_grace_seconds = 60\n")
+    job = Counter()
+    stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("daily", "0 6 * * *", job)])
+    traveller.move_to(datetime(2026, 11, 3, 6, 10, tzinfo=UTC))  # ten minutes late, grace one
+    scheduler.wakeup()
+    assert not job.ran.wait(2)
+    stop.set()
+    thread.join(30)
+    assert job.calls == 0
+
+
+def test_a_second_scheduler_runs_nothing(tmp_path: Path, database_url: str, engine: Engine) -> None:
+    settings = settings_for(tmp_path, database_url)
+    first, second = make_guard(settings, engine), make_guard(settings, engine)
+    assert first.acquire()
+    assert not second.acquire()
+    with pytest.raises(SchedulerBusy):
+        run_scheduler(settings, engine, threading.Event(), [Job("reviews", "*/30 * * * *", Counter())])
+    first.release()
+    assert second.acquire()
+    second.release()
+
+
+def test_a_crashed_schedulers_lease_expires_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'seo-monitor.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    settings = settings_for(tmp_path, url)
+    with time_machine.travel(START, tick=False) as clock:
+        crashed, next_one = make_guard(settings, engine), make_guard(settings, engine)
+        assert crashed.acquire()  # ... and never renews: the process died
+        clock.shift(timedelta(seconds=5))
+        assert not next_one.acquire()
+        clock.shift(timedelta(seconds=10))
+        assert next_one.acquire()
+        assert not crashed.renew()  # if it comes back, it learns it lost the lease
+
+
+def test_a_crashed_schedulers_lock_goes_with_its_connection_on_postgresql(
+        tmp_path: Path, postgres_server: PostgresServer) -> None:
+    url = postgres_server.create(migrated=True)
+    engine = make_engine(url)
+    settings = settings_for(tmp_path, url)
+    try:
+        crashed, next_one = make_guard(settings, engine), make_guard(settings, engine)
+        assert crashed.acquire() and not next_one.acquire()
+        assert isinstance(crashed, AdvisoryLockGuard) and crashed.connection is not None
+        crashed.connection.invalidate()  # the process died: PostgreSQL drops its session
+        assert next_one.acquire()
+        next_one.release()
+    finally:
+        engine.dispose()
+        postgres_server.drop(url)
+
+
+def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
+        tmp_path: Path, database_url: str) -> None:
+    settings_for(tmp_path, database_url)
+    config = tmp_path / "config.toml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    base = [sys.executable, "-m", "seo_monitor", "--config", str(config)]
+    assert subprocess.run([*base, "db", "upgrade"], env=env, capture_output=True, check=False).returncode == 0
+    process = subprocess.Popen([*base, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert "Scheduler started" in process.stdout.readline()
+        second = subprocess.run([*base, "scheduler"], env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert second.returncode == 2 and "another scheduler" in second.stderr
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "Scheduler stopped." in out
+    with session_factory(make_engine(database_url))() as session:
+        assert {job.job_id for job in session.scalars(select(SchedulerJob))} == {
+            "locations", "reviews", "metrics", "keywords", "maintenance"}
