@@ -43,7 +43,9 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "db",
         "demo",
         "init",
+        "run",
         "sandbox",
+        "scheduler",
         "status",
         "user",
     }
