@@ -109,3 +109,9 @@ def latest_runs() -> list[queries.LatestRun]:
 def freshness() -> list[queries.DatasetFreshness]:
     with sessions()() as session:
         return queries.select_freshness(session)
+
+
+@st.cache_data(ttl=TTL)
+def scheduled_jobs() -> list[queries.ScheduledJob]:
+    with sessions()() as session:
+        return queries.select_scheduled_jobs(session)

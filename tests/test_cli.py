@@ -138,3 +138,20 @@ def test_the_dashboard_refuses_to_listen_beyond_loopback_without_a_user(tmp_path
     seo_monitor("db", "upgrade", cwd=tmp_path)
     refused = seo_monitor("dashboard", "--host", "0.0.0.0", cwd=tmp_path)
     assert refused.returncode == 2 and "seo-monitor user add" in refused.stderr
+
+
+def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = seo_monitor(
+        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Locations (3):" in result.stdout and "0 not ok" in result.stdout
+    again = seo_monitor(
+        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
+    )
+    assert again.returncode == 0 and "new 0" in again.stdout  # the second collection is incremental

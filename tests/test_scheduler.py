@@ -30,17 +30,22 @@ START = datetime(2026, 11, 2, 10, 0, 5, tzinfo=UTC)
 
 def settings_for(tmp_path: Path, database_url: str, extra: str = "") -> Settings:
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\nurl = {json.dumps(database_url)}\n[scheduler]\njitter_seconds = 0\n'
-                      f'lease_seconds = 10\n{extra}')
+    config.write_text(
+        f"[database]\nurl = {json.dumps(database_url)}\n[scheduler]\njitter_seconds = 0\n"
+        f"lease_seconds = 10\n{extra}"
+    )
     return load_settings(config, {})
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ('reviews = "0 8 * * 1"', "use day names"),
-    ('reviews = "61 * * * *"', "not a cron line"),
-    ('reviews = "* * *"', "not a cron line"),
-    ('timezone = "Mars/Olympus"', "unknown time zone"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('reviews = "0 8 * * 1"', "use day names"),
+        ('reviews = "61 * * * *"', "not a cron line"),
+        ('reviews = "* * *"', "not a cron line"),
+        ('timezone = "Mars/Olympus"', "unknown time zone"),
+    ],
+)
 def test_schedule_settings_are_checked(tmp_path: Path, line: str, message: str) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f"[scheduler]\n{line}\n")
@@ -65,24 +70,31 @@ def traveller() -> Iterator[time_machine.Coordinates]:
         yield coordinates
 
 
-def start_scheduler(settings: Settings, engine: Engine, jobs: list[Job]) -> tuple[threading.Event, threading.Thread, list]:
+def start_scheduler(
+    settings: Settings, engine: Engine, jobs: list[Job]
+) -> tuple[threading.Event, threading.Thread, list]:
     stop, started, holder = threading.Event(), threading.Event(), []
 
     def on_start(scheduler: object) -> None:
         holder.append(scheduler)
         started.set()
 
-    thread = threading.Thread(target=run_scheduler, args=(settings, engine, stop, jobs, on_start), daemon=True)
+    thread = threading.Thread(
+        target=run_scheduler, args=(settings, engine, stop, jobs, on_start), daemon=True
+    )
     thread.start()
     assert started.wait(20)
     return stop, thread, holder
 
 
 def test_a_job_fires_at_its_cron_time_and_its_runs_are_recorded(
-        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates
+) -> None:
     settings = settings_for(tmp_path, database_url)
     job = Counter()
-    stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("reviews", "*/30 * * * *", job)])
+    stop, thread, (scheduler,) = start_scheduler(
+        settings, engine, [Job("reviews", "*/30 * * * *", job)]
+    )
     with session_factory(engine)() as session:
         planned = session.get(SchedulerJob, "reviews")
     assert planned is not None and planned.next_run_at == datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
@@ -99,10 +111,13 @@ def test_a_job_fires_at_its_cron_time_and_its_runs_are_recorded(
 
 
 def test_runs_missed_several_times_over_happen_once(
-        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates
+) -> None:
     settings = settings_for(tmp_path, database_url)
     job = Counter()
-    stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("reviews", "*/30 * * * *", job)])
+    stop, thread, (scheduler,) = start_scheduler(
+        settings, engine, [Job("reviews", "*/30 * * * *", job)]
+    )
     traveller.move_to(START + timedelta(hours=2))  # 10:30, 11:00, 11:30 and 12:00 all due
     scheduler.wakeup()
     assert job.ran.wait(20)
@@ -112,7 +127,8 @@ def test_runs_missed_several_times_over_happen_once(
 
 
 def test_a_run_far_past_its_grace_time_is_skipped(
-        tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates) -> None:
+    tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates
+) -> None:
     settings = settings_for(tmp_path, database_url, "misfire_grace_seconds = 60\n")
     job = Counter()
     stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("daily", "0 6 * * *", job)])
@@ -130,7 +146,9 @@ def test_a_second_scheduler_runs_nothing(tmp_path: Path, database_url: str, engi
     assert first.acquire()
     assert not second.acquire()
     with pytest.raises(SchedulerBusy):
-        run_scheduler(settings, engine, threading.Event(), [Job("reviews", "*/30 * * * *", Counter())])
+        run_scheduler(
+            settings, engine, threading.Event(), [Job("reviews", "*/30 * * * *", Counter())]
+        )
     first.release()
     assert second.acquire()
     second.release()
@@ -152,7 +170,8 @@ def test_a_crashed_schedulers_lease_expires_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_a_crashed_schedulers_lock_goes_with_its_connection_on_postgresql(
-        tmp_path: Path, postgres_server: PostgresServer) -> None:
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
     url = postgres_server.create(migrated=True)
     engine = make_engine(url)
     settings = settings_for(tmp_path, url)
@@ -169,17 +188,27 @@ def test_a_crashed_schedulers_lock_goes_with_its_connection_on_postgresql(
 
 
 def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
-        tmp_path: Path, database_url: str) -> None:
+    tmp_path: Path, database_url: str
+) -> None:
     settings_for(tmp_path, database_url)
     config = tmp_path / "config.toml"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
     base = [sys.executable, "-m", "seo_monitor", "--config", str(config)]
-    assert subprocess.run([*base, "db", "upgrade"], env=env, capture_output=True, check=False).returncode == 0
-    process = subprocess.Popen([*base, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert (
+        subprocess.run(
+            [*base, "db", "upgrade"], env=env, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+    process = subprocess.Popen(
+        [*base, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout is not None
         assert "Scheduler started" in process.stdout.readline()
-        second = subprocess.run([*base, "scheduler"], env=env, capture_output=True, text=True, timeout=60, check=False)
+        second = subprocess.run(
+            [*base, "scheduler"], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
         assert second.returncode == 2 and "another scheduler" in second.stderr
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=60)
@@ -188,4 +217,9 @@ def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
     assert process.returncode == 0 and "Scheduler stopped." in out
     with session_factory(make_engine(database_url))() as session:
         assert {job.job_id for job in session.scalars(select(SchedulerJob))} == {
-            "locations", "reviews", "metrics", "keywords", "maintenance"}
+            "locations",
+            "reviews",
+            "metrics",
+            "keywords",
+            "maintenance",
+        }

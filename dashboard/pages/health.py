@@ -29,6 +29,33 @@ st.dataframe(
     width="stretch",
 )
 
+st.subheader("Scheduler")
+jobs = data.scheduled_jobs()
+if not jobs:
+    st.info(
+        "The scheduler has not run yet: `seo-monitor scheduler` (or `seo-monitor run`) "
+        "collects on its own from then on."
+    )
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Job": j.job_id,
+                    "Last run (UTC)": f"{j.last_run_at:%Y-%m-%d %H:%M}"
+                    if j.last_run_at
+                    else "not yet",
+                    "Result": j.last_status or "",
+                    "Next run (UTC)": f"{j.next_run_at:%Y-%m-%d %H:%M}" if j.next_run_at else "",
+                    "Error": j.last_error or "",
+                }
+                for j in jobs
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
 st.subheader("Latest run of each collector")
 runs = data.latest_runs()
 if not runs:

@@ -12,14 +12,20 @@ import click
 from collectors.jobs import ALL, collect, make_client
 from seo_monitor.cli.app import cli, open_database
 from seo_monitor.cli.collect import describe_run
-from seo_monitor.cli.dashboard import run_dashboard
+from seo_monitor.cli.schedule import run_with_dashboard, stop_on_signals
 from seo_monitor.cli.setup import print_status
 from seo_monitor.config import load_settings
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
+from seo_monitor.logging_setup import configure_logging
 from seo_monitor.migrate import upgrade
 from seo_monitor.sandbox import World, running_sandbox
-from seo_monitor.sandbox.demo import default_world_time, write_demo_config
+from seo_monitor.sandbox.demo import (
+    DEMO_SPEEDUP,
+    default_world_time,
+    run_world_clock,
+    write_demo_config,
+)
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.server import SandboxServer
 
@@ -116,6 +122,7 @@ def demo(
     world = World(seed=1, locations=location_count, now=default_world_time())
     with serving(world, port=port) as server:
         settings = load_settings(write_demo_config(folder, server.url))
+        configure_logging(settings.logging.level)
         click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
         engine = open_database(settings)
         upgrade(engine, backup_dir=settings.data_dir / "backups")
@@ -124,8 +131,16 @@ def demo(
             click.echo(describe_run(summary))
         click.echo()
         print_status(engine)
-    if not no_dashboard:
-        run_dashboard(settings, folder / "config.toml", "127.0.0.1", dashboard_port)
+        if no_dashboard:
+            return
+        stop = stop_on_signals()
+        clock = threading.Thread(target=run_world_clock, args=(world, stop), daemon=True)
+        clock.start()
+        click.echo(
+            f"The sandbox clock now runs {DEMO_SPEEDUP}x: new reviews arrive every few "
+            "minutes and the scheduler collects them. Ctrl-C stops the demo."
+        )
+        run_with_dashboard(settings, folder / "config.toml", engine, stop, port=dashboard_port)
 
 
 @contextmanager

@@ -5,14 +5,17 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
+from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.cli.dashboard import dashboard_command
 from seo_monitor.config import environment_with_config
 from seo_monitor.errors import UserError
 from seo_monitor.scheduler import SchedulerBusy, run_scheduler
+from seo_monitor.settings import Settings
 
 BUSY = (
     "another scheduler is already running jobs against this database; this one would run "
@@ -52,9 +55,19 @@ def scheduler(app: AppContext) -> None:
 def run(app: AppContext) -> None:
     """Run the scheduler and the dashboard together; Ctrl-C stops both."""
     settings = app.settings
-    engine = open_database(settings)
-    command = dashboard_command(settings, settings.dashboard.host, settings.dashboard.port)
-    stop = stop_on_signals()
+    run_with_dashboard(settings, app.config_file, open_database(settings), stop_on_signals())
+
+
+def run_with_dashboard(
+    settings: Settings,
+    config_file: Path,
+    engine: Engine,
+    stop: threading.Event,
+    port: int | None = None,
+) -> None:
+    """The scheduler in a thread and the dashboard in a child process, until either stops."""
+    port = port or settings.dashboard.port
+    command = dashboard_command(settings, settings.dashboard.host, port)
     failure: list[BaseException] = []
 
     def scheduler_thread() -> None:
@@ -66,11 +79,8 @@ def run(app: AppContext) -> None:
 
     worker = threading.Thread(target=scheduler_thread, name="scheduler")
     worker.start()
-    dashboard = subprocess.Popen(command, env=environment_with_config(app.config_file))
-    click.echo(
-        f"Scheduler and dashboard running (http://localhost:{settings.dashboard.port}); "
-        "Ctrl-C stops both."
-    )
+    dashboard = subprocess.Popen(command, env=environment_with_config(config_file))
+    click.echo(f"Scheduler and dashboard running: http://localhost:{port} — Ctrl-C stops both.")
     while not stop.wait(1) and dashboard.poll() is None:
         pass
     stop.set()

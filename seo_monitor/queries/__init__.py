@@ -8,10 +8,12 @@ from seo_monitor.queries.health import (
     DatasetFreshness,
     LatestRun,
     LocationSummary,
+    ScheduledJob,
     select_freshness,
     select_latest_runs,
     select_location_summaries,
     select_recent_failures,
+    select_scheduled_jobs,
 )
 from seo_monitor.queries.overview import (
     AttentionReview,
@@ -46,6 +48,7 @@ __all__ = [
     "LocationRow",
     "LocationSummary",
     "Period",
+    "ScheduledJob",
     "select_daily_metrics",
     "select_freshness",
     "select_keyword_months",
@@ -60,6 +63,7 @@ __all__ = [
     "select_rating",
     "select_rating_history",
     "select_recent_failures",
+    "select_scheduled_jobs",
     "select_unanswered_negative",
     "select_weekly_metrics",
 ]

@@ -8,7 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import CollectorRun, DailyMetric, Location, Review, SearchKeyword
+from seo_monitor.models import (
+    CollectorRun,
+    DailyMetric,
+    Location,
+    Review,
+    SchedulerJob,
+    SearchKeyword,
+)
 from seo_monitor.queries.common import as_date
 
 
@@ -138,3 +145,20 @@ def _day(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return as_date(value)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    job_id: str
+    last_run_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    next_run_at: datetime | None
+
+
+def select_scheduled_jobs(session: Session) -> list[ScheduledJob]:
+    rows = session.scalars(select(SchedulerJob).order_by(SchedulerJob.job_id)).all()
+    return [
+        ScheduledJob(r.job_id, r.last_run_at, r.last_status, r.last_error, r.next_run_at)
+        for r in rows
+    ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from seo_monitor.sandbox.server import authorized_user_info
+from seo_monitor.sandbox.world import World
 
 DEMO_CONFIG = """\
 # Demo configuration written by `seo-monitor sandbox --write-config`: seo-monitor talks to the
@@ -17,7 +19,24 @@ data_dir = "data"
 
 [google]
 api_root = "{root}"
+
+# Demo pace: the sandbox's clock runs 480 times faster than yours, so new reviews arrive
+# every few minutes and the reviews job picks them up every two.
+[scheduler]
+reviews = "*/2 * * * *"
+metrics = "*/15 * * * *"
+locations = "0 * * * *"
+jitter_seconds = 0
 """
+
+
+DEMO_SPEEDUP = 480  # sandbox minutes per real minute while the demo runs (8 hours a minute)
+
+
+def run_world_clock(world: World, stop: threading.Event, tick_seconds: float = 60.0) -> None:
+    """Advance the demo world while the demo runs: reviews arrive, get edited and answered."""
+    while not stop.wait(tick_seconds):
+        world.advance(tick_seconds / 60 * DEMO_SPEEDUP)
 
 
 def default_world_time() -> datetime:

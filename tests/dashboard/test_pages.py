@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from seo_monitor.models import Location
+from seo_monitor.models import Location, SchedulerJob
 from seo_monitor.users import add_user
 from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, seed
 
@@ -187,3 +187,27 @@ def test_the_overview_lists_failed_collectors_under_needs_attention(
     seed(sessions, failed_run=True)
     errors = [e.value for e in app().error]
     assert any("The metrics collector failed" in e and "next scheduled run" in e for e in errors)
+
+
+def test_data_health_shows_the_schedulers_last_and_next_runs(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    with sessions.begin() as session:
+        session.add(
+            SchedulerJob(
+                job_id="reviews",
+                last_run_at=datetime(2026, 11, 2, 10, 30, tzinfo=UTC),
+                last_status="ok",
+                next_run_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+            )
+        )
+    at = app("health")
+    jobs = next(frame.value for frame in at.dataframe if "Job" in frame.value.columns)
+    assert jobs.iloc[0].to_dict() == {
+        "Job": "reviews",
+        "Last run (UTC)": "2026-11-02 10:30",
+        "Result": "ok",
+        "Next run (UTC)": "2026-11-02 11:00",
+        "Error": "",
+    }
