@@ -155,3 +155,42 @@ def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> No
         "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
     )
     assert again.returncode == 0 and "new 0" in again.stdout  # the second collection is incremental
+
+
+def test_run_starts_the_scheduler_and_the_dashboard_and_ctrl_c_stops_both(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    seo_monitor("init", cwd=tmp_path)
+    seo_monitor("db", "upgrade", cwd=tmp_path)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    environ["SEO_MONITOR_DASHBOARD__PORT"] = str(port)
+    process = subprocess.Popen(
+        [*COMMAND, "run"],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the dashboard never listened")
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, err
+    assert "Stopped." in out

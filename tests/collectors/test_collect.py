@@ -173,3 +173,27 @@ def test_a_disabled_location_is_skipped(sandbox, tmp_path, database_url, world: 
     skipped_id = location_ids(sessions)[f"locations/{world.locations[0].location_id}"]
     assert skipped_id not in {s.location_id for s in summaries}
     assert len(summaries) == 1 + 3 * 2
+
+
+def test_a_stop_request_finishes_the_current_location_and_leaves_the_rest(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world, ["locations"])
+    asked: list[int] = []
+
+    def should_stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # stop is requested while the first location is being collected
+
+    summaries = collect(
+        settings,
+        sessions,
+        ["reviews"],
+        make_client(settings),
+        now=lambda: world.now,
+        should_stop=should_stop,
+    )
+    assert [s.status for s in summaries] == ["ok"]
+    with sessions() as session:
+        saved_locations = set(session.scalars(select(Review.location_id)))
+    assert saved_locations == {summaries[0].location_id}
