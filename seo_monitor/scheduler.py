@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import collect, make_client
-from seo_monitor.db import session_factory, upsert
+from seo_monitor.db import rows_changed, session_factory, upsert
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import SchedulerJob, SchedulerLease, utcnow
 from seo_monitor.settings import Settings
@@ -210,15 +210,17 @@ class LeaseGuard(SchedulerGuard):
     def renew(self) -> bool:
         now = utcnow()
         with self.sessions.begin() as session:
-            taken = session.execute(
-                update(SchedulerLease)
-                .where(
-                    SchedulerLease.name == "scheduler",
-                    (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now),
+            return bool(
+                rows_changed(
+                    session,
+                    update(SchedulerLease)
+                    .where(
+                        SchedulerLease.name == "scheduler",
+                        (SchedulerLease.holder == self.holder) | (SchedulerLease.expires_at < now),
+                    )
+                    .values(holder=self.holder, expires_at=now + self.lease),
                 )
-                .values(holder=self.holder, expires_at=now + self.lease)
             )
-            return bool(getattr(taken, "rowcount", 0))
 
     def release(self) -> None:
         with self.sessions.begin() as session:
