@@ -42,6 +42,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "dashboard",
         "db",
         "demo",
+        "import",
         "init",
         "run",
         "sandbox",

@@ -8,13 +8,15 @@ from typing import Any
 
 import click
 
+from collectors.csv_import import SOURCES, import_reviews
 from collectors.google_client import authorize
-from collectors.jobs import ALL, make_client
+from collectors.jobs import ALL, make_client, select_locations
 from collectors.jobs import collect as run_collectors
 from collectors.replay import REPLAYABLE, ReplayClient
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.errors import CollectorError, UserError
+from seo_monitor.models import utcnow
 from seo_monitor.runs import RunSummary
 
 
@@ -84,3 +86,35 @@ def auth_google(app: AppContext, no_browser: bool) -> None:
         )
     authorize(client_file, settings.google_token_file, open_browser=not no_browser)
     click.echo(f"Connected. The token is stored in {settings.google_token_file} (mode 600).")
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring in data from outside Google."""
+
+
+@import_group.command("reviews")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--source", required=True, type=click.Choice(SOURCES), help="The site the reviews come from."
+)
+@click.option(
+    "--location", "wanted", required=True, help="The location: its Google name, store code or id."
+)
+@pass_app
+def import_reviews_command(app: AppContext, file: Path, source: str, wanted: str) -> None:
+    """Import reviews from another site's CSV export (docs/importing-reviews.md)."""
+    settings = app.settings
+    sessions = session_factory(open_database(settings))
+    with sessions.begin() as session:
+        locations = select_locations(session, settings, wanted)
+        if not locations:
+            raise UserError(
+                f"location {wanted!r} is disabled in config.toml ([[locations]] enabled)"
+            )
+        location = locations[0]
+        counts = import_reviews(session, file, source, location, utcnow())
+    click.echo(
+        f"{counts['rows']} reviews read from {file.name}; {counts['changed']} new or "
+        f"changed for {location.title} ({source})."
+    )
