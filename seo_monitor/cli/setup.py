@@ -117,4 +117,7 @@ def print_status(engine: Engine) -> None:
     failed = [run for run in runs if run.status not in ("ok", "partial")]
     click.echo(f"\nLatest collector runs: {len(runs)}, {len(failed)} not ok")
     for run in failed:
-        click.echo(f"  {run.collector} location {run.location_id}: {run.status}: {run.error}")
+        where = f"location [{run.location_id}]" if run.location_id else "all accounts"
+        click.echo(f"  {run.collector}, {where}: {run.status}: {run.error}")
+        if run.hint:
+            click.echo(f"    what to do: {run.hint}")
