@@ -170,12 +170,7 @@ def chosen_dates(period: str) -> tuple[date, date]:
 
 def failure_banner() -> None:
     """Every page says so when a collector failed in the last day: a silent failure hides."""
-    since = utcnow() - timedelta(days=1)
-    failed = [
-        run
-        for run in data.latest_runs()
-        if run.status in ("failed", "interrupted") and run.started_at >= since
-    ]
+    failed = data.recent_failures()
     if failed:
         names = sorted({run.collector for run in failed})
         st.warning(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from seo_monitor import queries
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
+from seo_monitor.models import utcnow
 from seo_monitor.queries import Period
 from seo_monitor.settings import Settings
 
@@ -115,3 +116,10 @@ def freshness() -> list[queries.DatasetFreshness]:
 def scheduled_jobs() -> list[queries.ScheduledJob]:
     with sessions()() as session:
         return queries.select_scheduled_jobs(session)
+
+
+@st.cache_data(ttl=TTL)
+def recent_failures() -> list[queries.LatestRun]:
+    """Latest runs that failed in the last 24 hours."""
+    with sessions()() as session:
+        return queries.select_recent_failures(session, utcnow() - timedelta(days=1))

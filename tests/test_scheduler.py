@@ -87,6 +87,24 @@ def start_scheduler(
     return stop, thread, holder
 
 
+def advance_and_stop(
+    traveller: time_machine.Coordinates,
+    moment: datetime,
+    scheduler: object,
+    job: Counter,
+    stop: threading.Event,
+    thread: threading.Thread,
+    wait: float = 20,
+) -> bool:
+    """Move the clock, let the scheduler look, stop it; whether the job ran."""
+    traveller.move_to(moment)
+    scheduler.wakeup()  # type: ignore[attr-defined]
+    ran = job.ran.wait(wait)
+    stop.set()
+    thread.join(30)
+    return ran
+
+
 def test_a_job_fires_at_its_cron_time_and_its_runs_are_recorded(
     tmp_path: Path, database_url: str, engine: Engine, traveller: time_machine.Coordinates
 ) -> None:
@@ -99,11 +117,9 @@ def test_a_job_fires_at_its_cron_time_and_its_runs_are_recorded(
         planned = session.get(SchedulerJob, "reviews")
     assert planned is not None and planned.next_run_at == datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
     assert job.calls == 0
-    traveller.move_to(datetime(2026, 11, 2, 10, 30, 1, tzinfo=UTC))
-    scheduler.wakeup()
-    assert job.ran.wait(20)
-    stop.set()
-    thread.join(30)
+    assert advance_and_stop(
+        traveller, datetime(2026, 11, 2, 10, 30, 1, tzinfo=UTC), scheduler, job, stop, thread
+    )
     with session_factory(engine)() as session:
         recorded = session.get(SchedulerJob, "reviews")
     assert recorded is not None and recorded.last_status == "ok" and job.calls == 1
@@ -118,11 +134,8 @@ def test_runs_missed_several_times_over_happen_once(
     stop, thread, (scheduler,) = start_scheduler(
         settings, engine, [Job("reviews", "*/30 * * * *", job)]
     )
-    traveller.move_to(START + timedelta(hours=2))  # 10:30, 11:00, 11:30 and 12:00 all due
-    scheduler.wakeup()
-    assert job.ran.wait(20)
-    stop.set()
-    thread.join(30)
+    # 10:30, 11:00, 11:30 and 12:00 are all due
+    assert advance_and_stop(traveller, START + timedelta(hours=2), scheduler, job, stop, thread)
     assert job.calls == 1
 
 
@@ -132,11 +145,11 @@ def test_a_run_far_past_its_grace_time_is_skipped(
     settings = settings_for(tmp_path, database_url, "misfire_grace_seconds = 60\n")
     job = Counter()
     stop, thread, (scheduler,) = start_scheduler(settings, engine, [Job("daily", "0 6 * * *", job)])
-    traveller.move_to(datetime(2026, 11, 3, 6, 10, tzinfo=UTC))  # ten minutes late, grace one
-    scheduler.wakeup()
-    assert not job.ran.wait(2)
-    stop.set()
-    thread.join(30)
+    # ten minutes late, grace one
+    ran = advance_and_stop(
+        traveller, datetime(2026, 11, 3, 6, 10, tzinfo=UTC), scheduler, job, stop, thread, wait=2
+    )
+    assert not ran
     assert job.calls == 0
 
 
