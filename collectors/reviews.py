@@ -11,7 +11,6 @@ Steps for one location:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -25,17 +24,11 @@ from collectors.timeparse import parse_timestamp
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import Account, Location, RatingSnapshot, Review
+from seo_monitor.sentiment.text import split_translation
 
 SOURCE = "google"
 FULL_SYNC_EVERY = timedelta(days=7)
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
-TRANSLATED = re.compile(
-    r"^\s*\(Translated by Google\)\s*(?P<translation>.*?)\s*\(Original\)\s*(?P<original>.*)$",
-    re.DOTALL,
-)
-ORIGINAL_FIRST = re.compile(
-    r"^\s*(?P<original>.*?)\s*\(Translated by Google\)\s*(?P<translation>.*)$", re.DOTALL
-)
 REVIEW_COLUMNS = (
     "resource_name",
     "rating",
@@ -86,16 +79,6 @@ def fetch_review_pages(client: GoogleClient, parent: str) -> Iterator[ReviewPage
             _float(page.get("averageRating")),
             _int(page.get("totalReviewCount")),
         )
-
-
-def split_translation(comment: str) -> tuple[str, str | None]:
-    """'(Translated by Google) X (Original) Y' -> (X, Y); plain text -> (text, None)."""
-    for pattern in (TRANSLATED, ORIGINAL_FIRST):
-        match = pattern.match(comment)
-        if match and match["translation"].strip():
-            original = match["original"].strip()
-            return match["translation"].strip(), original or None
-    return comment, None
 
 
 def parse_review(raw: dict[str, Any]) -> ReviewRow:

@@ -8,10 +8,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import ALL, collect, make_client
-from collectors.reviews import split_translation
 from seo_monitor.models import CollectorRun, DailyMetric, Location, Review, SearchKeyword
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
+from seo_monitor.sentiment.text import split_translation
 from seo_monitor.settings import Settings
 from tests.dbsnapshot import snapshot
 

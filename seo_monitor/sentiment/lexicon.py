@@ -1,0 +1,254 @@
+"""Healthcare vocabulary for VADER, complaint and praise phrases, and the topic taxonomy.
+
+Everything here is written by hand for patient reviews in general (no single site's wording):
+words that describe the patient's condition are not complaints about the practice, and the
+phrases patients use to complain often carry no "negative" word at all ("waited an hour",
+"never called back", "would not go back").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Why patients came: in a review of a clinic these describe the condition, not the service.
+# VADER scores them as strongly negative ("pain" -2.3), which turns "I came in with terrible
+# back pain and left pain free" into a complaint. They keep a trace of their weight.
+CONDITION_WORDS = [
+    "pain",
+    "painful",
+    "hurt",
+    "hurts",
+    "hurting",
+    "injury",
+    "injured",
+    "cancer",
+    "sick",
+    "anxiety",
+    "anxious",
+    "depression",
+    "depressed",
+    "scared",
+    "nervous",
+    "worried",
+    "fear",
+    "ill",
+    "illness",
+    "emergency",
+    "stress",
+    "stressful",
+    "death",
+    "died",
+    "die",
+    "cry",
+    "crying",
+    "tumor",
+    "broken",
+    "problem",
+    "problems",
+    "terrified",
+    "dreading",
+    "dreaded",
+    "dread",
+    "devastated",
+    "embarrassed",
+    "skeptical",
+    "phobia",
+    "fears",
+    "severe",
+    "excruciating",
+    "agonizing",
+]
+CONDITION_DAMPING = 0.2
+
+# "Terrible back pain", "awful migraines": how bad the condition was, said before the praise.
+# The adjective is replaced by a neutral word before scoring, so only complaints about the
+# practice read as complaints.
+CONDITION_SEVERITY = re.compile(
+    r"\b(?:terrible|horrible|horrendous|awful|severe|excruciating|unbearable|debilitating|"
+    r"agonizing|crippling|chronic|constant|bad|worst|nasty)\s+(?=(?:\w+\s+){0,2}?"
+    r"(?:pain|aches?|headaches?|migraines?|injury|injuries|sprain|sciatica|back|neck|knee|"
+    r"shoulder|hip|ankle|toothache|tooth|acne|rash|anxiety|depression|cough|flu|infection|"
+    r"vertigo|arthritis|cramps|case)\b)",
+    re.IGNORECASE,
+)
+CONDITION_SEVERITY_WORD = "marked "
+
+# Words VADER does not know or weighs too lightly for reviews of a practice.
+DOMAIN_VALENCE: dict[str, float] = {
+    "rushed": -1.6,
+    "dismissive": -2.2,
+    "dismissed": -1.6,
+    "misdiagnosed": -2.5,
+    "misdiagnosis": -2.5,
+    "overcharged": -2.2,
+    "overbilled": -2.2,
+    "condescending": -2.2,
+    "patronizing": -2.0,
+    "belittled": -2.2,
+    "unprofessional": -2.4,
+    "disorganized": -1.8,
+    "unorganized": -1.8,
+    "unresponsive": -1.8,
+    "uncaring": -2.2,
+    "careless": -1.8,
+    "negligent": -2.6,
+    "negligence": -2.6,
+    "incompetent": -2.4,
+    "unhelpful": -1.8,
+    "quack": -2.4,
+    "waited": -0.6,
+    "waiting": -0.3,
+    "cancelled": -0.8,
+    "canceled": -0.8,
+    "thorough": 1.8,
+    "thoroughly": 1.4,
+    "knowledgeable": 1.8,
+    "attentive": 1.8,
+    "informative": 1.4,
+    "professional": 1.4,
+    "personable": 1.6,
+    "accommodating": 1.6,
+    "patient": 0.6,  # "very patient with my kids" more often than "as a patient"
+    "listens": 1.2,
+    "listened": 1.2,
+    "gentle": 1.6,
+    "painless": 1.8,
+    "efficient": 1.4,
+    "punctual": 1.4,
+    "prompt": 1.2,
+    "recommended": 0.8,
+}
+
+# Phrases that carry the meaning VADER misses. Each becomes one feature for the model and marks
+# the sentence it is in for topics. Negated praise comes first so it wins over the praise.
+COMPLAINT_PHRASES: dict[str, str] = {
+    "not_recommend": r"(?:would|will|could|can|do|did)(?:n'?t|\s+not|\s+never)\s+(?:\w+\s+)?recommend"
+    r"|\bnot\s+recommend|\brecommend\s+(?:\w+\s+){0,3}(?:elsewhere|another|staying away|avoid)",
+    "not_return": r"(?:won'?t|will\s+not|would(?:n'?t|\s+not)|never)\s+(?:be\s+)?(?:go(?:ing)?\s+back|return|see\s+(?:him|her|them)\s+again|coming\s+back)"
+    r"|\bnever\s+again\b|\blast\s+(?:visit|time)\b",
+    "avoid": r"\b(?:stay\s+away|avoid\b|beware|save\s+yourself|look\s+elsewhere|go\s+elsewhere|warning)",
+    "switched": r"\b(?:switch(?:ed|ing)?|chang(?:ed|ing))\s+(?:to\s+)?(?:another|a\s+new|doctors?|dentists?|providers?|therapists?|practices?|clinics?)"
+    r"|\b(?:find|found|look(?:ing)?\s+for)\s+(?:a\s+)?(?:new|another|different)\s+(?:doctor|dentist|provider|therapist|practice|clinic|office)",
+    "no_care": r"\b(?:did(?:n'?t|\s+not)|does(?:n'?t|\s+not)|do(?:n'?t|\s+not)|never)\s+(?:even\s+)?(?:listen|care|explain|bother|look|examine|seem|acknowledge|answer|help|return|call|respond|follow)",
+    "nobody": r"\b(?:no\s*one|nobody|no\s+call|no\s+response|no\s+answer|no\s+apology|no\s+explanation)\b",
+    "never_called": r"\bnever\s+(?:called|returned|got|received|heard|responded|followed|showed|answered)",
+    "waited_long": r"\b(?:wait(?:ed|ing)?|sat|sitting)\b[^.!?]{0,40}?\b(?:\d+|an?|one|two|three|over|almost|nearly|half)\s*(?:\+\s*)?(?:hours?|hrs?|minutes|mins)\b"
+    r"|\b(?:hours?|minutes|mins)\s+(?:late|past|after)\b",
+    "money": r"\$\s?\d|\b(?:charged?|charging|bill(?:ed|ing)?|invoice|collections?|refund|co-?pay|deductible|out\s+of\s+pocket|money)\b",
+    "rude": r"\b(?:rude(?:ly|ness)?|hostile|snotty|snippy|curt|short\s+with|attitude|yell(?:ed|ing)?)\b",
+    "dismissive": r"\b(?:dismiss\w*|brush(?:ed)?\s+(?:me\s+)?off|condescend\w*|arrogan\w*|belittl\w*|patroniz\w*|judgment\w*|judgement\w*|lectur\w*|in\s+and\s+out|rush\w*|hurried)",
+    "harm": r"\b(?:misdiagnos\w*|wrong\s+(?:diagnosis|medication|tooth|dose)|worse|malpractice|negligen\w*|lawsuit|sue\b|report(?:ed)?\s+(?:him|her|them)|complain\w*|infection|botched|damage\w*)",
+    "bad_words": r"\b(?:worst|horrible|horrendous|terrible|awful|disgust\w*|unacceptable|ridiculous|pathetic|useless|incompeten\w*|unprofessional|disappoint\w*|frustrat\w*|shock\w*|appall\w*|upset|angry|insult\w*|lied|liar|lying|scam|quack|waste)",
+    "turn": r"\b(?:but|however|although|unfortunately|sadly|instead|used\s+to\s+be|no\s+longer|anymore|until)\b",
+    "had_to": r"\b(?:had\s+to|have\s+to|forced\s+to|kept\s+(?:me\s+)?waiting|still\s+(?:waiting|have|no))\b",
+    "low_stars": r"\b(?:zero|0|no|one|1|negative|minus)\s+stars?\b|\bif\s+i\s+could\b",
+    "medication_refusal": r"\b(?:refus\w*|denied|won'?t\s+(?:give|prescribe|refill)|would(?:n'?t|\s+not)\s+(?:give|prescribe|refill|see))\b",
+}
+PRAISE_PHRASES: dict[str, str] = {
+    "recommend": r"\b(?:highly|definitely|strongly|would|absolutely|totally)\s+recommend|\brecommend\s+(?:him|her|them|dr|this|to)\b",
+    "thanks": r"\b(?:thank|thanks|grateful|blessed|lucky|fortunate|appreciat\w*)\b",
+    "best": r"\b(?:best|amazing|wonderful|excellent|fantastic|outstanding|awesome|phenomenal|great|love[ds]?|superb|exceptional)\b",
+    "caring": r"\b(?:caring|compassion\w*|kind|gentle|patient\s+with|takes?\s+(?:the\s+|his\s+|her\s+)?time|listens?|listened|understanding|empath\w*|warm)\b",
+    "competent": r"\b(?:thorough\w*|knowledgeable|professional|smart|brilliant|skilled|expert\w*|competent|efficient|informative|explains?|explained)\b",
+    "relief": r"\b(?:pain[- ]free|no\s+(?:more\s+)?pain|feel(?:ing)?\s+(?:so\s+much\s+)?better|saved\s+my|back\s+to\s+(?:normal|running|work)|recovered|healed|improved)\b",
+    "stars": r"\b(?:five|5|10)\s*(?:stars?|/10|out\s+of\s+(?:5|five|10|ten))\b|\ball\s+the\s+stars|\b(?:a\+|10\s*/\s*10)",
+    "no_complaint": r"\b(?:never\s+(?:felt\s+)?rushed|no\s+wait|never\s+(?:had\s+to\s+)?wait|can'?t\s+say\s+enough|not\s+(?:a\s+)?single\s+complaint|no\s+complaints|couldn'?t\s+(?:be\s+happier|ask\s+for)|(?:would|will)\s+(?:definitely\s+)?(?:go|come)\s+back)\b",
+}
+
+# Patients often praise a clinician by contrast with the ones before ("after years of other
+# doctors dismissing me, she finally listened"): the complaint is about someone else.
+EARLIER_CARE = re.compile(
+    r"\b(?:other|previous|prior|former|old|last)\s+(?:doctors?|dentists?|physicians?|therapists?"
+    r"|specialists?|providers?|chiropractors?)|\bfinally\b|\bbefore\s+(?:i\s+)?(?:found|met|seeing|came)"
+    r"|\byears\s+of\b",
+    re.IGNORECASE,
+)
+
+
+def word_start_pattern(named: dict[str, str]) -> re.Pattern[str]:
+    """All patterns as one alternation of named groups, for lower-cased text, tried only where
+    a word (or an amount in $) starts: one fast scan finds every phrase in a text."""
+    groups = "|".join(f"(?P<{name}>{pattern})" for name, pattern in named.items())
+    return re.compile(rf"(?<![\w$])(?:{groups})")
+
+
+PHRASES = word_start_pattern(
+    {f"neg_{name}": pattern for name, pattern in COMPLAINT_PHRASES.items()}
+    | {f"pos_{name}": pattern for name, pattern in PRAISE_PHRASES.items()}
+)
+PHRASE_FEATURES = [f"neg_{name}" for name in COMPLAINT_PHRASES] + [
+    f"pos_{name}" for name in PRAISE_PHRASES
+]
+
+
+@dataclass(frozen=True)
+class TopicDefinition:
+    key: str
+    label: str
+    concern: str  # clinical or operational: they go to different people (domain.md)
+    pattern: str  # for lower-cased text
+
+
+def _topic(key: str, label: str, concern: str, pattern: str) -> TopicDefinition:
+    return TopicDefinition(key, label, concern, pattern)
+
+
+TOPICS: tuple[TopicDefinition, ...] = (
+    _topic(
+        "front_desk",
+        "Front desk & staff courtesy",
+        "operational",
+        r"\b(?:front\s+desk|front\s+office|reception\w*|receptionists?|staff|secretar\w*|office\s+manager|assistants?|nurses?|admin\w*|check[- ]?in)\b",
+    ),
+    _topic(
+        "scheduling",
+        "Scheduling & availability",
+        "operational",
+        r"\b(?:appointments?|schedul\w*|reschedul\w*|availability|booked|booking|cancel\w*|no[- ]show|openings?|same[- ]day|weeks?\s+out|months?\s+out|get\s+in\b)",
+    ),
+    _topic(
+        "wait_time",
+        "Wait time",
+        "operational",
+        r"\b(?:wait\w*|waiting\s+room|late|on\s+time|punctual|delay\w*|behind\s+schedule|sat\s+there)\b",
+    ),
+    _topic(
+        "billing",
+        "Billing, insurance & cost",
+        "operational",
+        r"\$\s?\d|\b(?:bill\w*|insurance|insurer|co-?pays?|deductible|charg\w*|cost\w*|price\w*|pay\w*|paid|money|refund\w*|collections?|invoice\w*|estimate|expensive|afford\w*|out\s+of\s+pocket|medicare|medicaid)\b",
+    ),
+    _topic(
+        "clinician",
+        "Clinician rapport & communication",
+        "clinical",
+        r"\b(?:dr\.?|doctors?|doc|physicians?|therapists?|pt\b|physio\w*|dentists?|hygienists?|chiropractors?|surgeons?|provider|np\b|pa\b|practitioner|bedside\s+manner|listen\w*|explain\w*|rushed|dismissive|condescending|caring|compassion\w*)",
+    ),
+    _topic(
+        "outcome",
+        "Treatment outcome & pain relief",
+        "clinical",
+        r"\b(?:pain|relief|better|worse|recover\w*|heal\w*|results?|outcome|diagnos\w*|misdiagnos\w*|treatment|surgery|mobility|range\s+of\s+motion|strength|improv\w*|fixed|cured?|symptoms?)\b",
+    ),
+    _topic(
+        "exercises",
+        "Exercises & home program",
+        "clinical",
+        r"\b(?:exercises?|stretch\w*|home\s+program|hep\b|workouts?|routine|dry\s+needling|massage|adjustments?|manual\s+therapy)\b",
+    ),
+    _topic(
+        "facility",
+        "Facility, cleanliness & parking",
+        "operational",
+        r"\b(?:clean\w*|dirty|filthy|parking|park|facility|equipment|gym|building|office\s+space|room|bathroom|restroom|smell\w*|location|accessib\w*|elevator)\b",
+    ),
+    _topic(
+        "phone",
+        "Phone & follow-up",
+        "operational",
+        r"\b(?:phones?|call\w*|voicemail|voice\s+mail|messages?|emails?|portal|follow[- ]?up|results|returned?\s+my|answer\w*|hold\b|on\s+hold)\b",
+    ),
+)
+TOPIC_BY_KEY = {topic.key: topic for topic in TOPICS}
+TOPIC_MENTIONS = word_start_pattern({topic.key: topic.pattern for topic in TOPICS})

@@ -1,0 +1,91 @@
+"""Text handling shared by the scorer and the review collector: translations, sentences, words."""
+
+from __future__ import annotations
+
+import re
+
+TRANSLATED = re.compile(
+    r"^\s*\(Translated by Google\)\s*(?P<translation>.*?)\s*\(Original\)\s*(?P<original>.*)$",
+    re.DOTALL,
+)
+ORIGINAL_FIRST = re.compile(
+    r"^\s*(?P<original>.*?)\s*\(Translated by Google\)\s*(?P<translation>.*)$", re.DOTALL
+)
+# Sentence ends and line breaks.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|\s*[.!?]{2,}\s*")
+WORD = re.compile(r"\b\w\w+\b")
+# Words nearly every English review uses; their absence marks text we cannot read.
+ENGLISH_MARKERS = frozenset(
+    [
+        "the",
+        "and",
+        "was",
+        "is",
+        "to",
+        "my",
+        "for",
+        "of",
+        "in",
+        "it",
+        "with",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "this",
+        "that",
+        "very",
+        "not",
+        "i",
+        "a",
+        "me",
+        "are",
+        "were",
+        "be",
+        "have",
+        "had",
+        "so",
+        "at",
+        "on",
+        "all",
+        "but",
+        "no",
+        "would",
+        "will",
+        "his",
+        "her",
+        "our",
+        "your",
+        "dr",
+        "doctor",
+        "staff",
+    ]
+)
+
+
+def split_translation(comment: str) -> tuple[str, str | None]:
+    """'(Translated by Google) X (Original) Y' -> (X, Y); plain text -> (text, None)."""
+    for pattern in (TRANSLATED, ORIGINAL_FIRST):
+        match = pattern.match(comment)
+        if match and match["translation"].strip():
+            original = match["original"].strip()
+            return match["translation"].strip(), original or None
+    return comment, None
+
+
+def sentences(text: str) -> list[str]:
+    parts = [part.strip() for part in SENTENCE_BREAK.split(text)]
+    return [part for part in parts if part] or [text]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def looks_english(text: str) -> bool:
+    """False for text with several words but none of the commonest English ones."""
+    tokens = words(text)
+    if len(tokens) < 8:
+        return True  # too short to tell ("Rude. Avoid."); VADER passes unknown words by
+    return any(token in ENGLISH_MARKERS for token in tokens)
