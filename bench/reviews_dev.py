@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "reviews-dev.csv"
+# Reviews written for the project (shippable), labelled by their text: training data only.
+WRITTEN = sorted((Path(__file__).resolve().parent / "data").glob("reviews-written-*.csv"))
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,15 @@ def load(path: Path = DEFAULT_PATH) -> list[LabeledReview]:
             for row in csv.DictReader(handle)
             if row["rating"] != "3" and row["text"].strip()
         ]
+
+
+def load_written(paths: list[Path] = WRITTEN) -> list[LabeledReview]:
+    reviews = []
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reviews += [
+                LabeledReview(row["text"], int(row["rating"]), row["label"] == "negative", False)
+                for row in csv.DictReader(handle)
+                if row["text"].strip()
+            ]
+    return reviews

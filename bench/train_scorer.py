@@ -1,11 +1,15 @@
-"""Train the review scorer's linear model on the training half of the shared dev set.
+"""Train the review scorer's linear model.
 
-  pip install -e '.[train]' && python bench/train_scorer.py [--data reviews-dev.csv]
+  pip install -e '.[train]' && python -m bench.train_scorer [--data reviews-dev.csv]
 
-Writes seo_monitor/sentiment/model.json and prints recall and precision on the held-out half,
-which the model never sees (bench/bench_sentiment.py measures it properly). The decision
-threshold is chosen by 5-fold cross-validation inside the training half: the one where the
-smaller of negative recall and precision is largest.
+Training rows: the training half of the shared dev set (real RateMDs reviews, 1-2 stars
+negative, 4-5 positive) plus bench/data/reviews-written-*.csv (800 reviews written for the
+project in Google, Yelp and doctor-site styles, labelled by their text), so the model does not
+learn one site's habits. Writes seo_monitor/sentiment/model.json and prints recall and
+precision on the dev set's held-out half, which the model never sees (bench/bench_sentiment.py
+measures it properly). The decision threshold is chosen by 5-fold cross-validation over all
+training rows, read on the real reviews among them: where the smaller of negative recall and
+precision is largest.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from bench.reviews_dev import DEFAULT_PATH, LabeledReview, load
+from bench.reviews_dev import DEFAULT_PATH, LabeledReview, load, load_written
 from seo_monitor.sentiment.model import MODEL_FILE, LinearModel, TextFeatures, extract
 from seo_monitor.sentiment.scorer import SCORER_VERSION
 
@@ -90,14 +94,20 @@ def recall_precision(
     return true_positive / max(1, labels.sum()), true_positive / max(1, flagged.sum())
 
 
-def choose_threshold(features: list[TextFeatures], labels: np.ndarray) -> float:
+def choose_threshold(features: list[TextFeatures], labels: np.ndarray, real: int) -> float:
+    """`real`: the first rows are real reviews; the threshold is read on those."""
     probabilities = np.zeros(len(labels))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(features, labels):
         design = Design([features[i] for i in train])
         fitted = fit(design.matrix([features[i] for i in train]), labels[train])
         probabilities[test] = fitted.predict_proba(design.matrix([features[i] for i in test]))[:, 1]
     candidates = np.arange(0.2, 0.8, 0.005)
-    return float(max(candidates, key=lambda t: min(recall_precision(probabilities, labels, t))))
+    return float(
+        max(
+            candidates,
+            key=lambda t: min(recall_precision(probabilities[:real], labels[:real], t)),
+        )
+    )
 
 
 def fit(matrix: csr_matrix, labels: np.ndarray) -> LogisticRegression:
@@ -109,11 +119,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
     args = parser.parse_args()
     reviews = load(args.data)
-    train: list[LabeledReview] = [r for r in reviews if not r.held_out]
+    real = [r for r in reviews if not r.held_out]
+    train: list[LabeledReview] = real + load_written()
     test = [r for r in reviews if r.held_out]
     train_features = [extract(r.text) for r in train]
     labels = np.array([r.negative for r in train])
-    threshold = choose_threshold(train_features, labels)
+    threshold = choose_threshold(train_features, labels, len(real))
     design = Design(train_features)
     fitted = fit(design.matrix(train_features), labels)
     model = design.model(fitted, threshold)

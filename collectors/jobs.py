@@ -18,6 +18,8 @@ from collectors.reviews import collect_reviews
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, utcnow
 from seo_monitor.runs import RunSummary, run_recorded
+from seo_monitor.scoring import rules_from, score_location
+from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,20 @@ PER_LOCATION: dict[str, LocationCollector] = {
     "keywords": collect_keywords,
 }
 ALL = ["locations", *PER_LOCATION]
+
+
+def reviews_then_scores(rules: ScoringRules) -> LocationCollector:
+    """The review job: save the location's reviews, then score the new and changed ones in the
+    same transaction, so a review is never stored without its score for long."""
+
+    def collector(
+        client: GoogleClient, session: Session, location: Location, now: datetime
+    ) -> dict[str, int]:
+        counts = collect_reviews(client, session, location, now)
+        counts["scored"] = score_location(session, location.id, rules)
+        return counts
+
+    return collector
 
 
 def make_client(settings: Settings) -> GoogleClient:
@@ -100,6 +116,7 @@ def collect(
             return summaries
     with sessions() as session:
         location_ids = [loc.id for loc in select_locations(session, settings, wanted_location)]
+    collectors = {**PER_LOCATION, "reviews": reviews_then_scores(rules_from(settings))}
     for name in (n for n in names if n in PER_LOCATION):
         for location_id in location_ids:
             if should_stop():
@@ -109,7 +126,7 @@ def collect(
                 sessions,
                 name,
                 location_id,
-                _location_work(PER_LOCATION[name], client, location_id, now),
+                _location_work(collectors[name], client, location_id, now),
                 lambda: client.total_calls,
                 now,
             )

@@ -35,7 +35,8 @@ def main() -> None:
                     title="Overview",
                     icon=":material/dashboard:",
                     default=True,
-                )
+                ),
+                st.Page(PAGES / "reviews.py", title="Reviews", icon=":material/reviews:"),
             ],
             "Visibility": [
                 st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")

@@ -123,3 +123,43 @@ def recent_failures() -> list[queries.LatestRun]:
     """Latest runs that failed in the last 24 hours."""
     with sessions()() as session:
         return queries.select_recent_failures(session, utcnow() - timedelta(days=1))
+
+
+@st.cache_data(ttl=TTL)
+def reputation(ids: Ids, period: tuple[date, date]) -> queries.Reputation:
+    with sessions()() as session:
+        return queries.select_reputation(
+            session, ids, Period(*period), settings().reviews.target_rating
+        )
+
+
+@st.cache_data(ttl=TTL)
+def inbox(
+    filters: queries.InboxFilter, limit: int, offset: int
+) -> tuple[list[queries.InboxReview], int]:
+    with sessions()() as session:
+        return queries.select_inbox(session, filters, limit, offset)
+
+
+@st.cache_data(ttl=TTL)
+def topic_summary(ids: Ids, period: tuple[date, date]) -> list[queries.TopicCount]:
+    with sessions()() as session:
+        return queries.select_topic_summary(session, ids, Period(*period))
+
+
+@st.cache_data(ttl=TTL)
+def topic_trend(ids: Ids, period: tuple[date, date]) -> list[queries.TopicMonth]:
+    with sessions()() as session:
+        return queries.select_topic_trend(session, ids, Period(*period))
+
+
+@st.cache_data(ttl=TTL)
+def unscored_count(ids: Ids) -> int:
+    with sessions()() as session:
+        return queries.select_unscored_count(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def review_sources() -> list[str]:
+    with sessions()() as session:
+        return queries.select_review_sources(session)

@@ -173,20 +173,43 @@ class Review(Base):
     deleted_at: Mapped[datetime | None]  # gone upstream: kept and marked, never dropped
 
 
-class ReviewScore(Base):
+class StoredReviewScore(Base):
+    """The scorer's verdict on a review's text and stars; one row per review.
+
+    `scorer_version` names the model and the thresholds, `text_hash` the stars and text that
+    were scored: a review is scored again only when one of them changes. Whether a review still
+    needs a reply is not stored here: that follows the review's reply, at query time.
+    """
+
     __tablename__ = "review_scores"
-    __table_args__ = (UniqueConstraint("review_id", "scorer_version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    __table_args__ = (Index("ix_review_scores_priority", "priority", "review_id"),)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    )
     scorer_version: Mapped[str] = mapped_column(String(40))
     text_hash: Mapped[str] = mapped_column(String(64))
     compound: Mapped[float] = mapped_column(Float)
+    negative_probability: Mapped[float] = mapped_column(Float)
     polarity: Mapped[str] = mapped_column(String(16))
-    topics: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    needs_reply: Mapped[bool] = mapped_column(Boolean)
     priority: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(Text)
+    flagged: Mapped[bool] = mapped_column(Boolean)  # good stars, complaining text
+    concern: Mapped[str | None] = mapped_column(String(16))  # clinical, operational
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
     scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewTopic(Base):
+    """What a review talks about, with the sentiment of the sentences that mention it."""
+
+    __tablename__ = "review_topics"
+    __table_args__ = (Index("ix_review_topics_topic", "topic", "negative"),)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sentiment: Mapped[float] = mapped_column(Float)
+    negative: Mapped[bool] = mapped_column(Boolean)
+    mentions: Mapped[int] = mapped_column(Integer)
 
 
 class ReplyLog(Base):

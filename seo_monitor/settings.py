@@ -168,6 +168,30 @@ class GoogleSettings(Section):
     )
 
 
+class ReviewSettings(Section):
+    """How reviews are triaged: what counts as negative, and the rating the practice aims for."""
+
+    negative_stars: int = documented(
+        2, "Reviews with this many stars or fewer are negative (and go to the top).", ge=1, le=4
+    )
+    text_threshold: float | None = documented(
+        None,
+        "How sure the scorer must be that a text is a complaint (0-1) to call it negative. "
+        "Unset: the model's own threshold, chosen for equal recall and precision. Lower "
+        "catches more complaints and flags more praise by mistake.",
+        example=0.4,
+        gt=0,
+        lt=1,
+    )
+    target_rating: float = documented(
+        4.8,
+        "The average rating each location aims for: the dashboard shows how many new 5-star "
+        "reviews it takes to get there.",
+        ge=1,
+        le=5,
+    )
+
+
 class AlertSettings(Section):
     """Email for alerts and the weekly digest: the clinic's own SMTP server."""
 
@@ -272,6 +296,7 @@ class Settings(Section):
     )
     database: DatabaseSettings = DatabaseSettings()
     google: GoogleSettings = GoogleSettings()
+    reviews: ReviewSettings = ReviewSettings()
     alerts: AlertSettings = AlertSettings()
     dashboard: DashboardSettings = DashboardSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

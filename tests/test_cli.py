@@ -47,6 +47,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "run",
         "sandbox",
         "scheduler",
+        "score",
         "status",
         "user",
     }

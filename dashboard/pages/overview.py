@@ -28,7 +28,8 @@ def delta(current: float | None, previous: float | None, digits: int = 0) -> str
     return f"{current - previous:+.{digits}f}"
 
 
-row = st.columns(4)
+reputation = data.reputation(ids, filters.period)
+row = st.columns(6)
 row[0].metric(
     "Average rating (Google)",
     f"{now.rating:.2f} ★" if now.rating else "–",
@@ -46,9 +47,21 @@ row[3].metric(
     delta(now.unanswered, before.unanswered),
     delta_color="inverse",
 )
-row = st.columns(4)
+row[4].metric(
+    "Response rate",
+    f"{reputation.response_rate:.0%}" if reputation.response_rate is not None else "–",
+    help="Share of this period's reviews with an owner reply.",
+)
+row[5].metric(
+    "Review velocity",
+    f"{reputation.velocity} / 30 days",
+    f"{reputation.velocity_change:+.0%} vs usual"
+    if reputation.velocity_change is not None
+    else None,
+    help=f"Usual pace: {reputation.baseline:g} per 30 days (the 90 days before).",
+)
 for column, (label, current, previous) in zip(
-    row,
+    st.columns(4),
     [
         ("Profile views", now.views, before.views),
         ("Calls", now.calls, before.calls),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from collectors.csv_import import SOURCES, import_reviews
 from collectors.google_client import authorize
@@ -17,7 +19,8 @@ from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import utcnow
-from seo_monitor.runs import RunSummary
+from seo_monitor.runs import RunSummary, run_recorded
+from seo_monitor.scoring import rules_from, score_location
 
 
 @cli.command()
@@ -114,7 +117,35 @@ def import_reviews_command(app: AppContext, file: Path, source: str, wanted: str
             )
         location = locations[0]
         counts = import_reviews(session, file, source, location, utcnow())
+        scored = score_location(session, location.id, rules_from(settings))
     click.echo(
         f"{counts['rows']} reviews read from {file.name}; {counts['changed']} new or "
-        f"changed for {location.title} ({source})."
+        f"changed for {location.title} ({source}); {scored} scored."
     )
+
+
+@cli.command()
+@click.option("--location", help="Only this location: its Google name, store code or id.")
+@click.option("--rescore", is_flag=True, help="Score every review again, changed or not (slow).")
+@pass_app
+def score(app: AppContext, location: str | None, rescore: bool) -> None:
+    """Score reviews whose text, stars or scorer changed (the review job does this itself)."""
+    settings = app.settings
+    sessions = session_factory(open_database(settings))
+    rules = rules_from(settings)
+    with sessions() as session:
+        location_ids = [loc.id for loc in select_locations(session, settings, location)]
+
+    def scoring(location_id: int) -> Callable[[Session], dict[str, int]]:
+        return lambda session: {
+            "scored": score_location(session, location_id, rules, rescore=rescore)
+        }
+
+    summaries = [
+        run_recorded(sessions, "scoring", location_id, scoring(location_id))
+        for location_id in location_ids
+    ]
+    for summary in summaries:
+        click.echo(describe_run(summary))
+    if any(s.status == "failed" for s in summaries):
+        sys.exit(1)

@@ -135,6 +135,8 @@ COMPLAINT_PHRASES: dict[str, str] = {
     "never_called": r"\bnever\s+(?:called|returned|got|received|heard|responded|followed|showed|answered)",
     "waited_long": r"\b(?:wait(?:ed|ing)?|sat|sitting)\b[^.!?]{0,40}?\b(?:\d+|an?|one|two|three|over|almost|nearly|half)\s*(?:\+\s*)?(?:hours?|hrs?|minutes|mins)\b"
     r"|\b(?:hours?|minutes|mins)\s+(?:late|past|after)\b",
+    "billing_error": r"\b(?:billed|charged|charging|billing)\b[^.!?]{0,30}?\b(?:twice|double|again|wrong|incorrect\w*|without)\b|\bdouble[- ]?(?:billed|charged)|\bsurprise\s+(?:bills?|charges?)|\bsent\s+(?:me\s+)?to\s+collections",
+    "took_effort": r"\btook\s+(?:me\s+)?(?:\w+\s+){0,2}(?:calls|phone\s+calls|tries|attempts|emails|trips|visits|weeks|months)\s+to\b",
     "money": r"\$\s?\d|\b(?:charged?|charging|bill(?:ed|ing)?|invoice|collections?|refund|co-?pay|deductible|out\s+of\s+pocket|money)\b",
     "rude": r"\b(?:rude(?:ly|ness)?|hostile|snotty|snippy|curt|short\s+with|attitude|yell(?:ed|ing)?)\b",
     "dismissive": r"\b(?:dismiss\w*|brush(?:ed)?\s+(?:me\s+)?off|condescend\w*|arrogan\w*|belittl\w*|patroniz\w*|judgment\w*|judgement\w*|lectur\w*|in\s+and\s+out|rush\w*|hurried)",

@@ -30,12 +30,17 @@ STRONG_COMPLAINTS = frozenset(
         "neg_harm",
         "neg_bad_words",
         "neg_medication_refusal",
+        "neg_billing_error",
+        "neg_took_effort",
     ]
 )
 # Where a sentence turns ("great therapist but the front desk..."): its clauses are scored apart.
 CONTRAST_WORDS = frozenset(
     ["but", "however", "although", "though", "except", "unfortunately", "sadly"]
 )
+# A topic is negative below this: clearly negative words or a complaint phrase, not a patient
+# describing the pain they came in with (condition words are damped, see lexicon.py).
+NEGATIVE_TOPIC = -0.25
 STAR_PRIORITY = {1: 50, 2: 40, 3: 25, 4: 10, 5: 5}
 NO_STARS_PRIORITY = 15
 STAR_COMPOUND = {1: -0.8, 2: -0.5, 3: 0.0, 4: 0.5, 5: 0.8}
@@ -67,7 +72,7 @@ class TopicScore:
 
     @property
     def negative(self) -> bool:
-        return self.sentiment < -0.05
+        return self.sentiment <= NEGATIVE_TOPIC
 
 
 @dataclass(frozen=True)
@@ -180,13 +185,13 @@ def _clauses(sentence: Sentence) -> Iterator[tuple[str, float, Counter[str]]]:
 def _clause_sentiment(compound: float, phrases: Counter[str]) -> float:
     """VADER's view, overruled by a clear complaint phrase ("never called back")."""
     if phrases.keys() & STRONG_COMPLAINTS and "pos_no_complaint" not in phrases:
-        return min(compound, -0.3)
+        return min(compound, -0.4)
     return compound
 
 
 def _topic_score(topic: TopicDefinition, sentiments: list[float]) -> TopicScore:
     worst = min(sentiments)
-    sentiment = worst if worst < -0.05 else sum(sentiments) / len(sentiments)
+    sentiment = worst if worst <= NEGATIVE_TOPIC else sum(sentiments) / len(sentiments)
     return TopicScore(topic.key, topic.label, topic.concern, round(sentiment, 4), len(sentiments))
 
 

@@ -11,8 +11,11 @@ TRANSLATED = re.compile(
 ORIGINAL_FIRST = re.compile(
     r"^\s*(?P<original>.*?)\s*\(Translated by Google\)\s*(?P<translation>.*)$", re.DOTALL
 )
-# Sentence ends and line breaks.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+|\s*[.!?]{2,}\s*")
+# Sentence ends and line breaks, but not the full stop of "Dr." or "Mrs." before a name.
+SENTENCE_BREAK = re.compile(
+    r"(?<!\bDr\.)(?<!\bdr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bvs\.)"
+    r"(?<=[.!?])\s+|\n+|\s*[.!?]{2,}\s*"
+)
 WORD = re.compile(r"\b\w\w+\b")
 # Words nearly every English review uses; their absence marks text we cannot read.
 ENGLISH_MARKERS = frozenset(

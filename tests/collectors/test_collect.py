@@ -8,7 +8,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import ALL, collect, make_client
-from seo_monitor.models import CollectorRun, DailyMetric, Location, Review, SearchKeyword
+from seo_monitor.models import (
+    CollectorRun,
+    DailyMetric,
+    Location,
+    Review,
+    SearchKeyword,
+    StoredReviewScore,
+)
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
 from seo_monitor.sentiment.text import split_translation
@@ -55,6 +62,13 @@ def test_collect_all_brings_every_location_review_metric_and_keyword(
             assert row.reply_text == (review.reply.comment if review.reply else None)
             assert row.author_name == (None if review.anonymous else review.reviewer())
     with sessions() as session:
+        unscored = session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
+            .where(StoredReviewScore.review_id.is_(None))
+        )
+        assert unscored == 0  # every review was scored by the review job
         metric_rows = session.scalar(select(func.count()).select_from(DailyMetric))
         thresholds = session.scalars(
             select(SearchKeyword).where(SearchKeyword.threshold.is_not(None))
@@ -94,6 +108,7 @@ def test_a_second_run_changes_nothing(
     assert snapshot(engine) == before
     for summary in summaries:
         assert summary.counts.get("changed", 0) == 0 and summary.counts.get("new", 0) == 0, summary
+        assert summary.counts.get("scored", 0) == 0, summary  # nothing to score again
 
 
 def test_a_re_sync_reads_one_page_per_location_and_finds_new_and_edited_reviews(
@@ -117,6 +132,8 @@ def test_a_re_sync_reads_one_page_per_location_and_finds_new_and_edited_reviews(
         s.counts["new"] == 4 and s.counts["changed"] == 2 and s.counts["full"] == 0
         for s in summaries
     )
+    # The review job scores what it saved: the new reviews and the edited text, not the reply.
+    assert [s.counts["scored"] for s in summaries] == [5] * len(world.locations)
     ids = location_ids(sessions)
     for location in world.locations:
         stored = stored_reviews(sessions, ids[f"locations/{location.location_id}"])

@@ -144,9 +144,19 @@ def test_the_import_command(
     )
     assert result.returncode == 0, result.stderr
     assert (
-        "3 reviews read from export.csv; 3 new or changed for Riverbend PT (healthgrades)"
-        in result.stdout
+        "3 reviews read from export.csv; 3 new or changed for Riverbend PT (healthgrades); "
+        "3 scored." in result.stdout
     )
+
+    def score(*flags: str) -> str:
+        done = subprocess.run(
+            [*command[:5], "score", *flags], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "scored 0" in score()  # imported and scored already: nothing to do
+    assert "scored 3" in score("--rescore", "--location", "ATX-001")
     wrong = subprocess.run(
         [*command[:-1], "nowhere"], env=env, capture_output=True, text=True, timeout=60, check=False
     )

@@ -14,6 +14,8 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from seo_monitor.models import Location, SchedulerJob
+from seo_monitor.scoring import score_location
+from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user
 from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, seed
 
@@ -211,3 +213,58 @@ def test_data_health_shows_the_schedulers_last_and_next_runs(
         "Next run (UTC)": "2026-11-02 11:00",
         "Error": "",
     }
+
+
+def test_reviews_page_lists_unanswered_reviews_by_priority_with_kpis_and_topics(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    locations = seed(sessions)
+    at = app("reviews")
+    assert "not scored yet" in at.warning[0].value  # seeded without the review job
+    with sessions.begin() as session:
+        for location in locations.values():
+            score_location(session, location, ScoringRules())
+    st.cache_data.clear()
+    at = app("reviews")
+    assert at.title[0].value == "Reviews"
+    assert not at.warning
+    inbox = [
+        t.value
+        for t in at.text
+        if t.value in (HOSTILE_TEXT, "Billing surprise.", "Great therapists.")
+    ]
+    # Unanswered: the 1★ complaint, the 2★ billing note, then the 5★ praise.
+    assert inbox == [HOSTILE_TEXT, "Billing surprise.", "Great therapists."]
+    # The last 30 days: a replied 5★, an unanswered 1★ and 2★.
+    assert metric(at, "Response rate")[0] == "33%"
+    assert metric(at, "Review velocity")[0] == "3 / 30 days"
+    assert any("Front desk" in m.value for m in at.markdown)  # the complaint's topics
+    complains = next(s for s in at.selectbox if s.label == "Complains about")
+    complains.set_value("Front desk & staff courtesy").run()
+    inbox = [
+        t.value
+        for t in at.text
+        if t.value in (HOSTILE_TEXT, "Billing surprise.", "Great therapists.")
+    ]
+    assert inbox == [HOSTILE_TEXT]
+    next(s for s in at.selectbox if s.label == "Show").set_value("All reviews").run()
+    stars = next(m for m in at.multiselect if m.label == "Stars")
+    stars.set_value([5]).run()
+    complains = next(s for s in at.selectbox if s.label == "Complains about")
+    complains.set_value("Any").run()
+    inbox = [
+        t.value
+        for t in at.text
+        if t.value in (HOSTILE_TEXT, "Billing surprise.", "Great therapists.")
+    ]
+    assert inbox == ["Great therapists."] * 2  # answered and unanswered 5★
+    assert not [m for m in at.markdown if "<script>" in m.value]
+
+
+def test_overview_has_reply_rate_and_velocity(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    at = app()
+    assert metric(at, "Response rate")[0] == "33%"
+    assert metric(at, "Review velocity")[0] == "3 / 30 days"

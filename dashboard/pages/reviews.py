@@ -1,0 +1,180 @@
+"""Reviews: the reply inbox by priority, reputation KPIs and what patients talk about."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import current_filters
+from seo_monitor.models import utcnow
+from seo_monitor.queries import InboxFilter, InboxReview, Reputation
+from seo_monitor.sentiment.lexicon import TOPICS
+
+PAGE_SIZE = 25
+ANY = "Any"
+POLARITY = {ANY: None, "Negative": "negative", "Neutral": "neutral", "Positive": "positive"}
+CONCERN = {
+    ANY: None,
+    "Clinical (outcome, clinician)": "clinical",
+    "Operational (front desk, wait, billing, phone)": "operational",
+}
+TOPIC_LABELS = {topic.label: topic.key for topic in TOPICS}
+
+filters = current_filters()
+ids = filters.location_ids
+kpis = data.reputation(ids, filters.period)
+
+st.title("Reviews")
+st.caption(
+    f"{filters.label} · KPIs for {filters.start:%b %d} – {filters.end:%b %d, %Y}. The inbox "
+    "lists every review still waiting for a reply, whatever its date, most urgent first."
+)
+
+
+def reputation_tiles(kpis: Reputation) -> None:
+    row = st.columns(5)
+    rating = f"{kpis.rating:.2f} ★" if kpis.rating else "–"
+    computed = f"{kpis.computed_rating:.2f}" if kpis.computed_rating else "–"
+    row[0].metric(
+        "Average rating (Google)",
+        rating,
+        help=f"Computed from the stored reviews of every source: {computed}",
+    )
+    row[1].metric(
+        "Response rate",
+        f"{kpis.response_rate:.0%}" if kpis.response_rate is not None else "–",
+        help="Share of this period's reviews with an owner reply.",
+    )
+    row[2].metric(
+        "Median time to reply",
+        hours(kpis.median_reply_hours),
+        help="From the review to the reply's last update (Google keeps no first-reply time).",
+    )
+    row[3].metric(
+        "Review velocity",
+        f"{kpis.velocity} / 30 days",
+        f"{kpis.velocity_change:+.0%} vs usual" if kpis.velocity_change is not None else None,
+        help=f"New reviews in the last 30 days; usual pace {kpis.baseline:g} per 30 days "
+        "(the 90 days before).",
+    )
+    needed = kpis.reviews_needed
+    row[4].metric(
+        f"5★ reviews to reach {kpis.target_rating:g}",
+        "reached" if needed == 0 else "–" if needed is None else f"{needed:,}",
+        help="Assumes every new review is 5 stars (reviews.target_rating in config.toml).",
+    )
+
+
+def hours(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f} h" if value < 48 else f"{value / 24:.0f} days"
+
+
+def inbox_filters() -> InboxFilter:
+    columns = st.columns([1.2, 1.4, 1, 1.6, 1.6, 1])
+    status = columns[0].selectbox("Show", ["Needs a reply", "All reviews"])
+    stars = columns[1].multiselect("Stars", [1, 2, 3, 4, 5], format_func=lambda s: f"{s}★")
+    polarity = columns[2].selectbox("Text", list(POLARITY))
+    topic = columns[3].selectbox("Complains about", [ANY, *TOPIC_LABELS])
+    concern = columns[4].selectbox("Kind of complaint", list(CONCERN))
+    sources = data.review_sources()
+    source = columns[5].selectbox("Source", [ANY, *sources]) if len(sources) > 1 else ANY
+    options = st.columns([1, 1, 2])
+    flagged = options[0].toggle("Good stars, negative text", help="Flagged for a look.")
+    in_period = options[1].toggle("Only this period")
+    return InboxFilter(
+        location_ids=ids,
+        needs_reply=status == "Needs a reply",
+        stars=tuple(stars),
+        polarity=POLARITY[polarity],
+        topic=TOPIC_LABELS.get(topic),
+        concern=CONCERN[concern],
+        flagged_only=flagged,
+        source=None if source == ANY else source,
+        since=filters.start if in_period else None,
+        until=filters.end if in_period else None,
+    )
+
+
+def show_review(review: InboxReview) -> None:
+    age = (utcnow() - review.created_at).days
+    stars = review.rating or 0
+    with st.container(border=True):
+        head = st.columns([3, 1])
+        status = "answered" if review.replied else f"waiting {age} days"
+        head[0].markdown(
+            f"**{'★' * stars}{'☆' * (5 - stars)}** · {status}"
+            + (" · :orange-badge[good stars, negative text]" if review.flagged else "")
+        )
+        head[1].markdown(f"priority **{review.priority}**" if review.priority is not None else "")
+        # Names and places come from Google or a CSV: shown as text, never as markdown or HTML.
+        st.text(f"{review.location} · {review.source} · {review.created_at:%b %d, %Y}")
+        st.text((review.text or "(rating only, no text)")[:1500])
+        if review.topics:
+            st.markdown(" ".join(topic_badge(t.label, t.negative) for t in review.topics))
+        if review.reasons:
+            st.caption("Why: " + "; ".join(review.reasons))
+        if review.google_url:
+            st.link_button("Open on Google", review.google_url, icon=":material/open_in_new:")
+
+
+def topic_badge(label: str, negative: bool) -> str:
+    # Topic labels are our own constants; escaping & keeps markdown from reading them.
+    text = label.replace("&", "and")
+    return f":red-badge[{text}]" if negative else f":gray-badge[{text}]"
+
+
+reputation_tiles(kpis)
+unscored = data.unscored_count(ids)
+if unscored:
+    st.warning(
+        f"{unscored:,} reviews are not scored yet; the next review job scores them, or run "
+        "`seo-monitor score`.",
+        icon=":material/hourglass_top:",
+    )
+
+st.subheader("Inbox")
+chosen = inbox_filters()
+page = st.session_state.get("inbox_page", 1)
+reviews, total = data.inbox(chosen, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+pages = max(1, -(-total // PAGE_SIZE))
+if page > pages:  # the filters changed under a later page
+    page = st.session_state["inbox_page"] = 1
+    reviews, total = data.inbox(chosen, PAGE_SIZE, 0)
+if not reviews:
+    st.success("No reviews are waiting for a reply." if chosen.needs_reply else "No reviews match.")
+for review in reviews:
+    show_review(review)
+if pages > 1:
+    st.number_input(f"Page (of {pages}; {total:,} reviews)", 1, pages, key="inbox_page")
+elif total:
+    st.caption(f"{total:,} reviews")
+
+st.subheader("What patients talk about")
+summary = data.topic_summary(ids, filters.period)
+if summary:
+    table = pd.DataFrame(
+        [
+            {
+                "Topic": t.label,
+                "Kind": t.concern,
+                "Reviews mentioning it": t.mentions,
+                "Negative": t.negative,
+                "Negative, period before": t.previous_negative,
+            }
+            for t in summary
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    year_ago = (filters.end - timedelta(days=365)).replace(day=1)
+    trend = data.topic_trend(ids, (min(year_ago, filters.start), filters.end))
+    if trend:
+        st.caption("Negative mentions per month, at least the last 12 months")
+        frame = pd.DataFrame([vars(t) for t in trend])
+        st.bar_chart(frame.pivot_table(index="month", columns="label", values="negative"))
+else:
+    st.info("No scored reviews with topics in this period.")

@@ -1,0 +1,377 @@
+"""Reputation KPIs, the review inbox and topic trends."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from seo_monitor.models import Location, Review, ReviewTopic, StoredReviewScore
+from seo_monitor.queries.common import LocationIds, Period, in_locations, month_of
+from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating
+from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
+
+VELOCITY_DAYS = 30
+BASELINE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Reputation:
+    rating: float | None  # Google's where known
+    computed_rating: float | None  # from the stored reviews (all sources)
+    review_count: int
+    velocity: int  # new reviews in the 30 days up to the end of the period
+    baseline: float  # new reviews per 30 days over the 90 days before that
+    response_rate: float | None  # share of the period's reviews with an owner reply
+    median_reply_hours: float | None  # for the period's replied reviews
+    reviews_needed: int | None  # new 5-star reviews to reach the target rating
+    target_rating: float
+
+    @property
+    def velocity_change(self) -> float | None:
+        """+0.25 means a quarter more reviews than usual; None without a baseline."""
+        return self.velocity / self.baseline - 1 if self.baseline else None
+
+
+def reviews_needed(star_sum: float, count: int, target: float) -> int | None:
+    """The smallest k with (S + 5k) / (N + k) >= target, assuming every new review is 5 stars
+    (domain.md). 0 when the rating is already there; None when 5 stars cannot reach it."""
+    if count and star_sum / count >= target:
+        return 0
+    if target >= 5:
+        return None if count and star_sum < 5 * count else 0
+    # (S + 5k) >= target (N + k)  <=>  k >= (target N - S) / (5 - target)
+    return max(0, math.ceil((target * count - star_sum) / (5 - target) - 1e-9))
+
+
+def select_reputation(
+    session: Session, location_ids: LocationIds, period: Period, target: float
+) -> Reputation:
+    rating, google_count = select_rating(session, location_ids, period.end)
+    stars = _star_totals(session, location_ids, period.end_time)
+    computed = stars[0] / stars[1] if stars[1] else None
+    if rating is not None and google_count:
+        needed = reviews_needed(rating * google_count, google_count, target)
+    else:
+        needed = reviews_needed(stars[0], stars[1], target) if stars[1] else None
+    velocity, baseline = _velocity(session, location_ids, period.end_time)
+    rate, median = _replies(session, location_ids, period)
+    return Reputation(
+        rating=rating,
+        computed_rating=round(computed, 2) if computed is not None else None,
+        review_count=google_count or stars[1],
+        velocity=velocity,
+        baseline=baseline,
+        response_rate=rate,
+        median_reply_hours=median,
+        reviews_needed=needed,
+        target_rating=target,
+    )
+
+
+def _star_totals(session: Session, location_ids: LocationIds, before: datetime) -> tuple[int, int]:
+    total, count = session.execute(
+        select(func.sum(Review.rating), func.count(Review.rating)).where(
+            LIVE, in_locations(Review.location_id, location_ids), Review.created_at < before
+        )
+    ).one()
+    return int(total or 0), int(count or 0)
+
+
+def _velocity(session: Session, location_ids: LocationIds, end: datetime) -> tuple[int, float]:
+    recent_start = end - timedelta(days=VELOCITY_DAYS)
+    baseline_start = recent_start - timedelta(days=BASELINE_DAYS)
+    recent, earlier = session.execute(
+        select(
+            func.count(case((Review.created_at >= recent_start, 1))),
+            func.count(case((Review.created_at < recent_start, 1))),
+        ).where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.created_at >= baseline_start,
+            Review.created_at < end,
+        )
+    ).one()
+    return int(recent), round(int(earlier) * VELOCITY_DAYS / BASELINE_DAYS, 1)
+
+
+def _replies(
+    session: Session, location_ids: LocationIds, period: Period
+) -> tuple[float | None, float | None]:
+    """Response rate and median hours to the reply, over the reviews written in the period.
+
+    Google gives the time the reply was last updated, not first posted: an edited reply
+    counts from its edit, so the median errs long, never short."""
+    rows = session.execute(
+        select(Review.created_at, Review.reply_updated_at, Review.reply_text.is_not(None)).where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.created_at >= period.start_time,
+            Review.created_at < period.end_time,
+        )
+    ).all()
+    if not rows:
+        return None, None
+    delays = [
+        (replied_at - created).total_seconds() / 3600
+        for created, replied_at, has_reply in rows
+        if has_reply and replied_at is not None and replied_at >= created
+    ]
+    rate = sum(1 for *_, has_reply in rows if has_reply) / len(rows)
+    return round(rate, 3), (round(statistics.median(delays), 1) if delays else None)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    location_ids: LocationIds = None
+    needs_reply: bool = True  # unanswered and not deleted
+    stars: Sequence[int] = ()  # empty: any
+    polarity: str | None = None  # negative, neutral, positive
+    topic: str | None = None  # only reviews that are negative about this topic
+    concern: str | None = None  # clinical or operational
+    flagged_only: bool = False
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class TopicMention:
+    key: str
+    label: str
+    concern: str
+    negative: bool
+
+
+@dataclass(frozen=True)
+class InboxReview:
+    id: int
+    location: str
+    source: str
+    rating: int | None
+    text: str | None
+    author: str | None
+    created_at: datetime
+    replied: bool
+    reply_state: str | None
+    priority: int | None  # None: not scored yet
+    polarity: str | None
+    flagged: bool
+    concern: str | None
+    reasons: list[str]
+    google_url: str | None
+    topics: list[TopicMention] = field(default_factory=list)
+
+
+def select_inbox(
+    session: Session, filters: InboxFilter, limit: int = 50, offset: int = 0
+) -> tuple[list[InboxReview], int]:
+    """One page of reviews, highest priority first and then newest; and how many match."""
+    query = _inbox_query(filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(
+            func.coalesce(StoredReviewScore.priority, -1).desc(),
+            Review.created_at.desc(),
+            Review.id.desc(),
+        )
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    topics = _topics_of(session, [row.id for row in rows])
+    reviews = [
+        InboxReview(
+            id=row.id,
+            location=row.title,
+            source=row.source,
+            rating=row.rating,
+            text=row.text,
+            author=row.author_name,
+            created_at=row.created_at,
+            replied=row.reply_text is not None,
+            reply_state=row.reply_state,
+            priority=row.priority,
+            polarity=row.polarity,
+            flagged=bool(row.flagged),
+            concern=row.concern,
+            reasons=list(row.reasons or []),
+            google_url=row.maps_uri if row.source == "google" else None,
+            topics=topics.get(row.id, []),
+        )
+        for row in rows
+    ]
+    return reviews, int(total)
+
+
+def _inbox_query(filters: InboxFilter) -> Select[*tuple[Any, ...]]:
+    query: Select[*tuple[Any, ...]] = (
+        select(
+            Review.id,
+            Location.title,
+            Location.maps_uri,
+            Review.source,
+            Review.rating,
+            Review.text,
+            Review.author_name,
+            Review.created_at,
+            Review.reply_text,
+            Review.reply_state,
+            StoredReviewScore.priority,
+            StoredReviewScore.polarity,
+            StoredReviewScore.flagged,
+            StoredReviewScore.concern,
+            StoredReviewScore.reasons,
+        )
+        .join(Location, Location.id == Review.location_id)
+        .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
+        .where(UNANSWERED if filters.needs_reply else LIVE)
+        .where(in_locations(Review.location_id, filters.location_ids))
+    )
+    if filters.stars:
+        query = query.where(Review.rating.in_(list(filters.stars)))
+    if filters.polarity:
+        query = query.where(StoredReviewScore.polarity == filters.polarity)
+    if filters.concern:
+        query = query.where(StoredReviewScore.concern == filters.concern)
+    if filters.flagged_only:
+        query = query.where(StoredReviewScore.flagged.is_(True))
+    if filters.source:
+        query = query.where(Review.source == filters.source)
+    if filters.since:
+        query = query.where(Review.created_at >= Period(filters.since, filters.since).start_time)
+    if filters.until:
+        query = query.where(Review.created_at < Period(filters.until, filters.until).end_time)
+    if filters.topic:
+        about = select(ReviewTopic.review_id).where(
+            ReviewTopic.topic == filters.topic, ReviewTopic.negative.is_(True)
+        )
+        query = query.where(Review.id.in_(about))
+    return query
+
+
+def _topics_of(session: Session, review_ids: list[int]) -> dict[int, list[TopicMention]]:
+    found: dict[int, list[TopicMention]] = {}
+    if not review_ids:
+        return found
+    rows = session.execute(
+        select(ReviewTopic.review_id, ReviewTopic.topic, ReviewTopic.negative)
+        .where(ReviewTopic.review_id.in_(review_ids))
+        .order_by(ReviewTopic.review_id, ReviewTopic.negative.desc(), ReviewTopic.topic)
+    )
+    for review_id, key, negative in rows:
+        topic = TOPIC_BY_KEY.get(key)
+        if topic is not None:
+            found.setdefault(review_id, []).append(
+                TopicMention(key, topic.label, topic.concern, bool(negative))
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    key: str
+    label: str
+    concern: str
+    mentions: int
+    negative: int
+    previous_negative: int  # in the period of the same length before
+
+
+def select_topic_summary(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[TopicCount]:
+    """Reviews per topic in the period, how many were negative about it, and the change."""
+    current = _topic_counts(session, location_ids, period)
+    previous = _topic_counts(session, location_ids, period.previous())
+    counts = [
+        TopicCount(
+            key,
+            topic.label,
+            topic.concern,
+            current.get(key, (0, 0))[0],
+            current.get(key, (0, 0))[1],
+            previous.get(key, (0, 0))[1],
+        )
+        for key, topic in TOPIC_BY_KEY.items()
+        if key in current or key in previous
+    ]
+    return sorted(counts, key=lambda c: (-c.negative, -c.mentions, c.key))
+
+
+def _topic_counts(
+    session: Session, location_ids: LocationIds, period: Period
+) -> dict[str, tuple[int, int]]:
+    rows = session.execute(
+        _topic_rows(location_ids, period)
+        .add_columns(func.count(), func.count(case((ReviewTopic.negative.is_(True), 1))))
+        .group_by(ReviewTopic.topic)
+    )
+    return {key: (int(total), int(negative)) for key, total, negative in rows}
+
+
+def _topic_rows(location_ids: LocationIds, period: Period) -> Select[*tuple[Any, ...]]:
+    return (
+        select(ReviewTopic.topic)
+        .join(Review, Review.id == ReviewTopic.review_id)
+        .where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.created_at >= period.start_time,
+            Review.created_at < period.end_time,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TopicMonth:
+    month: str  # YYYY-MM
+    key: str
+    label: str
+    negative: int
+    positive: int
+
+
+def select_topic_trend(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[TopicMonth]:
+    """Negative and other mentions per topic per month of the review's date."""
+    month = month_of(session, Review.created_at)
+    rows = session.execute(
+        _topic_rows(location_ids, period)
+        .add_columns(month, func.count(case((ReviewTopic.negative.is_(True), 1))), func.count())
+        .group_by(month, ReviewTopic.topic)
+        .order_by(month, ReviewTopic.topic)
+    )
+    return [
+        TopicMonth(str(m), key, TOPIC_BY_KEY[key].label, int(neg), int(total) - int(neg))
+        for key, m, neg, total in rows
+        if key in TOPIC_BY_KEY
+    ]
+
+
+def select_unscored_count(session: Session, location_ids: LocationIds) -> int:
+    """Live reviews without a score (scored by the review job; `seo-monitor score` catches up)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
+            .where(
+                LIVE,
+                in_locations(Review.location_id, location_ids),
+                StoredReviewScore.review_id.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def select_review_sources(session: Session) -> list[str]:
+    """The sites reviews came from: google plus any imported ones."""
+    return sorted(session.scalars(select(Review.source).distinct()))

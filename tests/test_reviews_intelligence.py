@@ -1,0 +1,191 @@
+"""Scores stored with the reviews, the inbox, topic trends and reputation KPIs, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor import scoring
+from seo_monitor.models import Account, Review, ReviewTopic, StoredReviewScore
+from seo_monitor.queries import (
+    InboxFilter,
+    Period,
+    reviews_needed,
+    select_inbox,
+    select_reputation,
+    select_topic_summary,
+    select_topic_trend,
+    select_unscored_count,
+)
+from seo_monitor.sentiment import ScoringRules
+from tests.dashboard.seed import add_location, review
+
+NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
+RULES = ScoringRules()
+
+
+def clinic(sessions: sessionmaker[Session]) -> int:
+    with sessions.begin() as session:
+        account = Account(name="accounts/9", account_name="Harbor Physio")
+        session.add(account)
+        session.flush()
+        return add_location(session, account.id, "locations/9", "Harbor Physio")
+
+
+def add_reviews(
+    sessions: sessionmaker[Session],
+    location: int,
+    rows: list[tuple[str, int, int, str | None, str | None]],
+) -> None:
+    """rows: (external id, stars, days ago, text, reply)."""
+    with sessions.begin() as session:
+        for external_id, stars, days_ago, text, reply in rows:
+            item = review(
+                location, external_id, stars, NOW - timedelta(days=days_ago), reply, text or ""
+            )
+            item.text = text
+            if reply:
+                item.reply_updated_at = item.created_at + timedelta(hours=days_ago)
+            session.add(item)
+
+
+INBOX = [
+    ("angry", 1, 2, "The receptionist was rude and I waited two hours. Never again.", None),
+    ("clinical", 2, 20, "Dr. Lane misdiagnosed my knee and my pain got worse.", None),
+    ("mixed", 5, 1, "Great therapists but they billed me twice and nobody called me back.", None),
+    ("happy", 5, 3, "Wonderful team, thorough and kind. Highly recommend!", None),
+    ("answered", 1, 4, "Terrible experience, rude staff.", "We are sorry to hear this."),
+    ("stars", 4, 6, None, None),
+]
+
+
+def scored(sessions: sessionmaker[Session], location: int, **kwargs: bool) -> int:
+    with sessions.begin() as session:
+        return scoring.score_location(session, location, RULES, **kwargs)
+
+
+def test_scoring_touches_only_new_or_changed_reviews(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    add_reviews(sessions, location, INBOX)
+    assert scored(sessions, location) == len(INBOX)
+    assert scored(sessions, location) == 0  # nothing changed: nothing scored
+    with sessions.begin() as session:
+        session.execute(
+            update(Review).where(Review.external_id == "happy").values(text="Rude and slow.")
+        )
+    assert scored(sessions, location) == 1
+    assert scored(sessions, location, rescore=True) == len(INBOX)
+    with sessions() as session:
+        happy = session.scalars(
+            select(StoredReviewScore).join(Review).where(Review.external_id == "happy")
+        ).one()
+        assert happy.polarity == "negative" and happy.flagged  # 5★ with a complaint now
+        assert session.scalar(select(func.count()).select_from(StoredReviewScore)) == len(INBOX)
+        assert select_unscored_count(session, None) == 0
+
+
+def test_changed_thresholds_rescore_everything(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    add_reviews(sessions, location, INBOX)
+    scored(sessions, location)
+    with sessions.begin() as session:
+        assert scoring.score_location(session, location, ScoringRules(negative_stars=3)) == len(
+            INBOX
+        )
+
+
+def test_topics_are_replaced_when_a_text_changes(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    add_reviews(sessions, location, [("r", 2, 1, "They billed me twice.", None)])
+    scored(sessions, location)
+    with sessions.begin() as session:
+        session.execute(update(Review).values(text="The front desk was rude."))
+    scored(sessions, location)
+    with sessions() as session:
+        assert set(session.scalars(select(ReviewTopic.topic))) == {"front_desk"}
+
+
+def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    add_reviews(sessions, location, INBOX)
+    scored(sessions, location)
+    with sessions() as session:
+        reviews, total = select_inbox(session, InboxFilter())
+        order = [r.text for r in reviews]
+        assert total == 5  # the answered one is not waiting
+        ids = [next(e for e, *_rest in INBOX if (_rest[2] == t)) for t in order]
+        assert ids[:2] == ["angry", "clinical"]  # 1-2 stars with negative text first
+        assert ids.index("mixed") < ids.index("happy")  # 5★ with a complaint before praise
+        assert ids[-1] == "happy"
+        mixed = reviews[ids.index("mixed")]
+        assert mixed.flagged and any(t.key == "billing" and t.negative for t in mixed.topics)
+        assert mixed.google_url is None or mixed.google_url.startswith("http")
+
+        def only(**kwargs: object) -> set[str]:
+            found, _ = select_inbox(session, InboxFilter(**kwargs))  # type: ignore[arg-type]
+            return {next(e for e, *_rest in INBOX if _rest[2] == r.text) for r in found}
+
+        assert only(stars=(1, 2)) == {"angry", "clinical"}
+        assert only(concern="clinical") == {"clinical"}
+        assert only(topic="billing") == {"mixed"}
+        assert only(flagged_only=True) == {"mixed"}
+        assert only(polarity="positive") >= {"happy"}
+        assert only(needs_reply=False, stars=(1,)) == {"angry", "answered"}
+        assert only(since=(NOW - timedelta(days=2)).date()) == {"angry", "mixed"}
+        assert only(source="yelp") == set()
+        page, total = select_inbox(session, InboxFilter(), limit=2, offset=2)
+        assert len(page) == 2 and total == 5
+
+
+def test_reputation_kpis(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    # 30 days before NOW: 6 reviews; the 90 days before that: 9 (baseline 3 per 30 days).
+    rows = [(f"new{i}", 5, 1 + i * 4, None, "Thanks!" if i < 3 else None) for i in range(6)]
+    rows += [(f"old{i}", 3, 35 + i * 9, None, None) for i in range(9)]
+    add_reviews(sessions, location, rows)
+    period = Period(date(2026, 10, 4), NOW.date())  # the last 30 days
+    with sessions() as session:
+        kpis = select_reputation(session, [location], period, target=4.8)
+    assert kpis.velocity == 6
+    assert kpis.baseline == pytest.approx(3.0)
+    assert kpis.velocity_change == pytest.approx(1.0)  # twice the usual pace
+    assert kpis.response_rate == pytest.approx(0.5)
+    assert kpis.median_reply_hours is not None and kpis.median_reply_hours > 0
+    # Stars: 6 × 5 + 9 × 3 = 57 over 15 reviews (3.8); to reach 4.8 with 5★ reviews:
+    # (57 + 5k) / (15 + k) >= 4.8  =>  k >= (72 - 57) / 0.2 = 75.
+    assert kpis.computed_rating == pytest.approx(3.8)
+    assert kpis.reviews_needed == 75
+
+
+@pytest.mark.parametrize(
+    ("stars", "count", "target", "needed"),
+    [(57, 15, 4.8, 75), (45, 10, 4.5, 0), (40, 10, 4.5, 10), (0, 0, 4.5, 0), (49, 10, 5.0, None)],
+)
+def test_reviews_needed_formula(stars: int, count: int, target: float, needed: int | None) -> None:
+    assert reviews_needed(stars, count, target) == needed
+
+
+def test_topic_summary_and_trend(sessions: sessionmaker[Session]) -> None:
+    location = clinic(sessions)
+    add_reviews(
+        sessions,
+        location,
+        [
+            ("a", 1, 2, "They billed me twice and the front desk was rude.", None),
+            ("b", 2, 5, "Billing sent me to collections by mistake.", None),
+            ("c", 5, 40, "The billing office was helpful and kind.", None),
+        ],
+    )
+    scored(sessions, location)
+    with sessions() as session:
+        summary = select_topic_summary(session, None, Period(date(2026, 10, 4), NOW.date()))
+        billing = next(t for t in summary if t.key == "billing")
+        assert (billing.mentions, billing.negative, billing.previous_negative) == (2, 2, 0)
+        assert summary[0].key == "billing"  # most complained-about first
+        trend = select_topic_trend(session, None, Period(date(2026, 9, 1), NOW.date()))
+        months = {(t.month, t.key): (t.negative, t.positive) for t in trend}
+        assert months[("2026-10", "billing")] == (2, 0)
+        assert months[("2026-09", "billing")] == (0, 1)
