@@ -22,11 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
+from bench.scratch import scratch_postgres
 from seo_monitor.db import make_engine
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
@@ -153,18 +154,9 @@ def sqlite_database(locations: int) -> Iterator[str]:
 
 @contextmanager
 def postgres_database(admin_url: str, locations: int) -> Iterator[str]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"seo_monitor_bench_dash_{locations}_{int(time.time())}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(admin_url, f"seo_monitor_bench_dash_{locations}") as url:
         prepare(url, locations)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def prepare(url: str, locations: int) -> None:

@@ -33,7 +33,7 @@ from seo_monitor.sentiment.lexicon import (
     PHRASE_FEATURES,
     PHRASES,
 )
-from seo_monitor.sentiment.text import sentences, words
+from seo_monitor.sentiment.text import WORD, sentences
 
 MODEL_FILE = "model.json"
 
@@ -111,10 +111,11 @@ def extract(text: str) -> TextFeatures:
         vader_words, valences, valence_sum = vader.valences(part)
         total += valence_sum
         lowered = part.lower()
-        phrases = Counter(match.lastgroup or "" for match in PHRASES.finditer(lowered))
+        phrases = Counter(PHRASES.finditer(lowered))
         compound = normalize(valence_sum) if valence_sum else 0.0
         parsed.append(Sentence(part, lowered, compound, phrases, vader_words, valences))
     compounds = [sentence.compound for sentence in parsed]
+    lowered_text = text.lower()
     overall = normalize(total) if total else 0.0
     dense = {
         "vader_overall": overall,
@@ -125,11 +126,13 @@ def extract(text: str) -> TextFeatures:
         "vader_max": max(compounds),
         "negative_share": sum(1 for c in compounds if c < -0.05) / len(compounds),
         "sentences": math.log(len(compounds)),
-        "earlier_care": math.log1p(len(EARLIER_CARE.findall(text))),
+        "earlier_care": math.log1p(len(EARLIER_CARE.findall(lowered_text))),
     }
-    phrases = sum((sentence.phrases for sentence in parsed), Counter())
-    dense.update({name: math.log1p(phrases[name]) for name in PHRASE_FEATURES})
-    tokens = words(text)
+    totals: Counter[str] = Counter()
+    for sentence in parsed:
+        totals.update(sentence.phrases)
+    dense.update({name: math.log1p(totals[name]) for name in PHRASE_FEATURES})
+    tokens = WORD.findall(lowered_text)
     terms = Counter(tokens)
     terms.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return TextFeatures(parsed, overall, dense, terms)

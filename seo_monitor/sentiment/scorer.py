@@ -82,7 +82,7 @@ class ReviewScore:
     polarity: str  # negative, neutral or positive
     topics: tuple[TopicScore, ...]
     priority: int  # 0-100: stars, then how negative the text is, then clinical over operational
-    flagged: bool  # 4-5 stars but the text reads as a complaint: a person should look
+    flagged: bool  # 4-5 stars but the text complains (overall or about a topic): have a look
     reasons: tuple[str, ...] = field(default=())
 
     @property
@@ -127,7 +127,8 @@ def score_review(
     else:
         polarity = "neutral"
     topics = _topics(features)
-    flagged = negative_text and rating is not None and rating > 3
+    complaint = negative_text or any(topic.negative for topic in topics)
+    flagged = complaint and rating is not None and rating > 3
     reasons = _reasons(rating, rules, probability, negative_text, topics, flagged)
     return ReviewScore(
         compound=round(features.overall, 4),
@@ -162,7 +163,7 @@ def _topics(features: TextFeatures) -> tuple[TopicScore, ...]:
     found: dict[str, list[float]] = {}
     for sentence in features.sentences:
         for lowered, compound, phrases in _clauses(sentence):
-            keys = {match.lastgroup or "" for match in TOPIC_MENTIONS.finditer(lowered)}
+            keys = set(TOPIC_MENTIONS.finditer(lowered))
             sentiment = _clause_sentiment(compound, phrases) if keys else 0.0
             for key in keys:
                 found.setdefault(key, []).append(sentiment)
@@ -178,7 +179,7 @@ def _clauses(sentence: Sentence) -> Iterator[tuple[str, float, Counter[str]]]:
     for start, end in zip([0, *cuts], [*cuts, len(sentence.words)], strict=True):
         lowered = " ".join(sentence.words[start:end]).lower()
         valence = sum(sentence.valences[start:end])
-        phrases = Counter(match.lastgroup or "" for match in PHRASES.finditer(lowered))
+        phrases = Counter(PHRASES.finditer(lowered))
         yield lowered, normalize(valence) if valence else 0.0, phrases
 
 
@@ -232,5 +233,5 @@ def _reasons(
         if topic.negative:
             reasons.append(f"negative about {topic.label.lower()} ({topic.concern})")
     if flagged:
-        reasons.append(f"{rating}★ but the text is negative: have a look")
+        reasons.append(f"{rating}★ but the text complains: have a look")
     return tuple(reasons)

@@ -13,8 +13,8 @@ ORIGINAL_FIRST = re.compile(
 )
 # Sentence ends and line breaks, but not the full stop of "Dr." or "Mrs." before a name.
 SENTENCE_BREAK = re.compile(
-    r"(?<!\bDr\.)(?<!\bdr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bvs\.)"
-    r"(?<=[.!?])\s+|\n+|\s*[.!?]{2,}\s*"
+    r"(?<=[.!?])(?<!\bDr\.)(?<!\bdr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bvs\.)"
+    r"\s+|\n+|[.!?]{2,}\s*"
 )
 WORD = re.compile(r"\b\w\w+\b")
 # Words nearly every English review uses; their absence marks text we cannot read.

@@ -23,13 +23,20 @@ from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location, Review
 from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.scoring import score_location
+from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user
 from tests.conftest import sandbox_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HOSTILE = "<script>alert('pwned')</script><img src=x onerror=alert(1)> Rude front desk."
-PAGES = {"Overview": "overview", "Profile metrics": "profile-metrics", "Data health": "data-health"}
+PAGES = {
+    "Overview": "overview",
+    "Reviews": "reviews",
+    "Profile metrics": "profile-metrics",
+    "Data health": "data-health",
+}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -68,6 +75,8 @@ def running_dashboard(tmp_path: Path) -> Iterator[str]:
             )
         )
         add_user(session, "coordinator", "correct horse battery")
+        session.flush()
+        score_location(session, location_id, ScoringRules())
     config = tmp_path / "config.toml"
     config.write_text(config.read_text() + "\n[dashboard]\nrequire_login = true\n")
     port = free_port()
@@ -140,9 +149,10 @@ def test_sign_in_open_every_page_and_keep_review_html_inert(running_dashboard: s
                 f"{title} shows an exception"
             )
             page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
-        page.get_by_role("link", name="Overview").click()
-        hostile = page.get_by_text("<script>alert('pwned')</script>", exact=False)
-        expect(hostile.first).to_be_visible(timeout=30_000)  # shown as text, characters and all
-        assert page.locator("img[src='x']").count() == 0
+        for title in ("Overview", "Reviews"):
+            page.get_by_role("link", name=title).click()
+            hostile = page.get_by_text("<script>alert('pwned')</script>", exact=False)
+            expect(hostile.first).to_be_visible(timeout=30_000)  # shown as text, as written
+            assert page.locator("img[src='x']").count() == 0
         browser.close()
     assert dialogs == []  # no script from a review ever ran
