@@ -53,8 +53,8 @@ row[4].metric(
     help="Share of this period's reviews with an owner reply.",
 )
 row[5].metric(
-    "Review velocity",
-    f"{reputation.velocity} / 30 days",
+    "New reviews, 30 days",
+    f"{reputation.velocity}",
     f"{reputation.velocity_change:+.0%} vs usual"
     if reputation.velocity_change is not None
     else None,

@@ -13,7 +13,7 @@ from seo_monitor.models import utcnow
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
 from seo_monitor.sentiment.lexicon import TOPICS
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 ANY = "Any"
 POLARITY = {ANY: None, "Negative": "negative", "Neutral": "neutral", "Positive": "positive"}
 CONCERN = {
@@ -54,8 +54,8 @@ def reputation_tiles(kpis: Reputation) -> None:
         help="From the review to the reply's last update (Google keeps no first-reply time).",
     )
     row[3].metric(
-        "Review velocity",
-        f"{kpis.velocity} / 30 days",
+        "New reviews, 30 days",
+        f"{kpis.velocity}",
         f"{kpis.velocity_change:+.0%} vs usual" if kpis.velocity_change is not None else None,
         help=f"New reviews in the last 30 days; usual pace {kpis.baseline:g} per 30 days "
         "(the 90 days before).",

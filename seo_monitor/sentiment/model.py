@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -33,9 +34,30 @@ from seo_monitor.sentiment.lexicon import (
     PHRASE_FEATURES,
     PHRASES,
 )
-from seo_monitor.sentiment.text import WORD, sentences
+from seo_monitor.sentiment.text import sentences
 
 MODEL_FILE = "model.json"
+TERM_TOKEN = re.compile(r"\b\w+n't\b|\b\w\w+\b|[.!?,;:]")
+CLAUSE_END = frozenset(".!?,;:")
+NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "without",
+        "cant",
+        "dont",
+        "wont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "wasnt",
+    ]
+)
+NEGATION_SCOPE = 3
 
 
 class HealthcareVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
@@ -132,10 +154,29 @@ def extract(text: str) -> TextFeatures:
     for sentence in parsed:
         totals.update(sentence.phrases)
     dense.update({name: math.log1p(totals[name]) for name in PHRASE_FEATURES})
-    tokens = WORD.findall(lowered_text)
+    tokens = negation_marked(lowered_text)
     terms = Counter(tokens)
     terms.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return TextFeatures(parsed, overall, dense, terms)
+
+
+def negation_marked(lowered: str) -> list[str]:
+    """Words, with the three after a negation marked: "would not_go not_back" is a different
+    word from "go back" to the model. Punctuation ends the negation."""
+    tokens = []
+    scope = 0
+    for token in TERM_TOKEN.findall(lowered):
+        if token in CLAUSE_END:
+            scope = 0
+            continue
+        if scope:
+            tokens.append(f"not_{token}")
+            scope -= 1
+        else:
+            tokens.append(token)
+        if token in NEGATORS or token.endswith("n't"):
+            scope = NEGATION_SCOPE
+    return tokens
 
 
 @dataclass(frozen=True)

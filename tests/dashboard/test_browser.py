@@ -30,7 +30,10 @@ from tests.conftest import sandbox_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-HOSTILE = "<script>alert('pwned')</script><img src=x onerror=alert(1)> Rude front desk."
+HOSTILE = (
+    "<script>alert('pwned')</script><img src=x onerror=alert(1)> Rude front desk, and the "
+    "doctor misdiagnosed me. Never again."
+)
 PAGES = {
     "Overview": "overview",
     "Reviews": "reviews",
@@ -63,17 +66,22 @@ def running_dashboard(tmp_path: Path) -> Iterator[str]:
         collect(settings, sessions, ALL, make_client(settings), now=lambda: world.now)
     with sessions.begin() as session:
         location_id = session.scalars(select(Location.id)).first()
-        session.add(
-            Review(
-                location_id=location_id,
-                source="google",
-                external_id="hostile",
-                rating=1,
-                text=HOSTILE,
-                created_at=world.now - timedelta(days=800),
-                updated_at=world.now - timedelta(days=800),
+        # One old (the overview lists the oldest unanswered), one new (top of the inbox).
+        for external_id, age in (
+            ("hostile-old", timedelta(days=800)),
+            ("hostile-new", timedelta(0)),
+        ):
+            session.add(
+                Review(
+                    location_id=location_id,
+                    source="google",
+                    external_id=external_id,
+                    rating=1,
+                    text=HOSTILE,
+                    created_at=world.now - age,
+                    updated_at=world.now - age,
+                )
             )
-        )
         add_user(session, "coordinator", "correct horse battery")
         session.flush()
         score_location(session, location_id, ScoringRules())
