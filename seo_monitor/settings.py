@@ -192,6 +192,28 @@ class ReviewSettings(Section):
     )
 
 
+class ReplySettings(Section):
+    """Answering reviews: what the PHI check knows of the practice, and the templates' details."""
+
+    staff_names: list[str] = documented(
+        [],
+        'Names of the practice\'s people ("Dr. Patel", "Jenna"): a reply that ties one of them '
+        "to the reviewer's care is flagged.",
+        example=["Dr. Patel", "Jenna"],
+    )
+    office_phone: str | None = documented(
+        None,
+        "The office number replies may give (never flagged); also fills {office_phone} in "
+        "the reply templates.",
+        example="(512) 555-0100",
+    )
+    contact_role: str = documented(
+        "practice manager",
+        "Who the reply templates ask unhappy reviewers to call.",
+        min_length=1,
+    )
+
+
 class AlertSettings(Section):
     """Email for alerts and the weekly digest: the clinic's own SMTP server."""
 
@@ -297,6 +319,7 @@ class Settings(Section):
     database: DatabaseSettings = DatabaseSettings()
     google: GoogleSettings = GoogleSettings()
     reviews: ReviewSettings = ReviewSettings()
+    replies: ReplySettings = ReplySettings()
     alerts: AlertSettings = AlertSettings()
     dashboard: DashboardSettings = DashboardSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -31,11 +31,11 @@ def dashboard(app: AppContext, host: str | None, port: int | None) -> None:
 
 
 def run_dashboard(settings: Settings, config_file: Path, host: str, port: int) -> None:
+    """Become the Streamlit server: a signal to this process (systemd's SIGTERM, a test's
+    terminate()) then reaches the server itself instead of leaving it running orphaned."""
     command = dashboard_command(settings, host, port)
-    try:
-        subprocess.run(command, env=environment_with_config(config_file), check=False)
-    except KeyboardInterrupt:
-        click.echo("Dashboard stopped.")
+    sys.stdout.flush()
+    os.execve(command[0], command, environment_with_config(config_file))
 
 
 def dashboard_command(settings: Settings, host: str, port: int) -> list[str]:

@@ -1,0 +1,533 @@
+"""lint_reply: what in a clinic's reply to a review could disclose patient information.
+
+Rules and word lists, with the review itself as context (the reviewer's name and words).
+Every finding points at its span in the reply and says what to write instead. Replies are
+short, so each check is a handful of regular expressions over a few sentences: fast enough to
+run on every keystroke (bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from seo_monitor.replies import lexicon
+
+MAX_REPLY_BYTES = 4096  # Google's limit for a reply
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    message: str
+    suggestion: str
+
+
+CATEGORIES = {
+    c.key: c
+    for c in (
+        Category(
+            "patient_status",
+            "Confirms a patient",
+            "Says or implies that the reviewer is or was a patient — itself a disclosure.",
+            'Thank the reviewer without saying they were seen: "Thank you for taking the '
+            'time to share your feedback."',
+        ),
+        Category(
+            "name",
+            "Names someone",
+            "Names the reviewer, or a staff member in connection with the reviewer's care.",
+            'Leave names out: "Thank you for your feedback." Thank the team as a whole.',
+        ),
+        Category(
+            "health",
+            "Health information",
+            "Mentions a body part, condition, treatment or medication tied to the reviewer.",
+            'Speak in general terms: "We take every concern about care seriously."',
+        ),
+        Category(
+            "care_date",
+            "Date or time of care",
+            "Gives a date or time connected with the reviewer's care.",
+            "Leave out when anyone was seen; no dates or times.",
+        ),
+        Category(
+            "billing",
+            "Billing or insurance",
+            "Mentions the reviewer's insurer, bill, balance, claim or an amount.",
+            'Move it offline: "Our billing office is glad to help; please give us a call."',
+        ),
+        Category(
+            "records",
+            "Records",
+            'Refers to records about the reviewer — even "we have no record of you" discloses.',
+            "Neither confirm nor deny: \"We can't discuss anyone's care here; please call "
+            'our office so we can learn more."',
+        ),
+        Category(
+            "contact",
+            "Patient contact details",
+            "Shows a phone number, email or address that is not the clinic's own.",
+            "Never post a patient's details; give the office's number instead.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    start: int
+    end: int
+    text: str  # the matched span, as written
+    message: str
+    suggestion: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ReviewLike(Protocol):
+    """What the linter reads from the review being answered (a stored Review fits)."""
+
+    @property
+    def author_name(self) -> str | None: ...
+
+    @property
+    def text(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    author_name: str | None = None
+    text: str | None = None
+
+
+def _words(words: Iterable[str]) -> str:
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+def _compile(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+YOU = r"(?<!thank\s)(?<!thanks\s)\b(?:you|your|yours|you're|you've|you'll|you'd|usted|su|sus)\b"
+TIE = re.compile(YOU, re.IGNORECASE)
+CARE_VERBS = re.compile(
+    r"\b(?:treat\w*|help\w*|see|saw|seeing|seen|work\w*\s+with|car(?:e|ed|ing)\s+for|"
+    r"examin\w*|adjust\w*|fit\w*|enjoy\w*|pleasure|took\s+care|take\s+care|look\w*\s+after|"
+    r"work\w*\s+(?:out|on)|glad|happy|delighted|"
+    r"atend\w*)\b",
+    re.IGNORECASE,
+)
+PATIENT_STATUS = _compile(
+    r"\byour\s+(?:recent\s+|last\s+|next\s+|first\s+|follow-?up\s+|initial\s+)?(?:visits?|"
+    r"appointments?|sessions?|treatments?|care|therapy|therapists?|doctor|dentist|provider|"
+    r"physician|chiropractor|hygienist|clinician|recovery|progress|plan\s+of\s+care|"
+    r"treatment\s+plan|exams?|procedures?|surgery|stay|time\s+(?:with\s+us|here)|"
+    r"course\s+of\s+care|rehab|referral|check-?ups?|cleaning|consultation|evaluation|"
+    r"care\s+team|home\s+program|exercises|follow-?ups?|little\s+one)\b",
+    r"\b(?:your|his|her|their)\s+next\s+(?:\w+\s+){0,2}(?:visit|appointment|session|check\w*|"
+    r"cleaning|exam|adjustment|treatment)\b",
+    r"\b(?:thank(?:s|\s+you)|grateful)\s+(?:\w+\s+){0,3}for\s+(?:(?:trusting|choosing)\s+us|"
+    r"letting\s+us\s+(?:care|treat|help|serve|be\s+part))\b",
+    r"\b(?:trusting|entrusting)\s+us\s+with\s+your\b",
+    r"\b(?:enjoy(?:ed)?|lov(?:e|ed)|happy|glad|pleasure|privilege|honou?r)\s+(?:\w+\s+){0,2}"
+    r"(?:treating|seeing|working\s+with|caring\s+for|taking\s+care\s+of|having|meeting|"
+    r"getting\s+to\s+know)\s+(?:you|your|him|her|them)\b",
+    r"\b(?:get|got|getting)\s+(?:you|him|her|them)\s+(?:seen|in)\b",
+    r"\bhope\s+(?:you(?:'re|\s+are)|she's|he's|she\s+is|he\s+is|they(?:'re|\s+are))\s+"
+    r"(?:\w+\s+){0,2}(?:feeling|doing|better|healing|recovering|improving)\b",
+    r"\bpart\s+of\s+our\s+(?:practice|clinic|patient|dental|office)\s*(?:family|community)?\b",
+    r"\b(?:we|i)\s+(?:ordered|prescribed|performed|placed|administered|gave\s+you)\b",
+    r"\b(?:see|seeing)\s+you\s+(?:at|for|next|soon|again|on|in|back)\b",
+    r"\b(?:when|while|since|after|before)\s+you\s+(?:first\s+)?(?:came\s+in|came\s+to|"
+    r"were\s+here|visited|were\s+seen|were\s+in|were\s+treated|started|began|checked\s+in|"
+    r"arrived|left)\b",
+    r"\bas\s+your\s+(?:therapist|doctor|dentist|provider|physician|chiropractor|clinician|"
+    r"care\s+team)\b",
+    r"\b(?:welcome\s+back|our\s+patient|a\s+patient\s+of\s+ours|as\s+a\s+patient\s+here|"
+    r"you(?:'re|\s+are)\s+(?:a|our)\s+patient)\b",
+    r"\byou(?:'re|\s+are)\s+(?:back|feeling|doing|healing|recovering|moving|walking|running|"
+    r"pain[- ]free|smiling)\b",
+    r"\bglad\s+(?:to\s+hear\s+)?(?:you(?:'re|\s+are)|your)\s+(?:\w+\s+)?(?:better|improving|"
+    r"feeling|back|healing|progress\w*|recover\w*)\b",
+    r"\bhope\s+(?:the|your)\s+(?:new\s+)?(?:exercises|treatment|routine|medication|program|"
+    r"brace|plan|stretches)\b",
+    r"\b(?:we|i)\s+(?:treated|saw|examined|referred|sent|called|scheduled|rescheduled)\s+you\b",
+    r"\b(?:referral|prescription|results?)\s+(?:we|i)\s+sent\b",
+    r"\byou\s+(?:were|have\s+been)\s+(?:seen|treated|here|in\s+our\s+office)\b",
+    r"\bsus?\s+(?:visita|cita|tratamiento|terapia|sesi[oó]n(?:es)?|terapeuta|doctora?|"
+    r"recuperaci[oó]n|pr[oó]xima)\b",
+    r"\b(?:verle|verla|verlo|atenderle|atenderla|atenderlo|tratarle|tratarla|tratarlo)\b",
+)
+RECORDS = _compile(
+    r"\b(?:no|any)\s+records?\s+of\s+(?:you|your|this|a\s+patient|anyone|that)\b",
+    r"\b(?:our|your|the)\s+(?:medical\s+)?(?:records?|charts?|files?|system|notes)\s+"
+    r"(?:show|shows|indicate|indicates|say|says|reflect|reflects)\b",
+    r"\byour\s+(?:medical\s+|patient\s+)?(?:chart|file|records?|account|intake(?:\s+form)?|"
+    r"paperwork|history)\b",
+    r"\baccording\s+to\s+(?:our|your)\s+(?:records?|charts?|files?|system|notes)\b",
+    r"\b(?:not|aren't|isn't|weren't|wasn't)\s+in\s+our\s+(?:system|records|database)\b",
+    r"\b(?:we|i)\s+(?:checked|reviewed|looked\s+(?:at|into|up|through)|pulled|searched)\s+"
+    r"(?:your|our|the)\s+(?:records?|charts?|files?|system|notes)\b",
+    r"\b(?:we|i)\s+(?:can(?:no|')?t|cannot|could(?:n't|\s+not)|do(?:n't|\s+not)|did(?:n't|\s+not))"
+    r"\s+(?:find|see|locate)\s+(?:you|your|any\s+record|a\s+record|anyone\s+by)\b",
+    r"\b(?:health|medical)\s+history\b|\bintake\s+forms?\b|\bnew\s+patient\s+forms?\b|"
+    r"\bforms?\s+(?:that\s+)?you\s+(?:filled|completed|submitted|signed)\b",
+    r"\b(?:on\s+file|in\s+your\s+file)\b",
+    r"\b(?:went|looked|searched|checked)\s+(?:back\s+)?through\s+our\s+(?:files|records|notes|"
+    r"system|charts)\b|\bno\s+indication\s+(?:that\s+)?you\b",
+    r"\bsu\s+(?:expediente|historial|archivo)\b",
+    r"\bno\s+(?:tenemos|encontramos)\s+(?:ning[uú]n\s+)?registro\b",
+)
+AMBIGUOUS_HEALTH = {"back", "head", "face", "hand", "hands", "heart", "chest", "cold", "break"}
+AMBIGUOUS_HEALTH |= {"tear", "test", "tests", "root", "canal", "cast", "shot", "dry", "scan"}
+GENERIC_PROCEDURES = {"therapy", "treatment", "treatments", "session", "sessions", "program"}
+GENERIC_PROCEDURES |= {"exercise", "exercises", "results", "massage", "stretches"}
+STRONG_HEALTH = (
+    set(lexicon.BODY_PARTS + lexicon.CONDITIONS + lexicon.MEDICATIONS)
+    | {w for w in lexicon.PROCEDURES if w not in GENERIC_PROCEDURES}
+) - AMBIGUOUS_HEALTH
+HEALTH_PHRASES = [
+    "back pain",
+    "lower back",
+    "upper back",
+    "neck pain",
+    "root canal",
+    "blood work",
+    "dry needling",
+    "well-child",
+    "statin",
+    "statins",
+    "cream",
+    "ointment",
+    "inhaler",
+]
+GENERIC_HEALTH = set(lexicon.PROCEDURES) & GENERIC_PROCEDURES
+HEALTH_TERM = re.compile(rf"\b(?:{_words(STRONG_HEALTH | set(HEALTH_PHRASES))})\b", re.IGNORECASE)
+YOUR_HEALTH = re.compile(
+    rf"\b(?:your|his|her|their|su|sus)\s+(?:\w+\s+)?"
+    rf"(?:{_words(GENERIC_HEALTH | AMBIGUOUS_HEALTH | STRONG_HEALTH)})\b",
+    re.IGNORECASE,
+)
+THE_GENERIC_HEALTH = re.compile(
+    rf"\bthe\s+(?:new\s+)?(?:{_words(GENERIC_HEALTH | {'plan', 'relief'})})\b", re.IGNORECASE
+)
+SPANISH_HEALTH = re.compile(
+    r"\b(?:su|sus)\s+(?:espalda|rodilla|hombro|cuello|dolor|pie|tobillo|cadera|diente|dientes|"
+    r"muela|piel|embarazo|cirug[ií]a|tratamiento|terapia|medicamento|receta)\b",
+    re.IGNORECASE,
+)
+THIRD_PERSON = re.compile(
+    r"\b(?:for|with|to|on)\s+(?:her|him|them)\b|\b(?:she|he)(?:'s|\s+is|\s+was)\b", re.IGNORECASE
+)
+DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
+GENERAL = re.compile(
+    r"\b(?:many|all\s+(?:kinds|types|sorts)|every\s+(?:kind|type)|various|a\s+range\s+of|"
+    r"including|such\s+as|conditions\s+like|we\s+(?:treat|offer|provide|see|help\s+with|"
+    r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see))\b",
+    re.IGNORECASE,
+)
+DATE = _compile(
+    rf"\b(?:{_words(lexicon.WEEKDAYS)})s?\b",
+    rf"\b(?:{_words(lexicon.MONTHS)})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b",
+    r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    r"\b(?:yesterday|today|tonight|this\s+morning|this\s+afternoon|last\s+(?:week|month|night|"
+    r"time|visit)|earlier\s+this\s+(?:week|month)|on\s+the\s+\d{1,2}(?:st|nd|rd|th))\b",
+)
+CARE_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.CARE_WORDS)})\b", re.IGNORECASE)
+HOURS_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.HOURS_WORDS)})\b", re.IGNORECASE)
+AMOUNT = re.compile(r"\$\s?\d[\d,]*(?:\.\d\d)?|\b\d[\d,]*(?:\.\d\d)?\s*(?:dollars|usd)\b", re.I)
+INSURER = re.compile(
+    rf"\b(?:{_words(lexicon.INSURERS + list(lexicon.INSURER_PHRASES))})\b", re.IGNORECASE
+)
+YOUR_BILLING = re.compile(
+    rf"\b(?:your|su|sus)\s+(?:\w+\s+)?(?:{_words(lexicon.BILLING_TERMS)})\b", re.IGNORECASE
+)
+SPECIFIC_BILLING = re.compile(
+    r"\b(?:copays?|co-pays?|deductible|balance|claims?|collections|refund(?:ed)?|"
+    r"charged|billed|denied|overdue|past\s+due|write\s+off|wrote\s+off|discount|cash-pay|"
+    r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal)\b",
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+STREET = r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place)"
+ADDRESS = re.compile(
+    rf"\b\d{{2,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'-]*\s+){{1,3}}{STREET}\b\.?"
+    r"(?:,?\s+(?:Apt|Unit|Suite|#)\.?\s*\w+)?"
+)
+STREET_NAME = re.compile(rf"\b(?:[A-Z][a-z]+\s+){{1,3}}{STREET}\b")
+PARTIAL_PHONE = re.compile(r"\bending\s+in\s+\d{2,4}\b", re.IGNORECASE)
+PATIENT_CONTACT = re.compile(
+    r"\b(?:called|emailed|texted|messaged|mailed|reached|left|sent|wrote)\s+(?:\w+\s+){0,3}"
+    r"(?:you|your)\b|\b(?:you|your)\s+(?:\w+\s+){0,2}(?:at|on)\b|\byour\s+(?:cell|phone|mobile|"
+    r"number|email|address|home)\b|\b(?:su|al)\s+(?:tel[eé]fono|correo|celular|n[uú]mero)\b|"
+    r"\b(?:le|la|lo)\s+(?:llamamos|escribimos|enviamos|mandamos)\b|\bon\s+file\b|"
+    r"\b(?:removed|updated|changed|deleted)\b|\byou\s+requested\b|\b(?:mailed|sent)\s+to\b",
+    re.IGNORECASE,
+)
+OFFICE_CONTACT = re.compile(
+    r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me|the)\b|"
+    r"\b(?:our|the)\s+(?:new\s+|main\s+)?(?:office|practice|clinic|front\s+desk|billing|manager|"
+    r"practice\s+manager|location|"
+    r"team|number|main\s+line|line)\b|\bll[aá]menos\b|\bnuestr[oa]s?\b|"
+    r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?\(?\d|\bcall\s+at\b|"
+    r"\bline\s+at\b|\bat\s+our\b|\blocated\s+at\b|\bfind\s+us\b|\bcalling\b|\bfax\w*\b|"
+    r"\bwe(?:'re|\s+are)\s+(?:at|located)\b|\b(?:talk|chat|speak|suggestions|questions|"
+    r"feedback|help)\s+at\b",
+    re.IGNORECASE,
+)
+# info@, frontdesk@, billing@…: a practice's own mailboxes, never a patient's.
+ROLE_MAILBOX = re.compile(
+    r"^(?:info|office|frontdesk|front\.desk|billing|records|care|hello|contact|appointments?|"
+    r"admin|reception|scheduling|team|help|support|feedback|manager)@",
+    re.IGNORECASE,
+)
+PERSONAL_MAIL = re.compile(
+    r"@(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|protonmail)\.", re.IGNORECASE
+)
+ROLE_NAME = re.compile(
+    r"\b(?:Dr|Doctor|Dra|Nurse|Therapist|Hygienist|Coach|Dentist)\.?\s+[A-Z][\w'-]+"
+)
+# "Marco says thank you…": a capitalised word opening a sentence about the reviewer's care.
+FIRST_NAME_SAYS = re.compile(
+    r"^\s*([A-Z][a-z]+)\s+(?:says|said|sends|was|is|enjoyed|loved|wanted|asked|and\s+the)\b"
+)
+SALUTATION = re.compile(
+    r"\b(?:hi|hello|hey|dear|thanks|thank\s+you|hola|gracias)\s*,?\s+([A-Z][a-z]+)\b"
+)
+NOT_NAMES = frozenset(
+    [
+        "Team",
+        "Everyone",
+        "All",
+        "For",
+        "So",
+        "Again",
+        "Very",
+        "Much",
+        "Everybody",
+        "Friend",
+        "Folks",
+        "There",
+        "Sir",
+        "Madam",
+        "Again",
+        "Google",
+        "Reviewer",
+        "Patient",
+        "Por",
+        "Muchas",
+        "Ma",
+    ]
+)
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bDr\.)(?<!\bDra\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)\s+|\n+"
+)
+
+
+def lint_reply(
+    text: str,
+    review: ReviewLike | None = None,
+    staff_names: Sequence[str] = (),
+    clinic_contacts: Sequence[str] = (),
+) -> list[Finding]:
+    """Findings in `text`, in order; an empty list means nothing was found.
+
+    `review` gives the reviewer's name and words; `staff_names` the clinic's people (flagged
+    when tied to the reviewer's care); `clinic_contacts` the clinic's own phone numbers and
+    emails (never flagged).
+    """
+    spans = _distinct(_spans(text, review, staff_names, clinic_contacts))
+    return [
+        Finding(
+            category,
+            start,
+            end,
+            text[start:end],
+            CATEGORIES[category].message,
+            CATEGORIES[category].suggestion,
+        )
+        for start, end, category in spans
+    ]
+
+
+def _distinct(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One finding per problem: a span inside a longer one of the same category goes, and a
+    span found under two categories keeps the first in CATEGORIES' order."""
+    order = list(CATEGORIES)
+    unique = sorted(set(spans), key=lambda s: (s[0], -s[1], order.index(s[2])))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, category in unique:
+        if any(
+            (c == category and s <= start and end <= e) or (s == start and e == end)
+            for s, e, c in kept
+        ):
+            continue
+        kept.append((start, end, category))
+    return kept
+
+
+def _spans(
+    text: str,
+    review: ReviewLike | None,
+    staff_names: Sequence[str],
+    clinic_contacts: Sequence[str],
+) -> Iterator[tuple[int, int, str]]:
+    review_words = (
+        set(re.findall(r"[a-z][a-z'-]+", (review.text or "").lower())) if review else set()
+    )
+    for offset, part in _sentences(text):
+        tied = bool(TIE.search(part))
+        for category, spans in (
+            ("patient_status", _matches(PATIENT_STATUS, part)),
+            ("records", _matches(RECORDS, part)),
+            ("health", _health(part, tied, review_words)),
+            ("care_date", _dates(part, tied)),
+            ("billing", _billing(part, tied)),
+            ("contact", _contacts(part, clinic_contacts)),
+            ("name", _staff(part, staff_names)),
+        ):
+            for start, end in spans:
+                yield offset + start, offset + end, category
+    for start, end in _reviewer_name(text, review):
+        yield start, end, "name"
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        yield start, text[start : end.start()]
+        start = end.end()
+    yield start, text[start:]
+
+
+def _matches(pattern: re.Pattern[str], part: str) -> Iterator[tuple[int, int]]:
+    for match in pattern.finditer(part):
+        yield match.span()
+
+
+def _health(part: str, tied: bool, review_words: set[str]) -> Iterator[tuple[int, int]]:
+    general = bool(GENERAL.search(part))
+    personal = tied or THIRD_PERSON.search(part) is not None
+    for match in HEALTH_TERM.finditer(part):
+        term = match.group().lower()
+        mentioned = term in review_words and DEFINITE.search(part[: match.start()]) is not None
+        if (personal and not general) or mentioned:
+            yield match.span()
+    yield from _matches(YOUR_HEALTH, part)
+    yield from _matches(SPANISH_HEALTH, part)
+    if tied:
+        yield from _matches(THE_GENERIC_HEALTH, part)
+
+
+def _dates(part: str, tied: bool) -> Iterator[tuple[int, int]]:
+    if HOURS_CONTEXT.search(part):
+        return
+    if tied or CARE_CONTEXT.search(part):
+        yield from _matches(DATE, part)
+
+
+def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
+    yield from _matches(YOUR_BILLING, part)
+    insurer = INSURER.search(part)
+    specific = SPECIFIC_BILLING.search(part)
+    if insurer and specific:  # "Medicare denied the claim"
+        yield insurer.span()
+        yield specific.span()
+    if tied:
+        yield from _matches(AMOUNT, part)
+        yield from _matches(INSURER, part)
+        yield from _matches(SPECIFIC_BILLING, part)
+
+
+def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, int]]:
+    own = {_digits(c) for c in clinic_contacts} | {c.lower() for c in clinic_contacts}
+    patient = PATIENT_CONTACT.search(part) is not None
+    office = OFFICE_CONTACT.search(part) is not None
+    for pattern in (PHONE, EMAIL, ADDRESS):
+        for match in pattern.finditer(part):
+            value = match.group()
+            if _digits(value) in own or value.lower() in own:
+                continue
+            if pattern is EMAIL and ROLE_MAILBOX.match(value):
+                continue
+            personal_mail = pattern is EMAIL and PERSONAL_MAIL.search(value) is not None
+            # A number or address is the clinic's own when the reply offers it ("call our
+            # office at …"); anything else in a reply is someone's.
+            if patient or personal_mail or not office:
+                yield match.span()
+    yield from _matches(PARTIAL_PHONE, part)
+    if patient:
+        yield from _matches(STREET_NAME, part)
+
+
+def _digits(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return digits[-10:] if len(digits) >= 10 else value.lower()
+
+
+def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """Staff named in the same sentence as the reviewer's care ("Dr. Lee enjoyed treating you")."""
+    if not TIE.search(part):
+        return
+    for match in ROLE_NAME.finditer(part):  # "Nurse Tamika … your child": tied by the sentence
+        yield match.span()
+    if not CARE_VERBS.search(part):
+        return
+    for match in FIRST_NAME_SAYS.finditer(part):
+        if match.group(1) not in NOT_NAMES:
+            yield match.span(1)
+    names = [re.escape(n.strip()) for n in staff_names if n.strip()]
+    if not names:
+        return
+    pattern = "|".join(rf"\b{name}\b" for name in names)
+    for match in re.finditer(pattern, part):
+        yield match.span()
+
+
+def _reviewer_name(text: str, review: ReviewLike | None) -> Iterator[tuple[int, int]]:
+    parts = _name_parts(review.author_name if review else None)
+    for part in parts:
+        for match in re.finditer(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
+            written = match.group()
+            if part.lower() in lexicon.COMMON_WORDS and not written[0].isupper():
+                continue  # "we hope" is not Hope
+            if part.lower() in lexicon.COMMON_WORDS and _sentence_start(text, match.start()):
+                continue  # "Hope to see…" at the start of a sentence is not Hope either
+            yield match.span()
+    for match in SALUTATION.finditer(text):
+        if match.group(1) not in NOT_NAMES:
+            yield match.span(1)
+
+
+def _name_parts(author: str | None) -> list[str]:
+    if not author or author.strip().lower() in {"a google user", "google user", "anonymous"}:
+        return []
+    return [p for p in re.findall(r"[^\W\d_][\w'-]*", author) if len(p) >= 2]
+
+
+def _sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in ".!?"
+
+
+def reply_size_problem(text: str) -> str | None:
+    """A clear message when the reply cannot be posted as it is; None when it can."""
+    if not text.strip():
+        return "the reply is empty"
+    size = len(text.encode("utf-8"))
+    if size > MAX_REPLY_BYTES:
+        return (
+            f"the reply is {size:,} bytes; Google accepts at most {MAX_REPLY_BYTES:,} "
+            f"(UTF-8): shorten it by {size - MAX_REPLY_BYTES:,} bytes"
+        )
+    return None
