@@ -269,6 +269,11 @@ INSURERS = [
     "ambetter",
     "unitedhealthcare",
     "bcbs",
+    "vsp",
+    "eyemed",
+    "delta dental",
+    "metlife",
+    "guardian",
 ]
 INSURER_PHRASES = ("blue cross", "blue shield", "united healthcare", "united health")
 BILLING_TERMS = [

@@ -145,13 +145,18 @@ PATIENT_STATUS = _compile(
     r"(?:\w+\s+){0,2}(?:feeling|doing|better|healing|recovering|improving)\b",
     r"\bpart\s+of\s+our\s+(?:practice|clinic|patient|dental|office)\s*(?:family|community)?\b",
     r"\b(?:we|i)\s+(?:ordered|prescribed|performed|placed|administered|gave\s+you)\b",
-    r"\b(?:see|seeing)\s+you\s+(?:at|for|next|soon|again|on|in|back)\b",
+    r"\b(?:see|seeing)\s+you\b(?!\s+(?:around\s+town|there\s+online))",
+    r"\byou(?:'ve|\s+have)\s+been\s+(?:with\s+us|coming|seeing\s+us|a\s+patient|in\s+our\s+care)\b",
+    r"\b(?:been|coming)\s+(?:here|to\s+us|to\s+our\s+\w+)\s+for\s+(?:\w+\s+){0,2}years\b",
+    r"\byour\s+(?:son|daughter|child|children|kids?|baby|little\s+one|husband|wife|partner|"
+    r"mother|father|mom|dad|grandson|granddaughter|family)\b",
     r"\b(?:when|while|since|after|before)\s+you\s+(?:first\s+)?(?:came\s+in|came\s+to|"
     r"were\s+here|visited|were\s+seen|were\s+in|were\s+treated|started|began|checked\s+in|"
     r"arrived|left)\b",
     r"\bas\s+your\s+(?:therapist|doctor|dentist|provider|physician|chiropractor|clinician|"
     r"care\s+team)\b",
-    r"\b(?:welcome\s+back|our\s+patient|a\s+patient\s+of\s+ours|as\s+a\s+patient\s+here|"
+    r"\b(?:welcome\s+back|our\s+patient(?!s\b|\s+(?:portal|forms?|services|coordinator|advocate|"
+    r"experience))|a\s+patient\s+of\s+ours|as\s+a\s+patient\s+here|"
     r"you(?:'re|\s+are)\s+(?:a|our)\s+patient)\b",
     r"\byou(?:'re|\s+are)\s+(?:back|feeling|doing|healing|recovering|moving|walking|running|"
     r"pain[- ]free|smiling)\b",
@@ -183,6 +188,13 @@ RECORDS = _compile(
     r"\b(?:on\s+file|in\s+your\s+file)\b",
     r"\b(?:went|looked|searched|checked)\s+(?:back\s+)?through\s+our\s+(?:files|records|notes|"
     r"system|charts)\b|\bno\s+indication\s+(?:that\s+)?you\b",
+    r"\b(?:the|our|your)\s+(?:\w+\s+)?(?:log|logs|records?|notes|chart|charts|file|files|system|"
+    r"sheet|schedule|questionnaire)\s+(?:shows?|showed|indicates?|indicated|didn't|did\s+not|"
+    r"doesn't|has|had|says?|said|reflects?)\b",
+    r"\b(?:checked|reviewed|looked\s+at|pulled)\s+the\s+(?:\w+\s+)?(?:log|logs|records?|notes|"
+    r"chart|file|system|sheet|schedule)\b",
+    r"\b(?:documented|noted|recorded)\s+in\s+(?:the|your|our)\s+(?:chart|records?|file|notes)\b",
+    r"\b(?:under|by)\s+that\s+name\b|\bentry\s+(?:for|under)\b",
     r"\bsu\s+(?:expediente|historial|archivo)\b",
     r"\bno\s+(?:tenemos|encontramos)\s+(?:ning[uú]n\s+)?registro\b",
 )
@@ -194,7 +206,46 @@ STRONG_HEALTH = (
     set(lexicon.BODY_PARTS + lexicon.CONDITIONS + lexicon.MEDICATIONS)
     | {w for w in lexicon.PROCEDURES if w not in GENERIC_PROCEDURES}
 ) - AMBIGUOUS_HEALTH
+MEDICATION_NAME = re.compile(
+    r"\b[a-z]{3,}(?:pril|sartan|olol|statin|azole|mycin|cillin|azepam|zolam|codone|profen|"
+    r"prazole|tidine|triptan|setron|oxetine|aline|afil|formin|lukast)\b",
+    re.IGNORECASE,
+)
+# A health word in a sentence with one of these is about someone's case, not the clinic's services.
+CASE_CUES = re.compile(
+    r"\b(?:glad|happy|sorry|hope|hoping|eased|better|improv\w*|worked|helped|lingered|linger\w*|"
+    r"heal\w*|recover\w*|refill\w*|sent|mix-up|wears\s+off|cleared|healed|resolved|fitted|"
+    r"adjusted|new\s+\w+\s+make|nos\s+alegra|lamentamos|esperamos|mejorad[oa])\b",
+    re.IGNORECASE,
+)
 HEALTH_PHRASES = [
+    "numbness",
+    "soreness",
+    "stiffness",
+    "bruising",
+    "nausea",
+    "dizziness",
+    "bifocals",
+    "glasses",
+    "lenses",
+    "retainer",
+    "aligners",
+    "dentures",
+    "hearing aid",
+    "hearing aids",
+    "orthotics",
+    "splint",
+    "crutches",
+    "pacemaker",
+    "stitches",
+    "dolor",
+    "espalda",
+    "rodilla",
+    "hombro",
+    "cuello",
+    "tobillo",
+    "muela",
+    "embarazo",
     "back pain",
     "lower back",
     "upper back",
@@ -229,21 +280,36 @@ THIRD_PERSON = re.compile(
 )
 DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
 GENERAL = re.compile(
-    r"\b(?:many|all\s+(?:kinds|types|sorts)|every\s+(?:kind|type)|various|a\s+range\s+of|"
+    r"\b(?:many|all\s+(?:kinds|types|sorts)|every\s+(?:kind|type)|various|"
+    r"(?:a\s+)?(?:wide\s+|broad\s+|full\s+)?range\s+of|(?:before|for|of)\s+any|"
     r"including|such\s+as|conditions\s+like|we\s+(?:treat|offer|provide|see|help\s+with|"
     r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see))\b",
     re.IGNORECASE,
 )
+# Weekdays and months need a sign that they are about someone's care; the rest do not.
 DATE = _compile(
     rf"\b(?:{_words(lexicon.WEEKDAYS)})s?\b",
     rf"\b(?:{_words(lexicon.MONTHS)})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    r"\b(?:new\s+year's|christmas|thanksgiving|the\s+holiday|the\s+holidays|easter)\b",
+)
+SPECIFIC_DATE = _compile(
     r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b",
     r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
-    r"\b(?:yesterday|today|tonight|this\s+morning|this\s+afternoon|last\s+(?:week|month|night|"
-    r"time|visit)|earlier\s+this\s+(?:week|month)|on\s+the\s+\d{1,2}(?:st|nd|rd|th))\b",
+    r"\b(?:yesterday|tonight|this\s+morning|this\s+afternoon|last\s+(?:week|month|night|"
+    r"time|visit)|earlier\s+this\s+(?:week|month)|(?:on\s+)?the\s+\d{1,2}(?:st|nd|rd|th))\b",
+    r"\b(?:\w+\s+)?(?:days?|weeks?|months?)\s+ago\b",
+    rf"\bthat\s+(?:{_words(lexicon.WEEKDAYS)})\b",
 )
 CARE_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.CARE_WORDS)})\b", re.IGNORECASE)
-HOURS_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.HOURS_WORDS)})\b", re.IGNORECASE)
+HOURS_CONTEXT = re.compile(
+    rf"\b(?:{_words(lexicon.HOURS_WORDS)})\b|\b\w+days?\s+(?:through|thru|to|-|–)\s+\w+days?\b|"
+    r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm)?\s*(?:to|-|–|until)\s*(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)|noon)|"
+    r"\bde\s+lunes\b",
+    re.IGNORECASE,
+)
+DEFINITE_CHARGE = re.compile(
+    r"\bthe\s+(?:copay|co-pay|fee|balance|charge|bill|deductible|amount\s+due)\b", re.IGNORECASE
+)
 AMOUNT = re.compile(r"\$\s?\d[\d,]*(?:\.\d\d)?|\b\d[\d,]*(?:\.\d\d)?\s*(?:dollars|usd)\b", re.I)
 INSURER = re.compile(
     rf"\b(?:{_words(lexicon.INSURERS + list(lexicon.INSURER_PHRASES))})\b", re.IGNORECASE
@@ -251,13 +317,20 @@ INSURER = re.compile(
 YOUR_BILLING = re.compile(
     rf"\b(?:your|su|sus)\s+(?:\w+\s+)?(?:{_words(lexicon.BILLING_TERMS)})\b", re.IGNORECASE
 )
+# About one person's account whatever the sentence says: "the account went to collections".
+ACCOUNT_EVENTS = re.compile(
+    r"\b(?:collections|waived|unpaid|overdue|past\s+due|write\s+off|wrote\s+off|refunded|"
+    r"re-?ran|re-?run|resubmitted|appealed)\b",
+    re.IGNORECASE,
+)
 SPECIFIC_BILLING = re.compile(
     r"\b(?:copays?|co-pays?|deductible|balance|claims?|collections|refund(?:ed)?|"
     r"charged|billed|denied|overdue|past\s+due|write\s+off|wrote\s+off|discount|cash-pay|"
-    r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal)\b",
+    r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal|fee|fees|the\s+copay|"
+    r"benefit\s+check|the\s+account)\b",
     re.IGNORECASE,
 )
-PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+PHONE = re.compile(r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STREET = r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place)"
 ADDRESS = re.compile(
@@ -267,6 +340,8 @@ ADDRESS = re.compile(
 STREET_NAME = re.compile(rf"\b(?:[A-Z][a-z]+\s+){{1,3}}{STREET}\b")
 PARTIAL_PHONE = re.compile(r"\bending\s+in\s+\d{2,4}\b", re.IGNORECASE)
 PATIENT_CONTACT = re.compile(
+    r"\b(?:tried|trying)\s+(?:reaching|to\s+reach|calling|to\s+call)\b|\btexted\b|\bmade\s+it\s+"
+    r"(?:over\s+)?to\b|\bdevolveremos\b|\ble\s+llamaremos\b|"
     r"\b(?:called|emailed|texted|messaged|mailed|reached|left|sent|wrote)\s+(?:\w+\s+){0,3}"
     r"(?:you|your)\b|\b(?:you|your)\s+(?:\w+\s+){0,2}(?:at|on)\b|\byour\s+(?:cell|phone|mobile|"
     r"number|email|address|home)\b|\b(?:su|al)\s+(?:tel[eé]fono|correo|celular|n[uú]mero)\b|"
@@ -278,7 +353,7 @@ OFFICE_CONTACT = re.compile(
     r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me|the)\b|"
     r"\b(?:our|the)\s+(?:new\s+|main\s+)?(?:office|practice|clinic|front\s+desk|billing|manager|"
     r"practice\s+manager|location|"
-    r"team|number|main\s+line|line)\b|\bll[aá]menos\b|\bnuestr[oa]s?\b|"
+    r"team|number|main\s+line|line)\b|\bll[aá]me(?:nos)?\b|\bnuestr[oa]s?\b|"
     r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?\(?\d|\bcall\s+at\b|"
     r"\bline\s+at\b|\bat\s+our\b|\blocated\s+at\b|\bfind\s+us\b|\bcalling\b|\bfax\w*\b|"
     r"\bwe(?:'re|\s+are)\s+(?:at|located)\b|\b(?:talk|chat|speak|suggestions|questions|"
@@ -301,8 +376,17 @@ ROLE_NAME = re.compile(
 FIRST_NAME_SAYS = re.compile(
     r"^\s*([A-Z][a-z]+)\s+(?:says|said|sends|was|is|enjoyed|loved|wanted|asked|and\s+the)\b"
 )
+# Whatever the sentence: "Jordan was thrilled to read this and says hi."
+FIRST_NAME_REACTS = re.compile(
+    r"^\s*([A-Z][a-z]+)\s+(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
+    r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working))"
+)
 SALUTATION = re.compile(
-    r"\b(?:hi|hello|hey|dear|thanks|thank\s+you|hola|gracias)\s*,?\s+([A-Z][a-z]+)\b"
+    r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|hola|gracias)\s*,?\s+([A-Z][a-z]+)\b"
+)
+PASS_ON = re.compile(
+    r"\b(?i:let|tell|told|pass\s+(?:this|it|that|your\s+\w+(?:\s+\w+)?)\s+(?:along\s+|on\s+)?to)"
+    r"\s+([A-Z][a-z]+)\b"
 )
 NOT_NAMES = frozenset(
     [
@@ -417,7 +501,9 @@ def _matches(pattern: re.Pattern[str], part: str) -> Iterator[tuple[int, int]]:
 
 def _health(part: str, tied: bool, review_words: set[str]) -> Iterator[tuple[int, int]]:
     general = bool(GENERAL.search(part))
-    personal = tied or THIRD_PERSON.search(part) is not None
+    personal = tied or THIRD_PERSON.search(part) is not None or CASE_CUES.search(part) is not None
+    if personal and not general:
+        yield from _matches(MEDICATION_NAME, part)
     for match in HEALTH_TERM.finditer(part):
         term = match.group().lower()
         mentioned = term in review_words and DEFINITE.search(part[: match.start()]) is not None
@@ -432,14 +518,19 @@ def _health(part: str, tied: bool, review_words: set[str]) -> Iterator[tuple[int
 def _dates(part: str, tied: bool) -> Iterator[tuple[int, int]]:
     if HOURS_CONTEXT.search(part):
         return
+    yield from _matches(SPECIFIC_DATE, part)
     if tied or CARE_CONTEXT.search(part):
         yield from _matches(DATE, part)
 
 
 def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
     yield from _matches(YOUR_BILLING, part)
+    if not GENERAL.search(part):
+        yield from _matches(ACCOUNT_EVENTS, part)
     insurer = INSURER.search(part)
     specific = SPECIFIC_BILLING.search(part)
+    if DEFINITE_CHARGE.search(part):  # "the copay should only be $25"
+        yield from _matches(AMOUNT, part)
     if insurer and specific:  # "Medicare denied the claim"
         yield insurer.span()
         yield specific.span()
@@ -477,6 +568,10 @@ def _digits(value: str) -> str:
 
 def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
     """Staff named in the same sentence as the reviewer's care ("Dr. Lee enjoyed treating you")."""
+    for pattern in (FIRST_NAME_REACTS, PASS_ON):
+        for match in pattern.finditer(part):
+            if match.group(1) not in NOT_NAMES:
+                yield match.span(1)
     if not TIE.search(part):
         return
     for match in ROLE_NAME.finditer(part):  # "Nurse Tamika … your child": tied by the sentence
@@ -489,15 +584,15 @@ def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
     names = [re.escape(n.strip()) for n in staff_names if n.strip()]
     if not names:
         return
-    pattern = "|".join(rf"\b{name}\b" for name in names)
-    for match in re.finditer(pattern, part):
+    named = "|".join(rf"\b{name}\b" for name in names)
+    for match in re.finditer(named, part):
         yield match.span()
 
 
 def _reviewer_name(text: str, review: ReviewLike | None) -> Iterator[tuple[int, int]]:
     parts = _name_parts(review.author_name if review else None)
     for part in parts:
-        for match in re.finditer(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
+        for match in re.finditer(rf"\b{re.escape(part)}(?:s|'s)?\b", text, re.IGNORECASE):
             written = match.group()
             if part.lower() in lexicon.COMMON_WORDS and not written[0].isupper():
                 continue  # "we hope" is not Hope
