@@ -215,6 +215,23 @@ def _failed(
     return ReplyOutcome(log_id, "failed", error=str(exc), findings=findings)
 
 
+REPLY_LOG_COLUMNS = (
+    "id",
+    "when",
+    "who",
+    "action",
+    "location",
+    "review",
+    "text",
+    "findings",
+    "override_reason",
+    "api_status",
+    "api_error",
+    "reply_state",
+    "policy_violation",
+)
+
+
 def reply_log_rows(session: Session) -> list[dict[str, Any]]:
     """The whole reply log, oldest first, for the dashboard and the CSV export."""
     rows = session.execute(

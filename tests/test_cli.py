@@ -49,6 +49,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "scheduler",
         "score",
         "status",
+        "reply",
         "user",
     }
 

@@ -1,16 +1,31 @@
-"""Answering reviews safely: reply lint."""
+"""Answering reviews safely: reply lint, post, delete, status, log."""
 
 from __future__ import annotations
 
+import csv
+import getpass
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
 
+from collectors.google_client import GoogleClient
+from collectors.jobs import make_client
+from collectors.replies import (
+    REPLY_LOG_COLUMNS,
+    PracticeDetails,
+    ReplyOutcome,
+    delete_reply,
+    follow_pending,
+    post_reply,
+    reply_log_rows,
+)
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
-from seo_monitor.errors import UserError
+from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import Location, Review
 from seo_monitor.replies import Finding, ReviewContext, lint_reply, reply_size_problem
 from seo_monitor.settings import Settings
@@ -78,3 +93,125 @@ def describe(findings: list[Finding]) -> str:
         lines.append(f"    {finding.message}")
         lines.append(f"    instead: {finding.suggestion}")
     return "\n".join(lines)
+
+
+def practice_details(settings: Settings) -> PracticeDetails:
+    office = [settings.replies.office_phone] if settings.replies.office_phone else []
+    return PracticeDetails(tuple(settings.replies.staff_names), tuple(office))
+
+
+def google_client(settings: Settings) -> GoogleClient:
+    try:
+        return make_client(settings)
+    except CollectorError as exc:
+        raise UserError(f"{exc}. {exc.hint or ''}".strip()) from None
+
+
+@reply_group.command("post")
+@click.option("--review", "review_id", type=int, required=True, help="The review to answer.")
+@click.option("--text", required=True, help="The reply, or - to read it from standard input.")
+@click.option(
+    "--override",
+    "override_reason",
+    help="Post even though the check found something; the reason goes into the reply log.",
+)
+@click.option("--as", "actor", default=getpass.getuser, help="Who is answering (reply log).")
+@pass_app
+def reply_post(
+    app: AppContext, review_id: int, text: str, override_reason: str | None, actor: str
+) -> None:
+    """Check a reply and post it to Google (replacing any earlier reply); every try is logged."""
+    if text == "-":
+        text = sys.stdin.read()
+    settings = app.settings
+    sessions = session_factory(open_database(settings))
+    outcome = post_reply(
+        sessions,
+        google_client(settings),
+        review_id,
+        text,
+        actor,
+        practice_details(settings),
+        override_reason,
+    )
+    if outcome.status == "blocked":
+        click.echo(describe(outcome.findings))
+        click.echo(
+            "Not posted. Change the reply, or post it anyway with --override REASON "
+            "(the reason is kept in the reply log)."
+        )
+        sys.exit(1)
+    if outcome.status == "failed":
+        click.echo(
+            f"Not posted: {outcome.error}. Logged as failed; run the command again to retry."
+        )
+        sys.exit(1)
+    click.echo(describe_state(outcome))
+
+
+@reply_group.command("delete")
+@click.option("--review", "review_id", type=int, required=True, help="The review's id.")
+@click.option("--as", "actor", default=getpass.getuser, help="Who is deleting (reply log).")
+@pass_app
+def reply_delete(app: AppContext, review_id: int, actor: str) -> None:
+    """Delete the reply to a review on Google; logged like a post."""
+    settings = app.settings
+    sessions = session_factory(open_database(settings))
+    outcome = delete_reply(sessions, google_client(settings), review_id, actor)
+    if outcome.status == "failed":
+        click.echo(f"Not deleted: {outcome.error}. Logged as failed; run it again to retry.")
+        sys.exit(1)
+    click.echo("Reply deleted.")
+
+
+@reply_group.command("status")
+@pass_app
+def reply_status(app: AppContext) -> None:
+    """Ask Google where replies still waiting for moderation stand."""
+    settings = app.settings
+    sessions = session_factory(open_database(settings))
+    outcomes = follow_pending(sessions, google_client(settings))
+    for outcome in outcomes:
+        click.echo(f"reply {outcome.log_id}: {describe_state(outcome)}")
+    if not outcomes:
+        click.echo("No replies are waiting for Google's moderation.")
+
+
+@reply_group.command("log")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the whole log to this CSV file (what an HHS OCR corrective plan asks for).",
+)
+@pass_app
+def reply_log(app: AppContext, csv_file: Path | None) -> None:
+    """Every reply posted, edited or deleted here, with its check and Google's answer."""
+    settings = app.settings
+    with session_factory(open_database(settings))() as session:
+        rows = reply_log_rows(session)
+    if csv_file is not None:
+        write_csv(csv_file, rows)
+        click.echo(f"{len(rows)} reply log entries written to {csv_file}.")
+        return
+    for row in rows:
+        state = row["reply_state"] or row["api_status"]
+        click.echo(f"{row['when']}  {row['who']:<16} {row['action']:<6} {row['location']}  {state}")
+    if not rows:
+        click.echo("The reply log is empty.")
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=REPLY_LOG_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def describe_state(outcome: ReplyOutcome) -> str:
+    if outcome.reply_state == "REJECTED":
+        reason = outcome.policy_violation or "no reason given"
+        return f"Google rejected the reply ({reason}); it is not shown on Google."
+    if outcome.reply_state == "APPROVED":
+        return "Posted: Google approved the reply and shows it."
+    return "Sent: Google is reviewing the reply (PENDING); `seo-monitor reply status` follows it."

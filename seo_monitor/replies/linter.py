@@ -147,6 +147,12 @@ PATIENT_STATUS = _compile(
     r"\b(?:we|i)\s+(?:ordered|prescribed|performed|placed|administered|gave\s+you)\b",
     r"\b(?:see|seeing)\s+you\b(?!\s+(?:around\s+town|there\s+online))",
     r"\byou(?:'ve|\s+have)\s+been\s+(?:with\s+us|coming|seeing\s+us|a\s+patient|in\s+our\s+care)\b",
+    r"\b(?:loyal|longtime|long-time|valued|favou?rite|regular)\s+(?:patient|client)\b",
+    r"\b(?:have|having|get|getting|see|seeing)\s+you\s+back\b|\byou\s+chose\s+us\b",
+    r"\byour\s+(?:first|last|next)\s+(?:trip|time|day|visit)\b",
+    r"\b(?:lov|enjoy)(?:e|ed|ing)\s+(?:\w+ing)\s+(?:you|your|him|her|them)\b",
+    r"\b(?:su|sus)\s+(?:hij[oa]s?|espos[oa]|madre|padre|niñ[oa]s?|beb[eé])\b",
+    r"\busted\s+(?:no\s+)?ha\s+(?:visitado|venido|sido\s+atendid[oa])\b",
     r"\b(?:been|coming)\s+(?:here|to\s+us|to\s+our\s+\w+)\s+for\s+(?:\w+\s+){0,2}years\b",
     r"\byour\s+(?:son|daughter|child|children|kids?|baby|little\s+one|husband|wife|partner|"
     r"mother|father|mom|dad|grandson|granddaughter|family)\b",
@@ -188,13 +194,14 @@ RECORDS = _compile(
     r"\b(?:on\s+file|in\s+your\s+file)\b",
     r"\b(?:went|looked|searched|checked)\s+(?:back\s+)?through\s+our\s+(?:files|records|notes|"
     r"system|charts)\b|\bno\s+indication\s+(?:that\s+)?you\b",
-    r"\b(?:the|our|your)\s+(?:\w+\s+)?(?:log|logs|records?|notes|chart|charts|file|files|system|"
+    r"\b(?:the|our|your)\s+(?:[\w-]+\s+)?(?:log|logs|records?|notes|chart|charts|file|files|system|"
     r"sheet|schedule|questionnaire)\s+(?:shows?|showed|indicates?|indicated|didn't|did\s+not|"
     r"doesn't|has|had|says?|said|reflects?)\b",
     r"\b(?:checked|reviewed|looked\s+at|pulled)\s+the\s+(?:\w+\s+)?(?:log|logs|records?|notes|"
     r"chart|file|system|sheet|schedule)\b",
     r"\b(?:documented|noted|recorded)\s+in\s+(?:the|your|our)\s+(?:chart|records?|file|notes)\b",
-    r"\b(?:under|by)\s+that\s+name\b|\bentry\s+(?:for|under)\b",
+    r"\b(?:under|by)\s+(?:that|your)\s+name\b|\bentry\s+(?:for|under)\b",
+    r"\bseg[uú]n\s+nuestros\s+registros\b|\ben\s+nuestro\s+sistema\b",
     r"\bsu\s+(?:expediente|historial|archivo)\b",
     r"\bno\s+(?:tenemos|encontramos)\s+(?:ning[uú]n\s+)?registro\b",
 )
@@ -279,11 +286,17 @@ THIRD_PERSON = re.compile(
     r"\b(?:for|with|to|on)\s+(?:her|him|them)\b|\b(?:she|he)(?:'s|\s+is|\s+was)\b", re.IGNORECASE
 )
 DEFINITE = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?$", re.IGNORECASE)
+SPECIFIC_REFERENCE = re.compile(
+    r"\b(?:the\s+new|that|those|these|this|your\s+new|el\s+nuevo|la\s+nueva|el|la)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 GENERAL = re.compile(
     r"\b(?:many|all\s+(?:kinds|types|sorts)|every\s+(?:kind|type)|various|"
     r"(?:a\s+)?(?:wide\s+|broad\s+|full\s+)?range\s+of|(?:before|for|of)\s+any|"
     r"including|such\s+as|conditions\s+like|we\s+(?:treat|offer|provide|see|help\s+with|"
-    r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see))\b",
+    r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see)|"
+    r"everything\s+from|from\s+[\w-]+(?:\s+[\w-]+)?\s+to\b|(?:medications|conditions|devices)\s+like)\b",
     re.IGNORECASE,
 )
 # Weekdays and months need a sign that they are about someone's care; the rest do not.
@@ -298,7 +311,10 @@ SPECIFIC_DATE = _compile(
     r"\b(?:yesterday|tonight|this\s+morning|this\s+afternoon|last\s+(?:week|month|night|"
     r"time|visit)|earlier\s+this\s+(?:week|month)|(?:on\s+)?the\s+\d{1,2}(?:st|nd|rd|th))\b",
     r"\b(?:\w+\s+)?(?:days?|weeks?|months?)\s+ago\b",
-    rf"\bthat\s+(?:{_words(lexicon.WEEKDAYS)})\b",
+    rf"\b(?:that|last|this\s+past|past)\s+(?:{_words(lexicon.WEEKDAYS)})\b",
+    rf"\b(?:{_words(lexicon.WEEKDAYS)})\s+(?:morning|afternoon|evening|night)\b",
+    r"\b(?:due|back)\s+(?:back\s+)?in\s+(?:" + "|".join(lexicon.MONTHS) + r")\b",
+    r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\s+pasado\b",
 )
 CARE_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.CARE_WORDS)})\b", re.IGNORECASE)
 HOURS_CONTEXT = re.compile(
@@ -309,6 +325,12 @@ HOURS_CONTEXT = re.compile(
 )
 DEFINITE_CHARGE = re.compile(
     r"\bthe\s+(?:copay|co-pay|fee|balance|charge|bill|deductible|amount\s+due)\b", re.IGNORECASE
+)
+# "the monthly payment plan has made things…", "the bundle discount": one person's arrangement.
+DEFINITE_ARRANGEMENT = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,3}(?:payment\s+plan|discount|package|refund|claim|"
+    r"authorization|pre-?authorization|approval)\b",
+    re.IGNORECASE,
 )
 AMOUNT = re.compile(r"\$\s?\d[\d,]*(?:\.\d\d)?|\b\d[\d,]*(?:\.\d\d)?\s*(?:dollars|usd)\b", re.I)
 INSURER = re.compile(
@@ -327,7 +349,7 @@ SPECIFIC_BILLING = re.compile(
     r"\b(?:copays?|co-pays?|deductible|balance|claims?|collections|refund(?:ed)?|"
     r"charged|billed|denied|overdue|past\s+due|write\s+off|wrote\s+off|discount|cash-pay|"
     r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal|fee|fees|the\s+copay|"
-    r"benefit\s+check|the\s+account)\b",
+    r"benefit\s+check|the\s+account|approved|approval|authorization)\b",
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)")
@@ -341,7 +363,8 @@ STREET_NAME = re.compile(rf"\b(?:[A-Z][a-z]+\s+){{1,3}}{STREET}\b")
 PARTIAL_PHONE = re.compile(r"\bending\s+in\s+\d{2,4}\b", re.IGNORECASE)
 PATIENT_CONTACT = re.compile(
     r"\b(?:tried|trying)\s+(?:reaching|to\s+reach|calling|to\s+call)\b|\btexted\b|\bmade\s+it\s+"
-    r"(?:over\s+)?to\b|\bdevolveremos\b|\ble\s+llamaremos\b|"
+    r"(?:over\s+)?to\b|\bdevolveremos\b|\ble\s+llamaremos\b|\b(?:drive|trip|commute|walk)\s+"
+    r"(?:in\s+|over\s+)?from\b|"
     r"\b(?:called|emailed|texted|messaged|mailed|reached|left|sent|wrote)\s+(?:\w+\s+){0,3}"
     r"(?:you|your)\b|\b(?:you|your)\s+(?:\w+\s+){0,2}(?:at|on)\b|\byour\s+(?:cell|phone|mobile|"
     r"number|email|address|home)\b|\b(?:su|al)\s+(?:tel[eé]fono|correo|celular|n[uú]mero)\b|"
@@ -352,10 +375,11 @@ PATIENT_CONTACT = re.compile(
 OFFICE_CONTACT = re.compile(
     r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me|the)\b|"
     r"\b(?:our|the)\s+(?:new\s+|main\s+)?(?:office|practice|clinic|front\s+desk|billing|manager|"
-    r"practice\s+manager|location|"
+    r"practice\s+manager|location|\w+\s+department|"
     r"team|number|main\s+line|line)\b|\bll[aá]me(?:nos)?\b|\bnuestr[oa]s?\b|"
     r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?\(?\d|\bcall\s+at\b|"
     r"\bline\s+at\b|\bat\s+our\b|\blocated\s+at\b|\bfind\s+us\b|\bcalling\b|\bfax\w*\b|"
+    r"\bcan\s+be\s+reached\b|"
     r"\bwe(?:'re|\s+are)\s+(?:at|located)\b|\b(?:talk|chat|speak|suggestions|questions|"
     r"feedback|help)\s+at\b",
     re.IGNORECASE,
@@ -506,8 +530,11 @@ def _health(part: str, tied: bool, review_words: set[str]) -> Iterator[tuple[int
         yield from _matches(MEDICATION_NAME, part)
     for match in HEALTH_TERM.finditer(part):
         term = match.group().lower()
-        mentioned = term in review_words and DEFINITE.search(part[: match.start()]) is not None
-        if (personal and not general) or mentioned:
+        # Repeating a health word the reviewer used, or pointing at one ("those orthotics"),
+        # is about the reviewer even in a sentence that says nothing else.
+        repeated = term in review_words
+        pointed = SPECIFIC_REFERENCE.search(part[: match.start()]) is not None
+        if (personal or pointed or repeated) and not (general and not repeated):
             yield match.span()
     yield from _matches(YOUR_HEALTH, part)
     yield from _matches(SPANISH_HEALTH, part)
@@ -531,6 +558,8 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
     specific = SPECIFIC_BILLING.search(part)
     if DEFINITE_CHARGE.search(part):  # "the copay should only be $25"
         yield from _matches(AMOUNT, part)
+    if not GENERAL.search(part):
+        yield from _matches(DEFINITE_ARRANGEMENT, part)
     if insurer and specific:  # "Medicare denied the claim"
         yield insurer.span()
         yield specific.span()
@@ -576,11 +605,11 @@ def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
         return
     for match in ROLE_NAME.finditer(part):  # "Nurse Tamika … your child": tied by the sentence
         yield match.span()
-    if not CARE_VERBS.search(part):
-        return
     for match in FIRST_NAME_SAYS.finditer(part):
         if match.group(1) not in NOT_NAMES:
             yield match.span(1)
+    if not CARE_VERBS.search(part):
+        return
     names = [re.escape(n.strip()) for n in staff_names if n.strip()]
     if not names:
         return

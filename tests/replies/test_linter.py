@@ -133,9 +133,13 @@ def quality(name: str) -> tuple[float, float]:
     return sum(unsafe) / len(unsafe), sum(safe) / len(safe)
 
 
-def test_quality_on_the_replies_the_rules_were_written_against() -> None:
-    """tests/data/replies-labeled.csv: 200 replies written for the project (110 unsafe across
-    the seven categories, 90 safe of which 45 tricky). The rules were developed on it."""
-    recall, false_alarms = quality("replies-labeled.csv")
+@pytest.mark.parametrize(
+    "name", ["replies-labeled.csv", "replies-heldout.csv", "replies-fresh.csv"]
+)
+def test_quality_on_the_labelled_reply_sets(name: str) -> None:
+    """460 replies written for the project by three writers (every category, tricky safe ones
+    included). The rules have seen all three by now; bench/RESULTS.md has the figures each set
+    gave before the rules saw it. This keeps the rules from sliding."""
+    recall, false_alarms = quality(name)
     assert recall >= 0.95, recall
     assert false_alarms <= 0.10, false_alarms
