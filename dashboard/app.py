@@ -37,6 +37,7 @@ def main() -> None:
                     default=True,
                 ),
                 st.Page(PAGES / "reviews.py", title="Reviews", icon=":material/reviews:"),
+                st.Page(PAGES / "reply_log.py", title="Reply log", icon=":material/history:"),
             ],
             "Visibility": [
                 st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")

@@ -8,9 +8,13 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors import replies
+from collectors.jobs import make_client
+from collectors.replies import PracticeDetails, ReplyOutcome
 from seo_monitor import queries
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
+from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import utcnow
 from seo_monitor.queries import Period
 from seo_monitor.settings import Settings
@@ -163,3 +167,26 @@ def unscored_count(ids: Ids) -> int:
 def review_sources() -> list[str]:
     with sessions()() as session:
         return queries.select_review_sources(session)
+
+
+def practice() -> PracticeDetails:
+    replies = settings().replies
+    office = (replies.office_phone,) if replies.office_phone else ()
+    return PracticeDetails(tuple(replies.staff_names), office)
+
+
+def post_reply(review_id: int, text: str, actor: str, override: str | None) -> ReplyOutcome:
+    """Post through Google (never cached); the inbox and the log are read afresh afterwards."""
+    try:
+        client = make_client(settings())
+    except CollectorError as exc:
+        raise UserError(f"{exc}. {exc.hint or ''}".strip()) from None
+    outcome = replies.post_reply(sessions(), client, review_id, text, actor, practice(), override)
+    st.cache_data.clear()
+    return outcome
+
+
+@st.cache_data(ttl=TTL)
+def reply_log() -> list[dict[str, object]]:
+    with sessions()() as session:
+        return replies.reply_log_rows(session)

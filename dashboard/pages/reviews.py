@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import current_filters
+from dashboard.reply_editor import reply_editor
 from seo_monitor.models import utcnow
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
 from seo_monitor.sentiment.lexicon import TOPICS
@@ -120,6 +121,7 @@ def show_review(review: InboxReview) -> None:
             st.caption("Why: " + "; ".join(review.reasons))
         if review.google_url:
             st.link_button("Open on Google", review.google_url, icon=":material/open_in_new:")
+        reply_editor(review, review.location_phone)
 
 
 def topic_badge(label: str, negative: bool) -> str:

@@ -166,6 +166,7 @@ class InboxReview:
     concern: str | None
     reasons: list[str]
     google_url: str | None
+    location_phone: str | None = None  # the clinic's own number: fine in a reply
     topics: list[TopicMention] = field(default_factory=list)
 
 
@@ -202,6 +203,7 @@ def select_inbox(
             concern=row.concern,
             reasons=list(row.reasons or []),
             google_url=row.maps_uri if row.source == "google" else None,
+            location_phone=row.phone,
             topics=topics.get(row.id, []),
         )
         for row in rows
@@ -215,6 +217,7 @@ def _inbox_query(filters: InboxFilter) -> Select[*tuple[Any, ...]]:
             Review.id,
             Location.title,
             Location.maps_uri,
+            Location.phone,
             Review.source,
             Review.rating,
             Review.text,

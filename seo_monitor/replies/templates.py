@@ -6,6 +6,7 @@ Placeholders are only for the clinic's own details: {clinic}, {office_phone} and
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from seo_monitor.sentiment import ReviewScore
@@ -77,20 +78,34 @@ BY_KEY = {template.key: template for template in TEMPLATES}
 
 
 def suggest_templates(
-    score: ReviewScore, rating: int | None, has_text: bool, names_staff: bool = False
+    rating: int | None,
+    has_text: bool,
+    polarity: str | None = None,
+    flagged: bool = False,
+    concern: str | None = None,
+    negative_topics: Collection[str] = (),
 ) -> list[Template]:
-    """The templates that fit the review, best first."""
+    """The templates that fit a review (its stars and its score), best first."""
     if not has_text:
         low = rating is not None and rating <= 3
         return [BY_KEY["rating_only_negative" if low else "rating_only_positive"]]
-    if score.polarity == "negative" or score.flagged or (rating is not None and rating <= 2):
-        negative = {topic.key for topic in score.negative_topics()}
+    if polarity == "negative" or flagged or (rating is not None and rating <= 2):
         keys = []
-        if score.concern == "clinical":
+        if concern == "clinical":
             keys.append("negative_clinical")
-        if "billing" in negative:
+        if "billing" in negative_topics:
             keys.append("negative_billing")
         keys += ["negative_operational", "negative_clinical", "not_a_patient"]
         return [BY_KEY[key] for key in dict.fromkeys(keys)]
-    keys = ["positive_staff", "positive"] if names_staff else ["positive", "positive_staff"]
-    return [BY_KEY[key] for key in keys]
+    return [BY_KEY["positive"], BY_KEY["positive_staff"]]
+
+
+def suggest_for_score(score: ReviewScore, rating: int | None, has_text: bool) -> list[Template]:
+    return suggest_templates(
+        rating,
+        has_text,
+        score.polarity,
+        score.flagged,
+        score.concern,
+        [topic.key for topic in score.negative_topics()],
+    )

@@ -37,6 +37,7 @@ HOSTILE = (
 PAGES = {
     "Overview": "overview",
     "Reviews": "reviews",
+    "Reply log": "reply-log",
     "Profile metrics": "profile-metrics",
     "Data health": "data-health",
 }

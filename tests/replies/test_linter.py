@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from seo_monitor.replies import ReviewContext, lint_reply, reply_size_problem
-from seo_monitor.replies.templates import TEMPLATES, suggest_templates
+from seo_monitor.replies.templates import TEMPLATES, suggest_for_score
 from seo_monitor.sentiment import score_review
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -105,20 +105,16 @@ def test_every_template_passes_the_linter() -> None:
 
 def test_templates_follow_the_review() -> None:
     billing = score_review("They billed me twice and nobody called back. Rude front desk.", 1)
-    assert suggest_templates(billing, 1, has_text=True)[0].key in {
+    assert suggest_for_score(billing, 1, True)[0].key in {
         "negative_billing",
         "negative_operational",
     }
     clinical = score_review("The doctor misdiagnosed me and my pain got worse.", 1)
-    assert suggest_templates(clinical, 1, has_text=True)[0].key == "negative_clinical"
+    assert suggest_for_score(clinical, 1, True)[0].key == "negative_clinical"
     happy = score_review("Wonderful team, highly recommend!", 5)
-    assert suggest_templates(happy, 5, has_text=True)[0].key == "positive"
-    assert (
-        suggest_templates(score_review(None, 5), 5, has_text=False)[0].key == "rating_only_positive"
-    )
-    assert (
-        suggest_templates(score_review(None, 2), 2, has_text=False)[0].key == "rating_only_negative"
-    )
+    assert suggest_for_score(happy, 5, True)[0].key == "positive"
+    assert suggest_for_score(score_review(None, 5), 5, False)[0].key == "rating_only_positive"
+    assert suggest_for_score(score_review(None, 2), 2, False)[0].key == "rating_only_negative"
 
 
 def quality(name: str) -> tuple[float, float]:

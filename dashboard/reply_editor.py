@@ -1,0 +1,97 @@
+"""Answering a review from the Reviews page: templates, the PHI check on every change, posting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from seo_monitor.errors import UserError
+from seo_monitor.queries import InboxReview
+from seo_monitor.replies import CATEGORIES, Finding, ReviewContext, lint_reply, reply_size_problem
+from seo_monitor.replies.templates import suggest_templates
+
+NO_TEMPLATE = "Write my own"
+
+
+def reply_editor(review: InboxReview, clinic_phone: str | None) -> None:
+    """An expander under the review: template choice, text, findings, override, post."""
+    if review.source != "google":
+        st.caption(
+            f"Answer this review on {review.source}: only Google reviews can be answered here."
+        )
+        return
+    label = "Edit the reply" if review.replied else "Reply"
+    with st.expander(label, icon=":material/reply:"):
+        key = f"reply-{review.id}"
+        templates = suggest_templates(
+            review.rating,
+            bool(review.text),
+            review.polarity,
+            review.flagged,
+            review.concern,
+            [t.key for t in review.topics if t.negative],
+        )
+        choice = st.selectbox(
+            "Start from a safe template",
+            [NO_TEMPLATE, *[t.situation for t in templates]],
+            key=f"{key}-template",
+        )
+        chosen = next((t for t in templates if t.situation == choice), None)
+        if chosen is not None and st.session_state.get(f"{key}-filled") != choice:
+            replies = data.settings().replies
+            st.session_state[key] = chosen.fill(
+                review.location, replies.office_phone or "our office", replies.contact_role
+            )
+            st.session_state[f"{key}-filled"] = choice
+        text = st.text_area("Reply (checked for patient information as you edit)", key=key)
+        findings = check(text, review, clinic_phone)
+        override = ""
+        if findings:
+            override = st.text_input(
+                "Post anyway because… (kept in the reply log)", key=f"{key}-override"
+            )
+        problem = reply_size_problem(text) if text else None
+        blocked = bool(findings) and not override.strip()
+        if st.button(
+            "Post to Google",
+            key=f"{key}-post",
+            disabled=not text.strip() or bool(problem) or blocked,
+        ):
+            post(review, text, override or None)
+
+
+def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Finding]:
+    if not text.strip():
+        return []
+    problem = reply_size_problem(text)
+    if problem:
+        st.error(problem.capitalize() + ".")
+        return []
+    replies = data.settings().replies
+    contacts = [c for c in (replies.office_phone, clinic_phone) if c]
+    findings = lint_reply(
+        text, ReviewContext(review.author, review.text), replies.staff_names, contacts
+    )
+    if not findings:
+        st.success("No patient information found.", icon=":material/verified_user:")
+    for finding in findings:
+        category = CATEGORIES[finding.category]
+        # The reply's own words are shown as text, never as markdown.
+        st.warning(f"{category.label}: {category.message}", icon=":material/privacy_tip:")
+        st.text(f"    “{finding.text}” — instead: {finding.suggestion}")
+    return findings
+
+
+def post(review: InboxReview, text: str, override: str | None) -> None:
+    actor = st.session_state.get("user") or "dashboard"
+    try:
+        outcome = data.post_reply(review.id, text, actor, override)
+    except UserError as exc:
+        st.error(str(exc))
+        return
+    if outcome.status == "failed":
+        st.error(f"Not posted: {outcome.error}. It is in the reply log as failed; try again.")
+    elif outcome.reply_state == "REJECTED":
+        st.error(f"Google rejected the reply ({outcome.policy_violation or 'no reason given'}).")
+    elif outcome.status == "accepted":
+        st.success(f"Posted. Google's state: {outcome.reply_state}.")
