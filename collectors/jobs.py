@@ -14,6 +14,7 @@ from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
 from collectors.locations import collect_locations
 from collectors.metrics import collect_metrics
+from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, utcnow
@@ -134,6 +135,9 @@ def collect(
             if summary.affects_all:
                 log.warning("stopping the %s job: the error affects every location", name)
                 return summaries
+    if "reviews" in names and isinstance(client, GoogleClient):
+        # Replies posted from seo-monitor wait for Google's moderation; record the verdicts.
+        follow_pending(sessions, client)
     return summaries
 
 

@@ -120,6 +120,8 @@ def follow_state(sessions: sessionmaker[Session], client: ReplyClient, log_id: i
     except CollectorError as exc:
         log.warning("could not read the state of reply %s: %s", log_id, exc)
         return ReplyOutcome(log_id, "accepted", entry.reply_state, error=str(exc))
+    if not reply:  # deleted on Google since: nothing to follow
+        return ReplyOutcome(log_id, "accepted", entry.reply_state)
     state = reply.get("reviewReplyState") or "APPROVED"
     violation = reply.get("policyViolation")
     with sessions.begin() as session:

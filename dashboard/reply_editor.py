@@ -7,7 +7,14 @@ import streamlit as st
 from dashboard import data
 from seo_monitor.errors import UserError
 from seo_monitor.queries import InboxReview
-from seo_monitor.replies import CATEGORIES, Finding, ReviewContext, lint_reply, reply_size_problem
+from seo_monitor.replies import (
+    CATEGORIES,
+    Finding,
+    ReviewContext,
+    lint_reply,
+    reply_notes,
+    reply_size_problem,
+)
 from seo_monitor.replies.templates import suggest_templates
 
 NO_TEMPLATE = "Write my own"
@@ -72,6 +79,8 @@ def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Find
     findings = lint_reply(
         text, ReviewContext(review.author, review.text), replies.staff_names, contacts
     )
+    for note in reply_notes(text):
+        st.info(note, icon=":material/info:")
     if not findings:
         st.success("No patient information found.", icon=":material/verified_user:")
     for finding in findings:

@@ -27,7 +27,13 @@ from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import Location, Review
-from seo_monitor.replies import Finding, ReviewContext, lint_reply, reply_size_problem
+from seo_monitor.replies import (
+    Finding,
+    ReviewContext,
+    lint_reply,
+    reply_notes,
+    reply_size_problem,
+)
 from seo_monitor.settings import Settings
 
 
@@ -65,6 +71,8 @@ def reply_lint(
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
         click.echo(describe(findings))
+        for note in reply_notes(text):
+            click.echo(f"note: {note}")
     if findings:
         sys.exit(1)
 

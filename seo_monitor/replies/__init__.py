@@ -6,6 +6,7 @@ from seo_monitor.replies.linter import (
     Finding,
     ReviewContext,
     lint_reply,
+    reply_notes,
     reply_size_problem,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "Finding",
     "ReviewContext",
     "lint_reply",
+    "reply_notes",
     "reply_size_problem",
 ]

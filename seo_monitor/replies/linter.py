@@ -655,3 +655,26 @@ def reply_size_problem(text: str) -> str | None:
             f"(UTF-8): shorten it by {size - MAX_REPLY_BYTES:,} bytes"
         )
     return None
+
+
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\ufe0f]")
+SPANISH_HINT = re.compile(r"\b(?:gracias|nuestro|usted|para|por|muy|que)\b", re.IGNORECASE)
+
+
+def reply_notes(text: str) -> list[str]:
+    """Things worth knowing before posting that are not patient information."""
+    notes = []
+    if HTML_TAG.search(text):
+        notes.append("Google shows replies as plain text: the HTML tags would appear as written.")
+    if NON_LATIN.search(text) or (
+        len(text.split()) >= 4
+        and not TIE.search(text)
+        and SPANISH_HINT.search(text) is None
+        and not re.search(r"\b(?:the|and|we|our|to|of|for)\b", text, re.IGNORECASE)
+    ):
+        notes.append(
+            "The check knows English and some Spanish; read a reply in another language "
+            "yourself for names, conditions, dates and billing."
+        )
+    return notes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from seo_monitor.replies import ReviewContext, lint_reply, reply_size_problem
+from seo_monitor.replies import ReviewContext, lint_reply, reply_notes, reply_size_problem
 from seo_monitor.replies.templates import TEMPLATES, suggest_for_score
 from seo_monitor.sentiment import score_review
 
@@ -90,6 +90,14 @@ def test_size_and_empty_replies_get_a_clear_message() -> None:
     problem = reply_size_problem("é" * 2100)  # 4,200 bytes in UTF-8
     assert problem is not None and "4,200 bytes" in problem and "4,096" in problem
     assert reply_size_problem("Thank you!") is None
+
+
+def test_html_and_other_languages_get_a_note() -> None:
+    assert "plain text" in reply_notes("Thank you! <b>We appreciate it</b>")[0]
+    assert "another language" in reply_notes("Cảm ơn bạn rất nhiều vì đã đánh giá!")[0]
+    assert "another language" in reply_notes("Merci beaucoup pour votre avis sur notre équipe")[0]
+    assert reply_notes("¡Muchas gracias por su comentario!") == []
+    assert reply_notes("Thank you for your feedback.") == []
 
 
 def test_odd_input_does_not_crash() -> None:

@@ -198,3 +198,14 @@ def test_the_reply_commands(
         ("post", "accepted", "Dana"),
     ]
     assert "health" in rows[0]["findings"] and rows[1]["reply_state"] == "APPROVED"
+
+
+def test_the_review_job_follows_replies_still_waiting_for_moderation(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    review_id = collected(settings, sessions, world)
+    post_reply(sessions, make_client(settings), review_id, SAFE, "coordinator")
+    with sessions.begin() as session:  # as if Google had not decided yet when we last asked
+        session.scalars(select(ReplyLog)).one().reply_state = "PENDING"
+    collect(settings, sessions, ["reviews"], make_client(settings), now=lambda: world.now)
+    assert log_rows(sessions)[0].reply_state == "APPROVED"
