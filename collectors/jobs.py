@@ -16,11 +16,11 @@ from collectors.locations import collect_locations
 from collectors.metrics import collect_metrics
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
+from seo_monitor.alerts.content import queue_negative_alerts
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, utcnow
 from seo_monitor.runs import RunSummary, run_recorded
 from seo_monitor.scoring import rules_from, score_location
-from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,19 @@ PER_LOCATION: dict[str, LocationCollector] = {
 ALL = ["locations", *PER_LOCATION]
 
 
-def reviews_then_scores(rules: ScoringRules) -> LocationCollector:
-    """The review job: save the location's reviews, then score the new and changed ones in the
-    same transaction, so a review is never stored without its score for long."""
+def reviews_then_scores(settings: Settings) -> LocationCollector:
+    """The review job: save the location's reviews, score the new and changed ones, and queue
+    alerts for new negative ones — one transaction, so none of it happens without the rest."""
+    rules = rules_from(settings)
 
     def collector(
         client: GoogleClient, session: Session, location: Location, now: datetime
     ) -> dict[str, int]:
         counts = collect_reviews(client, session, location, now)
         counts["scored"] = score_location(session, location.id, rules)
+        alerts = queue_negative_alerts(session, settings, location, now)
+        if alerts:
+            counts["alerts"] = alerts
         return counts
 
     return collector
@@ -117,7 +121,7 @@ def collect(
             return summaries
     with sessions() as session:
         location_ids = [loc.id for loc in select_locations(session, settings, wanted_location)]
-    collectors = {**PER_LOCATION, "reviews": reviews_then_scores(rules_from(settings))}
+    collectors = {**PER_LOCATION, "reviews": reviews_then_scores(settings)}
     for name in (n for n in names if n in PER_LOCATION):
         for location_id in location_ids:
             if should_stop():

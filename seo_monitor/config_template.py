@@ -75,6 +75,9 @@ def toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, Path):
         return json.dumps(str(value))
+    if isinstance(value, dict):  # an inline table: { "key" = "value", … }
+        items = ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     return json.dumps(str(value))

@@ -362,6 +362,7 @@ class Notification(Base):
     """The email outbox: a unique dedupe key stops duplicates; claim before sending."""
 
     __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "sent_at", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -370,6 +371,7 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the sender that holds it
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -24,6 +24,8 @@ from sqlalchemy import Connection, Engine, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import collect, make_client
+from seo_monitor.alerts import send_due
+from seo_monitor.alerts.content import queue_digests
 from seo_monitor.db import rows_changed, session_factory, upsert
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import SchedulerJob, SchedulerLease, utcnow
@@ -58,8 +60,23 @@ def make_jobs(settings: Settings, engine: Engine, stop: threading.Event) -> list
         Job(job_id, getattr(schedule, job_id), collector_job(settings, sessions, names, stop))
         for job_id, names in JOB_COLLECTORS.items()
     ]
+    jobs.append(Job("digest", schedule.digest, lambda: digest_job(settings, sessions)))
+    jobs.append(Job("alerts", schedule.alerts, lambda: alerts_job(settings, sessions)))
     jobs.append(Job("maintenance", schedule.maintenance, lambda: maintain_database(engine)))
     return jobs
+
+
+def digest_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
+    """Queue last week's digest for every recipient, then send what is due."""
+    with sessions.begin() as session:
+        queued = queue_digests(session, settings, utcnow())
+    return f"{queued} digests queued; {alerts_job(settings, sessions)}"
+
+
+def alerts_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
+    """Send due emails: daily alerts, retries, and anything a review sync queued."""
+    report = send_due(sessions, settings)
+    return f"{report.sent} emails sent, {report.failed} failed, {report.given_up} given up"
 
 
 def collector_job(
@@ -72,7 +89,10 @@ def collector_job(
             raise RuntimeError(f"{exc} ({exc.hint})") from None
         summaries = collect(settings, sessions, names, client, should_stop=stop.is_set)
         failed = sum(1 for s in summaries if s.status == "failed")
-        return f"{len(summaries)} runs, {failed} failed, {client.total_calls} API calls"
+        result = f"{len(summaries)} runs, {failed} failed, {client.total_calls} API calls"
+        if "reviews" in names:  # alerts on new negative reviews go out right away
+            result += f"; {alerts_job(settings, sessions)}"
+        return result
 
     return run
 

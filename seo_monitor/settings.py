@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationInfo,
+    model_validator,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -238,9 +239,66 @@ class AlertSettings(Section):
     )
     recipients: list[EmailStr] = documented(
         [],
-        "Who gets alerts and the digest for every location.",
+        "Who gets alerts and the digest for every location ([[locations]] alert_recipients "
+        "adds people for one location).",
         example=["practice.manager@example-clinic.com"],
     )
+    recipient_modes: dict[EmailStr, Literal["immediate", "daily", "weekly"]] = documented(
+        {},
+        "How often each recipient hears about new negative reviews: immediate (after each "
+        "review sync, the default), daily (one email at daily_hour) or weekly (the digest only).",
+        example={"owner@example-clinic.com": "weekly"},
+    )
+    smtp_ca_file: ConfigPath | None = documented(
+        None,
+        "CA certificate(s) to trust for a server with a private certificate (PEM).",
+        example="/etc/seo-monitor/smtp-ca.pem",
+    )
+    reply_to: EmailStr | None = documented(
+        None, "Reply-To address of alert emails.", example="office@example-clinic.com"
+    )
+    negative_max_stars: int = documented(
+        3, "Alert on new reviews with this many stars or fewer (and on negative text).", ge=1, le=5
+    )
+    excerpt_chars: int = documented(
+        200,
+        "How much of the review text an alert quotes; 0 sends no review text at all.",
+        ge=0,
+        le=2000,
+    )
+    max_review_age_days: int = documented(
+        7,
+        "Only reviews written this recently alert (a first sync of years of reviews does not).",
+        ge=1,
+        le=90,
+    )
+    daily_hour: int = documented(
+        8, "Hour (scheduler.timezone) when daily recipients get their alerts.", ge=0, le=23
+    )
+    quiet_week: Literal["note", "skip"] = documented(
+        "note",
+        "A week without new reviews or failures: send a short note, or nothing.",
+    )
+    max_attempts: int = documented(
+        8,
+        "Tries per email before it is given up and shown on the Data health page.",
+        ge=1,
+        le=50,
+    )
+    dashboard_url: str | None = documented(
+        None,
+        "Address of the dashboard, for links in emails.",
+        example="https://seo.example-clinic.com",
+    )
+
+    @model_validator(mode="after")
+    def _sender_for_recipients(self) -> AlertSettings:
+        if self.recipients and self.from_address is None:
+            raise ValueError(
+                "recipients are set but from_address is not: set alerts.from_address to the "
+                "address emails are sent from"
+            )
+        return self
 
 
 class DashboardSettings(Section):
@@ -268,6 +326,10 @@ class SchedulerSettings(Section):
     reviews: Cron = documented("*/30 * * * *", "Read new and changed reviews.")
     metrics: Cron = documented("15 6 * * *", "Read daily profile metrics (Google reports late).")
     keywords: Cron = documented("30 6 3 * *", "Read last month's search keywords.")
+    digest: Cron = documented("0 8 * * mon", "Send the weekly digest email (alerts section).")
+    alerts: Cron = documented(
+        "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
+    )
     maintenance: Cron = documented("0 3 * * *", "Tidy the database (statistics, WAL checkpoint).")
     jitter_seconds: int = documented(
         60,
@@ -307,6 +369,11 @@ class LocationSettings(Section):
         min_length=1,
     )
     enabled: bool = documented(True, "false: collectors skip this location.")
+    alert_recipients: list[EmailStr] = documented(
+        [],
+        "Who gets this location's alerts and digest besides alerts.recipients.",
+        example=["north.manager@example-clinic.com"],
+    )
 
 
 class Settings(Section):

@@ -36,6 +36,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     }
     assert listed == {
+        "alerts",
         "auth",
         "collect",
         "config",

@@ -107,8 +107,16 @@ def test_environment_overrides_the_file_and_is_named_when_wrong(tmp_path: Path) 
 
 def test_environment_lists_are_json(tmp_path: Path) -> None:
     path = write_config(tmp_path, "")
-    env = {"SEO_MONITOR_ALERTS__RECIPIENTS": '["pm@clinic.example.org"]'}
+    env = {
+        "SEO_MONITOR_ALERTS__RECIPIENTS": '["pm@clinic.example.org"]',
+        "SEO_MONITOR_ALERTS__FROM_ADDRESS": "seo@clinic.example.org",
+    }
     assert load_settings(path, env).alerts.recipients == ["pm@clinic.example.org"]
+
+
+def test_recipients_need_a_sender(tmp_path: Path) -> None:
+    message = config_error(tmp_path, '[alerts]\nrecipients = ["pm@clinic.example.org"]\n')
+    assert "alerts.from_address" in message and message.startswith("config.toml: alerts:")
 
 
 def test_an_unknown_environment_key_is_named(tmp_path: Path) -> None:

@@ -1,6 +1,16 @@
 """The `seo-monitor` command line. Each command builds the settings once and passes them down."""
 
-from seo_monitor.cli import collect, dashboard, replies, sandbox, schedule, setup
+from seo_monitor.cli import alerts, collect, dashboard, replies, sandbox, schedule, setup
 from seo_monitor.cli.app import cli, main
 
-__all__ = ["cli", "collect", "dashboard", "main", "replies", "sandbox", "schedule", "setup"]
+__all__ = [
+    "alerts",
+    "cli",
+    "collect",
+    "dashboard",
+    "main",
+    "replies",
+    "sandbox",
+    "schedule",
+    "setup",
+]

@@ -1,0 +1,202 @@
+"""The email outbox: every email is a row first, then sent exactly once.
+
+A row is created in the same transaction as the data that caused it, under a unique dedupe key,
+so a repeated or overlapping run adds nothing. Sending claims due rows (an UPDATE that only one
+sender can win), sends, and marks them sent; a failure releases them with a backoff, and after
+`alerts.max_attempts` tries a row is given up and shown on the Data health page. A sender that
+dies between claim and send leaves a claim that goes stale and is taken over.
+
+The one window no outbox can close: the SMTP server accepted a message and the process died
+before marking it sent. The retry then sends it again, with the same Message-ID, which mail
+systems use to drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor.alerts.smtp import SendError
+from seo_monitor.db import upsert
+from seo_monitor.models import Notification, utcnow
+
+log = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=10)
+BACKOFF = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def enqueue(
+    session: Session,
+    dedupe_key: str,
+    kind: str,
+    recipient: str,
+    payload: dict[str, Any],
+    due: datetime | None = None,
+) -> bool:
+    """Add an email unless one with this key exists; True when it was added."""
+    now = utcnow()
+    row = {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "recipient": recipient,
+        "payload": payload,
+        "created_at": now,
+        "next_attempt_at": due or now,
+        "attempts": 0,
+    }
+    return upsert(session, Notification, [row], key=("dedupe_key",), update=()) == 1
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Due rows of one kind for one recipient: one email."""
+
+    kind: str
+    recipient: str
+    ids: tuple[int, ...]
+    payloads: tuple[dict[str, Any], ...]
+    keys: tuple[str, ...]
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0  # emails
+    failed: int = 0  # emails that failed this time (retried later or given up)
+    given_up: int = 0
+
+
+Compose = Callable[[Batch], EmailMessage]
+Send = Callable[[EmailMessage], None]
+
+
+def deliver_due(
+    sessions: sessionmaker[Session],
+    compose: Compose,
+    send: Send,
+    max_attempts: int,
+    now: Callable[[], datetime] = utcnow,
+) -> DeliveryReport:
+    """Send every due email once; see the module docstring."""
+    report = DeliveryReport()
+    for batch in due_batches(sessions, max_attempts, now()):
+        token = claim(sessions, batch, now())
+        if token is None:
+            continue  # another sender has it
+        try:
+            send(compose(batch))
+        except SendError as exc:
+            report.failed += 1
+            report.given_up += release(sessions, batch, token, str(exc), max_attempts, now())
+            log.warning("email to recipient #%s failed: %s", batch.ids[0], exc)
+            continue
+        mark_sent(sessions, batch, token, now())
+        report.sent += 1
+    return report
+
+
+def due_batches(sessions: sessionmaker[Session], max_attempts: int, now: datetime) -> list[Batch]:
+    with sessions() as session:
+        rows = session.execute(
+            select(Notification)
+            .where(
+                Notification.sent_at.is_(None),
+                Notification.attempts < max_attempts,
+                Notification.next_attempt_at <= now,
+                or_(Notification.claimed_at.is_(None), Notification.claimed_at < now - STALE_CLAIM),
+            )
+            .order_by(Notification.id)
+        ).scalars()
+        groups: dict[tuple[str, str], list[Notification]] = {}
+        for row in rows:
+            # Negative-review alerts to one person go out together; anything else alone.
+            group = (row.kind, row.recipient) if row.kind == "negative" else (row.dedupe_key, "")
+            groups.setdefault(group, []).append(row)
+        return [
+            Batch(
+                items[0].kind,
+                items[0].recipient,
+                tuple(r.id for r in items),
+                tuple(r.payload for r in items),
+                tuple(r.dedupe_key for r in items),
+            )
+            for items in groups.values()
+        ]
+
+
+def claim(sessions: sessionmaker[Session], batch: Batch, now: datetime) -> str | None:
+    """Take the batch's rows for this sender; None when another sender took any of them."""
+    token = uuid.uuid4().hex
+    with sessions.begin() as session:
+        claimed = session.execute(
+            update(Notification)
+            .where(
+                Notification.id.in_(batch.ids),
+                Notification.sent_at.is_(None),
+                or_(Notification.claimed_at.is_(None), Notification.claimed_at < now - STALE_CLAIM),
+            )
+            .values(claimed_at=now, claimed_by=token)
+            .returning(Notification.id)
+        ).all()
+        if len(claimed) != len(batch.ids):
+            session.rollback()
+            return None
+    return token
+
+
+def mark_sent(sessions: sessionmaker[Session], batch: Batch, token: str, now: datetime) -> None:
+    with sessions.begin() as session:
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_(batch.ids), Notification.claimed_by == token)
+            .values(sent_at=now, attempts=Notification.attempts + 1, last_error=None)
+        )
+
+
+def release(
+    sessions: sessionmaker[Session],
+    batch: Batch,
+    token: str,
+    error: str,
+    max_attempts: int,
+    now: datetime,
+) -> int:
+    """Record the failure and free the rows for a later try; how many were given up."""
+    given_up = 0
+    with sessions.begin() as session:
+        rows = session.scalars(
+            select(Notification).where(
+                Notification.id.in_(batch.ids), Notification.claimed_by == token
+            )
+        ).all()
+        for row in rows:
+            row.attempts += 1
+            row.last_error = error
+            row.claimed_at = row.claimed_by = None
+            row.next_attempt_at = now + min(BACKOFF * 2 ** (row.attempts - 1), MAX_BACKOFF)
+            given_up += row.attempts >= max_attempts
+    return given_up
+
+
+def message_id(keys: Iterable[str], domain: str) -> str:
+    """The same email always gets the same Message-ID, so a resent duplicate can be dropped."""
+    return f"<{uuid.uuid5(uuid.NAMESPACE_URL, '|'.join(sorted(keys))).hex}@{domain}>"
+
+
+def failed_notifications(session: Session, max_attempts: int) -> list[Notification]:
+    """Emails given up on, newest first (the Data health page)."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(and_(Notification.sent_at.is_(None), Notification.attempts >= max_attempts))
+            .order_by(Notification.id.desc())
+        )
+    )

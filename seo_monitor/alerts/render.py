@@ -1,0 +1,78 @@
+"""Emails from queued payloads: multipart text + HTML, with every piece of review text escaped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from seo_monitor.alerts.outbox import Batch, message_id
+from seo_monitor.errors import UserError
+from seo_monitor.models import utcnow
+from seo_monitor.settings import AlertSettings
+
+METRIC_LABELS = {
+    "views": "Profile views",
+    "calls": "Calls",
+    "directions": "Direction requests",
+    "website_clicks": "Website clicks",
+}
+
+
+@cache
+def environment() -> Environment:
+    # Autoescape for .html: a review saying <script> arrives as the text "<script>".
+    return Environment(
+        loader=PackageLoader("seo_monitor.alerts", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def compose(alerts: AlertSettings, batch: Batch, now: datetime | None = None) -> EmailMessage:
+    if alerts.from_address is None:
+        raise UserError("alerts.from_address is not set: set the sender address in config.toml")
+    subject, context = _content(batch, now or utcnow())
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = str(alerts.from_address)
+    message["To"] = batch.recipient
+    if alerts.reply_to:
+        message["Reply-To"] = str(alerts.reply_to)
+    message["Date"] = formatdate(localtime=True)
+    domain = str(alerts.from_address).rpartition("@")[2]
+    message["Message-ID"] = message_id(batch.keys, domain)
+    env = environment()
+    context = {**context, "subject": subject, "labels": METRIC_LABELS}
+    message.set_content(env.get_template(f"{batch.kind}.txt").render(context))
+    message.add_alternative(env.get_template(f"{batch.kind}.html").render(context), subtype="html")
+    return message
+
+
+def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
+    if batch.kind == "negative":
+        reviews = [{**p, "age": _age(p["written"], now)} for p in batch.payloads]
+        if len(reviews) == 1:
+            first = reviews[0]
+            subject = f"{first['stars'] or 'No'}★ review for {first['location']}"
+        else:
+            subject = f"{len(reviews)} new reviews to look at"
+        return subject, {"reviews": reviews}
+    if batch.kind == "digest":
+        digest = batch.payloads[0]
+        week = f"{digest['week_start']} to {digest['week_end']}"
+        return f"Weekly digest, {week}", {**digest, "week": week}
+    if batch.kind == "test":
+        return "seo-monitor test email", batch.payloads[0]
+    raise ValueError(f"unknown email kind {batch.kind!r}")
+
+
+def _age(written: str, now: datetime) -> str:
+    days = (now - datetime.fromisoformat(written)).days
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"

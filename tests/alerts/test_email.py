@@ -1,0 +1,326 @@
+"""Alert and digest emails over a real SMTP server (aiosmtpd on 127.0.0.1): sent exactly once."""
+
+from __future__ import annotations
+
+import email
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor.alerts import send_due
+from seo_monitor.alerts.content import (
+    build_digest,
+    digest_week,
+    queue_digests,
+    queue_negative_alerts,
+)
+from seo_monitor.alerts.outbox import claim, due_batches, failed_notifications
+from seo_monitor.models import Location, Notification, RatingSnapshot, Review
+from seo_monitor.scoring import score_location
+from seo_monitor.sentiment import ScoringRules
+from seo_monitor.settings import Settings
+from tests.dashboard.seed import HOSTILE_TEXT, add_location, review, seed
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+PASSWORD = "correct horse battery staple"
+
+
+class Sink:
+    """Keeps what it receives; `answer` makes it refuse messages (e.g. "451 …", "550 …")."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.answer: str | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.answer:
+            return self.answer
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[Sink, int]]:
+    handler = Sink()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+def alert_settings(database_url: str, port: int, **alerts: Any) -> Settings:
+    return Settings.model_validate(
+        {
+            "database": {"url": database_url},
+            "alerts": {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": port,
+                "smtp_security": "none",
+                "smtp_timeout_seconds": 5,
+                "from_address": "seo-monitor@clinic.example",
+                "recipients": ["pm@clinic.example"],
+                **alerts,
+            },
+        }
+    )
+
+
+def clinic_with_reviews(sessions: sessionmaker[Session]) -> Location:
+    """Two new negative reviews (one with HTML), an old negative one, a new positive one."""
+    with sessions.begin() as session:
+        location_id = add_location(session, None, "locations/1", "Riverbend PT")  # type: ignore[arg-type]
+        for external_id, stars, age, text in [
+            ("new-1", 1, timedelta(hours=3), HOSTILE_TEXT),
+            ("new-2", 2, timedelta(days=1), "They billed me twice and never called back."),
+            ("old", 1, timedelta(days=40), "Rude staff."),
+            ("happy", 5, timedelta(hours=1), "Wonderful therapists!"),
+        ]:
+            session.add(review(location_id, external_id, stars, NOW - age, None, text))
+        session.flush()
+        score_location(session, location_id, ScoringRules())
+    with sessions() as session:
+        return session.get_one(Location, location_id)
+
+
+def queue(sessions: sessionmaker[Session], settings: Settings, location: Location) -> int:
+    with sessions.begin() as session:
+        return queue_negative_alerts(session, settings, session.merge(location), NOW)
+
+
+def test_new_negative_reviews_arrive_once_in_one_email_with_text_escaped(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port, dashboard_url="http://localhost:8501")
+    location = clinic_with_reviews(sessions)
+    assert queue(sessions, settings, location) == 2  # the new 1★ and 2★; not the old, not the 5★
+    assert queue(sessions, settings, location) == 0  # a second run adds nothing
+    report = send_due(sessions, settings, now=lambda: NOW)
+    assert (report.sent, report.failed) == (1, 0)
+    assert send_due(sessions, settings, now=lambda: NOW).sent == 0  # nothing is sent twice
+    [message] = handler.messages
+    assert message["Subject"] == "2 new reviews to look at"
+    assert message["To"] == "pm@clinic.example" and message["Message-ID"] and message["Date"]
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "&lt;script&gt;" in html and "<script>" not in html  # shown as text
+    assert "They billed me twice" in text and "Billing" in html
+    assert "http://localhost:8501/reviews" in html and "discloses nothing" in text
+
+
+def test_no_review_text_in_emails_when_excerpts_are_off(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port, excerpt_chars=0)
+    queue(sessions, settings, clinic_with_reviews(sessions))
+    send_due(sessions, settings, now=lambda: NOW)
+    body = handler.messages[0].get_body(("plain",)).get_content()
+    assert "billed me twice" not in body and "Rude" not in body and "2 new reviews" in body
+
+
+def test_daily_and_weekly_recipients(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(
+        database_url,
+        port,
+        recipients=["pm@clinic.example", "owner@clinic.example"],
+        recipient_modes={"pm@clinic.example": "daily", "owner@clinic.example": "weekly"},
+    )
+    assert queue(sessions, settings, clinic_with_reviews(sessions)) == 2  # daily only
+    assert send_due(sessions, settings, now=lambda: NOW).sent == 0  # not yet
+    assert send_due(sessions, settings, now=lambda: NOW + timedelta(days=1, hours=1)).sent == 1
+    assert [m["To"] for m in handler.messages] == ["pm@clinic.example"]
+
+
+def test_starttls_with_a_login(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+
+    def authenticate(
+        server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and data.password == PASSWORD.encode()
+        return AuthResult(success=ok)
+
+    handler = Sink()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        common = {
+            "smtp_security": "starttls",
+            "smtp_ca_file": str(ca_file),
+            "smtp_username": "alerts",
+        }
+        good = alert_settings(database_url, controller.port, **common, smtp_password=PASSWORD)
+        queue(sessions, good, clinic_with_reviews(sessions))
+        assert send_due(sessions, good, now=lambda: NOW).sent == 1
+        assert len(handler.messages) == 1
+        bad = alert_settings(database_url, controller.port, **common, smtp_password="wrong")
+        with sessions.begin() as session:
+            session.execute(
+                Notification.__table__.update().values(
+                    sent_at=None, attempts=0, claimed_at=None, claimed_by=None
+                )
+            )
+        report = send_due(sessions, bad, now=lambda: NOW)
+        assert report.failed == 1
+        with sessions() as session:
+            row = session.scalars(select(Notification)).first()
+            assert row is not None and row.sent_at is None and row.last_error
+            assert "wrong" not in row.last_error  # the password never shows
+    finally:
+        controller.stop()
+
+
+def test_an_smtp_outage_delays_but_neither_loses_nor_duplicates(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    location = clinic_with_reviews(sessions)
+    down = alert_settings(database_url, free_port())  # nothing listens there
+    queue(sessions, down, location)
+    report = send_due(sessions, down, now=lambda: NOW)
+    assert (report.sent, report.failed) == (0, 1)
+    up = alert_settings(database_url, port)
+    assert send_due(sessions, up, now=lambda: NOW).sent == 0  # backing off
+    later = NOW + timedelta(minutes=5)
+    assert send_due(sessions, up, now=lambda: later).sent == 1
+    assert send_due(sessions, up, now=lambda: later + timedelta(hours=1)).sent == 0
+    assert len(handler.messages) == 1
+
+
+def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port, max_attempts=3)
+    queue(sessions, settings, clinic_with_reviews(sessions))
+    handler.answer = "451 4.3.0 Try again later"
+    assert send_due(sessions, settings, now=lambda: NOW).failed == 1
+    handler.answer = "550 5.7.1 Rejected"
+    moment = NOW
+    for _ in range(2):
+        moment += timedelta(hours=7)
+        send_due(sessions, settings, now=lambda moment=moment: moment)
+    with sessions() as session:
+        given_up = failed_notifications(session, settings.alerts.max_attempts)
+        assert len(given_up) == 2  # both reviews' rows, one email
+        assert all(r.attempts == 3 and "550" in (r.last_error or "") for r in given_up)
+    handler.answer = None
+    assert send_due(sessions, settings, now=lambda: moment + timedelta(days=1)).sent == 0
+    assert handler.messages == []
+
+
+def test_a_crash_between_claim_and_send_is_taken_over_later(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port)
+    queue(sessions, settings, clinic_with_reviews(sessions))
+    [batch] = due_batches(sessions, settings.alerts.max_attempts, NOW)
+    assert claim(sessions, batch, NOW) is not None  # …and the sender dies here
+    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=1)).sent == 0
+    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=11)).sent == 1
+    assert len(handler.messages) == 1
+
+
+def test_overlapping_senders_send_each_email_once(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(
+        database_url, port, recipients=[f"person{n}@clinic.example" for n in range(12)]
+    )
+    queue(sessions, settings, clinic_with_reviews(sessions))
+    threads = [
+        threading.Thread(target=send_due, args=(sessions, settings), kwargs={"now": lambda: NOW})
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(m["To"] for m in handler.messages) == sorted(
+        f"person{n}@clinic.example" for n in range(12)
+    )
+
+
+def test_the_weekly_digest_counts_match_the_data(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port)
+    ids = seed(sessions, failed_run=True)
+    week = digest_week(NOW, "UTC")
+    with sessions.begin() as session:  # Google's figures on the week's last day
+        for location, rating, count in ((ids["north"], 4.5, 38), (ids["south"], 3.0, 9)):
+            session.add(
+                RatingSnapshot(
+                    location_id=location,
+                    day=week.end,
+                    average_rating=rating,
+                    total_review_count=count,
+                )
+            )
+    with sessions() as session:
+        locations = list(session.scalars(select(Location).order_by(Location.title)))
+        digest = build_digest(session, settings, locations, week)
+        reviews = session.scalars(select(Review)).all()
+    in_week = [r for r in reviews if week.start_time <= r.created_at < week.end_time]
+    assert digest["total"]["new_reviews"] == len(in_week)
+    for stars in "12345":
+        assert digest["total"]["by_stars"][stars] == sum(
+            1 for r in in_week if str(r.rating) == stars
+        )
+    assert digest["total"]["rating"] == pytest.approx(4.21)  # (4.5 × 38 + 3.0 × 9) / 47
+    # Seeded metrics: 2 calls a day per clinic, every day: 7 days × 2 clinics × 2 = 28.
+    assert digest["total"]["metrics"]["calls"] == {"week": 28, "before": 28}
+    oldest = digest["total"]["waiting"][0]
+    assert oldest["stars"] == 5  # the oldest unanswered review (40 days) comes first
+    assert [s["title"] for s in digest["locations"]] == sorted(
+        ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
+    )
+    with sessions.begin() as session:
+        assert queue_digests(session, settings, NOW) == 1
+        assert queue_digests(session, settings, NOW) == 0  # once a week per person
+    send_due(sessions, settings, now=lambda: NOW)
+    [message] = handler.messages
+    html = message.get_body(("html",)).get_content()
+    assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
+    assert message["Subject"].startswith("Weekly digest")
+    assert ids["north"]
