@@ -38,6 +38,7 @@ def main() -> None:
                 ),
                 st.Page(PAGES / "reviews.py", title="Reviews", icon=":material/reviews:"),
                 st.Page(PAGES / "reply_log.py", title="Reply log", icon=":material/history:"),
+                st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/mail:"),
             ],
             "Visibility": [
                 st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors import replies
 from collectors.jobs import make_client
 from collectors.replies import PracticeDetails, ReplyOutcome
 from seo_monitor import queries
+from seo_monitor.alerts import send_due
+from seo_monitor.alerts.content import build_digest, digest_week
+from seo_monitor.alerts.outbox import DeliveryReport, enqueue
+from seo_monitor.alerts.render import digest_html
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import CollectorError, UserError
-from seo_monitor.models import utcnow
+from seo_monitor.models import Location, utcnow
 from seo_monitor.queries import Period
+from seo_monitor.queries.common import in_locations
 from seo_monitor.settings import Settings
 
 TTL = 60  # seconds: fresh enough for data that changes every 30 minutes at most
@@ -190,3 +196,30 @@ def post_reply(review_id: int, text: str, actor: str, override: str | None) -> R
 def reply_log() -> list[dict[str, object]]:
     with sessions()() as session:
         return replies.reply_log_rows(session)
+
+
+@st.cache_data(ttl=TTL)
+def emails() -> list[queries.EmailRow]:
+    with sessions()() as session:
+        return queries.select_emails(session, settings().alerts.max_attempts)
+
+
+@st.cache_data(ttl=TTL)
+def digest_preview(ids: Ids) -> str:
+    """Last week's digest as the recipients would see it (HTML)."""
+    current = settings()
+    with sessions()() as session:
+        chosen = session.scalars(select(Location).where(in_locations(Location.id, ids))).all()
+        week = digest_week(utcnow(), current.scheduler.timezone)
+        digest = build_digest(session, current, sorted(chosen, key=lambda loc: loc.title), week)
+    return digest_html(current.alerts, digest)
+
+
+def send_test_email(address: str) -> DeliveryReport:
+    current = settings()
+    server = f"{current.alerts.smtp_host}:{current.alerts.smtp_port}"
+    with sessions().begin() as session:
+        enqueue(session, f"test:{uuid.uuid4().hex}", "test", address, {"server": server})
+    report = send_due(sessions(), current)
+    st.cache_data.clear()
+    return report

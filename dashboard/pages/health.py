@@ -11,6 +11,15 @@ st.title("Data health")
 choices: dict[int | None, str] = {c.id: c.title for c in data.location_choices()}
 choices[None] = "all accounts"
 
+given_up = [row for row in data.emails() if row.status == "given up"]
+if given_up:
+    st.error(
+        f"{len(given_up)} alert or digest emails were given up after "
+        f"{data.settings().alerts.max_attempts} tries. Last error: {given_up[0].last_error}. "
+        "Fix the SMTP settings ([alerts] in config.toml); the Alerts page lists them.",
+        icon=":material/mail_lock:",
+    )
+
 st.subheader("Freshness")
 st.dataframe(
     pd.DataFrame(

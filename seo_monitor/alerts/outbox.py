@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts.smtp import SendError
 from seo_monitor.db import upsert
+from seo_monitor.errors import UserError
 from seo_monitor.models import Notification, utcnow
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def deliver_due(
             continue  # another sender has it
         try:
             send(compose(batch))
-        except SendError as exc:
+        except (SendError, UserError) as exc:  # UserError: a setting the email needs is missing
             report.failed += 1
             report.given_up += release(sessions, batch, token, str(exc), max_attempts, now())
             log.warning("email to recipient #%s failed: %s", batch.ids[0], exc)

@@ -76,3 +76,13 @@ def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
 def _age(written: str, now: datetime) -> str:
     days = (now - datetime.fromisoformat(written)).days
     return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
+def digest_html(alerts: AlertSettings, digest: dict[str, Any]) -> str:
+    """A digest as its recipients would see it, without sending it (previews)."""
+    sender = alerts.model_copy(
+        update={"from_address": alerts.from_address or "preview@example.com"}
+    )
+    batch = Batch("digest", "preview@example.com", (0,), (digest,), ("preview",))
+    body = compose(sender, batch).get_body(("html",))
+    return str(body.get_content()) if body else ""

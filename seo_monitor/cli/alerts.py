@@ -11,8 +11,8 @@ from sqlalchemy import or_, select
 
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import build_digest, digest_week
-from seo_monitor.alerts.outbox import Batch, enqueue
-from seo_monitor.alerts.render import compose
+from seo_monitor.alerts.outbox import enqueue
+from seo_monitor.alerts.render import digest_html
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
@@ -67,12 +67,7 @@ def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
         digest = build_digest(
             session, settings, chosen, digest_week(utcnow(), settings.scheduler.timezone)
         )
-    alerts = settings.alerts.model_copy(
-        update={"from_address": settings.alerts.from_address or "preview@example.com"}
-    )
-    message = compose(alerts, Batch("digest", "preview@example.com", (0,), (digest,), ("preview",)))
-    html = message.get_body(("html",))
-    out.write_text(html.get_content() if html else "", encoding="utf-8")
+    out.write_text(digest_html(settings.alerts, digest), encoding="utf-8")
     click.echo(f"Digest for {digest['week_start']} to {digest['week_end']} written to {out}.")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from collectors.jobs import ALL, collect, make_client
+from seo_monitor.alerts import send_due
 from seo_monitor.cli.app import cli, open_database
 from seo_monitor.cli.collect import describe_run
 from seo_monitor.cli.schedule import run_with_dashboard, stop_on_signals
@@ -27,6 +28,7 @@ from seo_monitor.sandbox.demo import (
     write_demo_config,
 )
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
+from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
 from seo_monitor.sandbox.server import SandboxServer
 
 
@@ -111,24 +113,36 @@ def sandbox(
     help="How many demo clinics.",
 )
 @click.option("--dashboard-port", default=8501, show_default=True, help="Dashboard port.")
+@click.option(
+    "--mail-port", default=8025, show_default=True, help="Demo mailbox (SMTP) port on 127.0.0.1."
+)
 @click.option("--no-dashboard", is_flag=True, help="Stop after the collection and summary.")
 def demo(
-    folder: Path, port: int, location_count: int, dashboard_port: int, no_dashboard: bool
+    folder: Path,
+    port: int,
+    location_count: int,
+    dashboard_port: int,
+    mail_port: int,
+    no_dashboard: bool,
 ) -> None:
     """The demo: a sandbox Google, a demo database, every collector once, then the dashboard.
 
     Running it again reuses the demo database: the second collection is incremental.
     """
     world = World(seed=1, locations=location_count, now=default_world_time())
-    with serving(world, port=port) as server:
-        settings = load_settings(write_demo_config(folder, server.url))
+    mailbox = folder / "data" / MAILBOX_FOLDER
+    with serving(world, port=port) as server, demo_mailbox(mailbox, mail_port):
+        settings = load_settings(write_demo_config(folder, server.url, mail_port))
         configure_logging(settings.logging.level)
         click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
         engine = open_database(settings)
         upgrade(engine, backup_dir=settings.data_dir / "backups")
         client = make_client(settings)
-        for summary in collect(settings, session_factory(engine), ALL, client):
+        sessions = session_factory(engine)
+        for summary in collect(settings, sessions, ALL, client):
             click.echo(describe_run(summary))
+        sent = send_due(sessions, settings)
+        click.echo(f"Alert emails: {sent.sent} sent to the demo mailbox ({mailbox}).")
         click.echo()
         print_status(engine)
         if no_dashboard:
@@ -141,6 +155,21 @@ def demo(
             "minutes and the scheduler collects them. Ctrl-C stops the demo."
         )
         run_with_dashboard(settings, folder / "config.toml", engine, stop, port=dashboard_port)
+
+
+@contextmanager
+def demo_mailbox(folder: Path, port: int) -> Iterator[None]:
+    try:
+        context = running_mailbox(folder, port)
+        context.__enter__()
+    except OSError as exc:
+        raise UserError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --mail-port"
+        ) from None
+    try:
+        yield
+    finally:
+        context.__exit__(None, None, None)
 
 
 @contextmanager

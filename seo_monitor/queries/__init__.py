@@ -3,6 +3,7 @@
 Aggregation happens in the database; callers get small lists of plain rows.
 """
 
+from seo_monitor.queries.alerts import EmailRow, select_emails
 from seo_monitor.queries.common import LocationIds, Period
 from seo_monitor.queries.health import (
     DatasetFreshness,
@@ -55,6 +56,7 @@ from seo_monitor.queries.reviews import (
 __all__ = [
     "AttentionReview",
     "DatasetFreshness",
+    "EmailRow",
     "InboxFilter",
     "InboxReview",
     "KeywordRow",
@@ -72,6 +74,7 @@ __all__ = [
     "TopicMonth",
     "reviews_needed",
     "select_daily_metrics",
+    "select_emails",
     "select_freshness",
     "select_inbox",
     "select_keyword_months",

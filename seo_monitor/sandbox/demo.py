@@ -30,6 +30,18 @@ jitter_seconds = 0
 """
 
 
+DEMO_ALERTS = """
+# Alert and digest emails go to the demo mailbox on 127.0.0.1:{mail_port}; the dashboard's
+# Alerts page shows what arrived.
+[alerts]
+smtp_host = "127.0.0.1"
+smtp_port = {mail_port}
+smtp_security = "none"
+from_address = "seo-monitor@demo-clinic.example"
+recipients = ["practice.manager@demo-clinic.example"]
+dashboard_url = "http://localhost:8501"
+"""
+
 DEMO_SPEEDUP = 480  # sandbox minutes per real minute while the demo runs (8 hours a minute)
 
 
@@ -44,11 +56,15 @@ def default_world_time() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def write_demo_config(folder: Path, root: str) -> Path:
-    """config.toml and data/google-token.json for the sandbox at `root` (the data is kept)."""
+def write_demo_config(folder: Path, root: str, mail_port: int | None = None) -> Path:
+    """config.toml and data/google-token.json for the sandbox at `root` (the data is kept);
+    with `mail_port`, alerts go to the demo mailbox there."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
-    config.write_text(DEMO_CONFIG.format(root=root), encoding="utf-8")
+    text = DEMO_CONFIG.format(root=root)
+    if mail_port is not None:
+        text += DEMO_ALERTS.format(mail_port=mail_port)
+    config.write_text(text, encoding="utf-8")
     token = folder / "data" / "google-token.json"
     descriptor = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -44,8 +44,12 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.answer: str | None = None
+        self.hang_up = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.hang_up:  # the connection drops after the message, before any answer
+            server.transport.close()
+            return "421 closing"
         if self.answer:
             return self.answer
         self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))  # type: ignore[arg-type]
@@ -244,6 +248,19 @@ def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
     handler.answer = None
     assert send_due(sessions, settings, now=lambda: moment + timedelta(days=1)).sent == 0
     assert handler.messages == []
+
+
+def test_a_connection_dropped_mid_message_is_retried_once(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port)
+    queue(sessions, settings, clinic_with_reviews(sessions))
+    handler.hang_up = True
+    assert send_due(sessions, settings, now=lambda: NOW).failed == 1
+    handler.hang_up = False
+    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=3)).sent == 1
+    assert len(handler.messages) == 1
 
 
 def test_a_crash_between_claim_and_send_is_taken_over_later(

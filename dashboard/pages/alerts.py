@@ -1,0 +1,69 @@
+"""Alerts: what was emailed (and what failed), a preview of the weekly digest, a test email."""
+
+from __future__ import annotations
+
+import email
+from email.policy import default as default_policy
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import current_filters
+from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER
+
+filters = current_filters()
+settings = data.settings()
+alerts = settings.alerts
+
+st.title("Alerts")
+if not (alerts.recipients or any(loc.alert_recipients for loc in settings.locations)):
+    st.info(
+        "No one gets alert emails yet: set alerts.recipients (and the SMTP server) in "
+        "config.toml — see docs/alerts.md."
+    )
+
+st.subheader("Emails")
+rows = data.emails()
+given_up = [r for r in rows if r.status == "given up"]
+if given_up:
+    st.error(
+        f"{len(given_up)} emails could not be sent after {alerts.max_attempts} tries: "
+        f"{given_up[0].last_error}",
+        icon=":material/mail_lock:",
+    )
+if rows:
+    table = pd.DataFrame([vars(r) for r in rows]).drop(columns=["id"])
+    st.dataframe(table, hide_index=True, width="stretch")
+else:
+    st.caption("No emails yet.")
+
+st.subheader("Send a test email")
+with st.form("test-email"):
+    address = st.text_input("To", value=alerts.recipients[0] if alerts.recipients else "")
+    if st.form_submit_button("Send test email", disabled=alerts.from_address is None):
+        report = data.send_test_email(address)
+        st.session_state["test-email-result"] = (address, report.sent > 0)
+        st.rerun()  # the table above then lists it
+result = st.session_state.get("test-email-result")
+if result:
+    sent_to, sent = result
+    if sent:
+        st.success(f"Sent to {sent_to} through {alerts.smtp_host}:{alerts.smtp_port}.")
+    else:
+        st.error("Not sent; the table above shows the SMTP error. It will be retried.")
+
+st.subheader("Weekly digest preview")
+st.caption(f"Last week's digest for {filters.label}, as recipients see it.")
+# The email escapes every review text, and st.html sanitizes what it shows.
+st.html(data.digest_preview(filters.location_ids))
+
+mailbox = settings.data_dir / MAILBOX_FOLDER
+if mailbox.is_dir():
+    st.subheader("Demo mailbox")
+    st.caption(f"What the demo's SMTP server received ({mailbox}); newest first.")
+    for path in sorted(mailbox.glob("*.eml"), reverse=True)[:30]:
+        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+        with st.expander(f"{message['Subject']} — to {message['To']}"):
+            body = message.get_body(("plain",))
+            st.text(body.get_content() if body else "")

@@ -1,0 +1,84 @@
+"""The Alerts page: sent and failed emails, a test email through real SMTP, the digest preview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
+
+from seo_monitor.alerts.outbox import enqueue
+from seo_monitor.models import Notification
+from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
+from tests.alerts.test_email import free_port
+from tests.dashboard.seed import seed
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def mail_config(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A dashboard config whose SMTP server is a demo mailbox in data/demo-mail."""
+    port = free_port()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'data_dir = "data"\n[database]\nurl = {json.dumps(database_url)}\n'
+        f'[alerts]\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsmtp_security = "none"\n'
+        'from_address = "seo@clinic.example"\nrecipients = ["pm@clinic.example"]\nmax_attempts = 1\n'
+    )
+    monkeypatch.setenv("SEO_MONITOR_CONFIG", str(config))
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with running_mailbox(tmp_path / "data" / MAILBOX_FOLDER, port):
+        yield config
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_test_email_arrives_and_is_listed_with_the_digest_preview(
+    mail_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    at = open_page("alerts")
+    assert at.title[0].value == "Alerts"
+    assert at.text_input[0].value == "pm@clinic.example"
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Sent to pm@clinic.example" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert list(table["kind"]) == ["test"] and list(table["status"]) == ["sent"]
+    mails = list((mail_config.parent / "data" / MAILBOX_FOLDER).glob("*.eml"))
+    assert len(mails) == 1
+    assert any("seo-monitor test email" in e.label for e in at.expander)  # the demo mailbox
+
+
+def test_given_up_emails_show_on_alerts_and_data_health(
+    mail_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    with sessions.begin() as session:
+        enqueue(session, "digest:x", "digest", "pm@clinic.example", {})
+        row = session.query(Notification).one()
+        row.attempts, row.last_error = 1, "127.0.0.1:25 answered 550"
+        row.created_at = datetime.now(UTC)
+    for page in ("alerts", "health"):
+        at = open_page(page)
+        assert any("given up" in e.value or "could not be sent" in e.value for e in at.error)
