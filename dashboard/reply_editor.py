@@ -47,7 +47,7 @@ def reply_editor(review: InboxReview, clinic_phone: str | None) -> None:
         if chosen is not None and st.session_state.get(f"{key}-filled") != choice:
             replies = data.settings().replies
             st.session_state[key] = chosen.fill(
-                review.location, replies.office_phone or "our office", replies.contact_role
+                review.location, replies.office_phone or "our main number", replies.contact_role
             )
             st.session_state[f"{key}-filled"] = choice
         text = st.text_area("Reply (checked for patient information as you edit)", key=key)

@@ -118,7 +118,7 @@ def negative_payload(
         if alerts.dashboard_url
         else None,
         "suggested_reply": template.fill(
-            location.title, replies.office_phone or "our office", replies.contact_role
+            location.title, replies.office_phone or "our main number", replies.contact_role
         ),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ class FolderHandler:
 def running_mailbox(folder: Path, port: int) -> Iterator[Controller]:
     """An SMTP server on 127.0.0.1:`port` (plain, no login) that files messages as .eml."""
     folder.mkdir(parents=True, exist_ok=True)
+    # aiosmtpd logs every SMTP command at INFO (and message data at DEBUG): keep it quiet.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(FolderHandler(folder), hostname="127.0.0.1", port=port)
     controller.start()
     try:
