@@ -341,3 +341,30 @@ def test_the_weekly_digest_counts_match_the_data(
     assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
     assert message["Subject"].startswith("Weekly digest")
     assert ids["north"]
+
+
+def test_implicit_tls(sessions: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    handler = Sink()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), ssl_context=server_context
+    )
+    controller.start()
+    try:
+        settings = alert_settings(
+            database_url, controller.port, smtp_security="tls", smtp_ca_file=str(ca_file)
+        )
+        queue(sessions, settings, clinic_with_reviews(sessions))
+        assert send_due(sessions, settings, now=lambda: NOW).sent == 1
+        assert len(handler.messages) == 1
+        untrusted = alert_settings(database_url, controller.port, smtp_security="tls")
+        with sessions.begin() as session:
+            queue_digests(session, untrusted, NOW)
+        report = send_due(sessions, untrusted, now=lambda: NOW)
+        assert report.failed == 1  # a certificate nobody vouches for is refused
+    finally:
+        controller.stop()
