@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.google_client import GoogleClient, load_credentials
@@ -17,8 +16,8 @@ from collectors.metrics import collect_metrics
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
 from seo_monitor.alerts.content import queue_negative_alerts
-from seo_monitor.errors import UserError
 from seo_monitor.models import Location, utcnow
+from seo_monitor.queries.common import matching_locations
 from seo_monitor.runs import RunSummary, run_recorded
 from seo_monitor.scoring import rules_from, score_location
 from seo_monitor.settings import Settings
@@ -72,18 +71,7 @@ def make_client(settings: Settings) -> GoogleClient:
 
 def select_locations(session: Session, settings: Settings, wanted: str | None) -> list[Location]:
     """Active, enabled locations; `wanted` narrows to one by Google name, store code or id."""
-    query = select(Location).where(Location.active.is_(True)).order_by(Location.id)
-    if wanted:
-        conditions = [Location.name == wanted, Location.store_code == wanted]
-        if wanted.isdigit():
-            conditions.append(Location.id == int(wanted))
-        query = query.where(or_(*conditions))
-    locations = list(session.scalars(query))
-    if wanted and not locations:
-        raise UserError(
-            f"no active location matches {wanted!r} (use its Google name "
-            "locations/…, its store code or its id; `seo-monitor status` lists them)"
-        )
+    locations = matching_locations(session, wanted)
     enabled = []
     for location in locations:
         config = settings.location_settings(location.name, location.store_code)

@@ -215,6 +215,36 @@ class ReplySettings(Section):
     )
 
 
+HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class PosterSettings(Section):
+    """Review-request QR codes and posters (`seo-monitor qr`, the QR posters page)."""
+
+    brand_color: HexColor = documented(
+        "#1f6feb", "Colour of the clinic's name on posters (#rrggbb).", example="#0b7a75"
+    )
+    text_color: HexColor = documented("#1f2933", "Colour of the other text (#rrggbb).")
+    logo_file: ConfigPath | None = documented(
+        None,
+        "The clinic's logo (PNG or JPEG) for the top of posters and, where it still scans, "
+        "the centre of PNG codes.",
+        example="/etc/seo-monitor/logo.png",
+    )
+    languages: list[str] = documented(
+        ["en", "es"],
+        "Languages of the headline and instructions, in order (built in: en, es; others "
+        "need wording below).",
+    )
+    wording: dict[str, dict[str, str]] = documented(
+        {},
+        "Your own headline, instructions or card line per language; checked against the rules "
+        "for asking (no rating asks, no incentives, no gating, no health details) with a "
+        "warning.",
+        example={"en": {"headline": "Tell us about your visit"}},
+    )
+
+
 class AlertSettings(Section):
     """Email for alerts and the weekly digest: the clinic's own SMTP server."""
 
@@ -374,6 +404,12 @@ class LocationSettings(Section):
         "Who gets this location's alerts and digest besides alerts.recipients.",
         example=["north.manager@example-clinic.com"],
     )
+    review_link: str | None = documented(
+        None,
+        "Where posters send patients when Google has no review link for the location "
+        "(another review site).",
+        example="https://www.healthgrades.com/review/XYZ",
+    )
 
 
 class Settings(Section):
@@ -387,6 +423,7 @@ class Settings(Section):
     google: GoogleSettings = GoogleSettings()
     reviews: ReviewSettings = ReviewSettings()
     replies: ReplySettings = ReplySettings()
+    posters: PosterSettings = PosterSettings()
     alerts: AlertSettings = AlertSettings()
     dashboard: DashboardSettings = DashboardSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

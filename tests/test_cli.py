@@ -45,6 +45,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "demo",
         "import",
         "init",
+        "qr",
         "run",
         "sandbox",
         "scheduler",

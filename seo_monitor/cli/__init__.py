@@ -1,6 +1,6 @@
 """The `seo-monitor` command line. Each command builds the settings once and passes them down."""
 
-from seo_monitor.cli import alerts, collect, dashboard, replies, sandbox, schedule, setup
+from seo_monitor.cli import alerts, collect, dashboard, qr, replies, sandbox, schedule, setup
 from seo_monitor.cli.app import cli, main
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "collect",
     "dashboard",
     "main",
+    "qr",
     "replies",
     "sandbox",
     "schedule",

@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import click
-from sqlalchemy import or_, select
 
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import build_digest, digest_week
@@ -16,7 +15,8 @@ from seo_monitor.alerts.render import digest_html
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
-from seo_monitor.models import Location, utcnow
+from seo_monitor.models import utcnow
+from seo_monitor.queries.common import matching_locations
 
 
 @cli.group("alerts")
@@ -53,17 +53,9 @@ def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
     """Last week's digest as HTML, for all locations or one."""
     settings = app.settings
     with session_factory(open_database(settings))() as session:
-        query = select(Location).where(Location.active.is_(True)).order_by(Location.title)
-        if location:
-            conditions = [Location.name == location, Location.store_code == location]
-            if location.isdigit():
-                conditions.append(Location.id == int(location))
-            query = query.where(or_(*conditions))
-        chosen = list(session.scalars(query))
+        chosen = matching_locations(session, location)
         if not chosen:
-            raise UserError(
-                f"no active location matches {location!r}" if location else "no locations yet"
-            )
+            raise UserError("no locations yet: run `seo-monitor collect locations` first")
         digest = build_digest(
             session, settings, chosen, digest_week(utcnow(), settings.scheduler.timezone)
         )

@@ -1,0 +1,107 @@
+"""Making review-request codes and posters for a location, each one recorded in
+`review_requests`: what was printed, where, when, with which link and wording — the record that
+shows every patient got the same neutral ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from qr.codes import png, svg
+from qr.links import review_link
+from qr.poster import SIZES, PosterContent, poster_pdf
+from qr.wording import Wording, wording_for
+from seo_monitor.errors import UserError
+from seo_monitor.models import Location, ReviewRequest, utcnow
+from seo_monitor.settings import Settings
+
+CODE_FORMATS = ("png", "svg")
+
+
+@dataclass
+class Made:
+    data: bytes
+    link: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def link_for(settings: Settings, location: Location) -> str:
+    config = settings.location_settings(location.name, location.store_code)
+    return review_link(location, config.review_link if config else None)
+
+
+def make_code(session: Session, settings: Settings, location: Location, fmt: str) -> Made:
+    if fmt not in CODE_FORMATS:
+        raise UserError(f"unknown format {fmt!r}; choose png or svg")
+    link = link_for(settings, location)
+    warnings = []
+    if fmt == "svg":
+        data = svg(link).encode("utf-8")
+    else:
+        logo = settings.posters.logo_file
+        data, used_logo = png(link, logo=logo)
+        if logo is not None and not used_logo:
+            warnings.append("the code did not scan reliably with the logo in it; left it out")
+    _record(session, location, f"qr_{fmt}", None, None, link, "", [])
+    return Made(data, link, warnings)
+
+
+def make_poster(
+    session: Session,
+    settings: Settings,
+    location: Location,
+    size: str,
+    languages: list[str] | None = None,
+    placement: str | None = None,
+) -> Made:
+    if size not in SIZES:
+        raise UserError(f"unknown poster size {size!r}; choose one of {', '.join(SIZES)}")
+    chosen = languages or settings.posters.languages
+    wordings, warnings = _wordings(settings, chosen)
+    link = link_for(settings, location)
+    posters = settings.posters
+    content = PosterContent(
+        location.title, link, wordings, posters.brand_color, posters.text_color, posters.logo_file
+    )
+    data = poster_pdf(content, size)
+    wording = "\n".join(f"{w.headline} | {w.instructions} | {w.card}" for w in wordings)
+    kind = {"tent": "table_tent", "cards": "cards"}.get(size, "poster")
+    _record(session, location, kind, size, placement, link, wording, chosen)
+    return Made(data, link, warnings)
+
+
+def _wordings(settings: Settings, languages: list[str]) -> tuple[list[Wording], list[str]]:
+    wordings, warnings = [], []
+    for language in languages:
+        try:
+            wording, problems = wording_for(language, settings.posters.wording)
+        except ValueError as exc:
+            raise UserError(f"{exc}; add it under posters.wording in config.toml") from None
+        wordings.append(wording)
+        warnings += problems
+    return wordings, warnings
+
+
+def _record(
+    session: Session,
+    location: Location,
+    kind: str,
+    size: str | None,
+    placement: str | None,
+    link: str,
+    wording: str,
+    languages: list[str],
+) -> None:
+    session.add(
+        ReviewRequest(
+            location_id=location.id,
+            kind=kind,
+            size=size,
+            placement=(placement or "").strip() or None,
+            link=link,
+            wording=wording,
+            languages=languages,
+            created_at=utcnow(),
+        )
+    )

@@ -1,0 +1,56 @@
+"""Review-request QR codes and posters: qr code, qr poster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qr.poster import SIZES
+from qr.requests import CODE_FORMATS, make_code, make_poster
+from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.db import session_factory
+from seo_monitor.queries.common import matching_locations
+
+
+@cli.group("qr")
+def qr_group() -> None:
+    """QR codes and printable posters that ask every patient for a Google review."""
+
+
+@qr_group.command("code")
+@click.option("--location", required=True, help="The location: its Google name, store code or id.")
+@click.option("--format", "fmt", type=click.Choice(CODE_FORMATS), default="png", show_default=True)
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@pass_app
+def qr_code(app: AppContext, location: str, fmt: str, out: Path) -> None:
+    """The location's review link as a QR code (PNG at 300 dpi, or SVG)."""
+    settings = app.settings
+    with session_factory(open_database(settings)).begin() as session:
+        made = make_code(session, settings, matching_locations(session, location)[0], fmt)
+    out.write_bytes(made.data)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{out}: a code for {made.link}")
+
+
+@qr_group.command("poster")
+@click.option("--location", required=True, help="The location: its Google name, store code or id.")
+@click.option("--size", type=click.Choice(list(SIZES)), default="letter", show_default=True)
+@click.option("--lang", help="Languages, in order, e.g. en,es (default: posters.languages).")
+@click.option("--placement", help="Where it will hang (front desk, gym floor…), for the record.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@pass_app
+def qr_poster(
+    app: AppContext, location: str, size: str, lang: str | None, placement: str | None, out: Path
+) -> None:
+    """A print-ready PDF poster, table tent or sheet of cards for the location."""
+    settings = app.settings
+    languages = [part.strip() for part in lang.split(",") if part.strip()] if lang else None
+    with session_factory(open_database(settings)).begin() as session:
+        chosen = matching_locations(session, location)[0]
+        made = make_poster(session, settings, chosen, size, languages, placement)
+    out.write_bytes(made.data)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{out}: {size} poster for {made.link}")
