@@ -39,6 +39,7 @@ def main() -> None:
                 st.Page(PAGES / "reviews.py", title="Reviews", icon=":material/reviews:"),
                 st.Page(PAGES / "reply_log.py", title="Reply log", icon=":material/history:"),
                 st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/mail:"),
+                st.Page(PAGES / "posters.py", title="QR posters", icon=":material/qr_code_2:"),
             ],
             "Visibility": [
                 st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")

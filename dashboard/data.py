@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date, timedelta
 
+import pypdfium2
 import streamlit as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors import replies
 from collectors.jobs import make_client
 from collectors.replies import PracticeDetails, ReplyOutcome
+from qr.requests import Made, build_code, build_poster, record
 from seo_monitor import queries
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import build_digest, digest_week
@@ -223,3 +226,30 @@ def send_test_email(address: str) -> DeliveryReport:
     report = send_due(sessions(), current)
     st.cache_data.clear()
     return report
+
+
+@st.cache_data(ttl=TTL)
+def review_request(location_id: int, kind: str, size: str, languages: tuple[str, ...]) -> Made:
+    """A code (kind "code", size png or svg) or poster, made but not yet recorded."""
+    current = settings()
+    with sessions()() as session:
+        location = session.get_one(Location, location_id)
+        if kind == "poster":
+            return build_poster(current, location, size, list(languages))
+        return build_code(current, location, size)
+
+
+def record_download(location_id: int, made: Made, placement: str) -> None:
+    """A download is a print: it goes into review_requests."""
+    with sessions().begin() as session:
+        record(session, location_id, made, placement)
+
+
+@st.cache_data(ttl=TTL)
+def poster_preview(location_id: int, size: str, languages: tuple[str, ...]) -> bytes:
+    """The poster's first page as a PNG (nothing recorded: it is only a preview)."""
+    pdf = review_request(location_id, "poster", size, languages).data
+    page = pypdfium2.PdfDocument(pdf)[0]
+    buffer = io.BytesIO()
+    page.render(scale=1.2).to_pil().save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -23,6 +23,10 @@ CODE_FORMATS = ("png", "svg")
 class Made:
     data: bytes
     link: str
+    kind: str  # what review_requests calls it: qr_png, qr_svg, poster, table_tent, cards
+    size: str | None = None
+    wording: str = ""
+    languages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -32,6 +36,12 @@ def link_for(settings: Settings, location: Location) -> str:
 
 
 def make_code(session: Session, settings: Settings, location: Location, fmt: str) -> Made:
+    made = build_code(settings, location, fmt)
+    record(session, location.id, made, None)
+    return made
+
+
+def build_code(settings: Settings, location: Location, fmt: str) -> Made:
     if fmt not in CODE_FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose png or svg")
     link = link_for(settings, location)
@@ -43,8 +53,7 @@ def make_code(session: Session, settings: Settings, location: Location, fmt: str
         data, used_logo = png(link, logo=logo)
         if logo is not None and not used_logo:
             warnings.append("the code did not scan reliably with the logo in it; left it out")
-    _record(session, location, f"qr_{fmt}", None, None, link, "", [])
-    return Made(data, link, warnings)
+    return Made(data, link, f"qr_{fmt}", warnings=warnings)
 
 
 def make_poster(
@@ -54,6 +63,14 @@ def make_poster(
     size: str,
     languages: list[str] | None = None,
     placement: str | None = None,
+) -> Made:
+    made = build_poster(settings, location, size, languages)
+    record(session, location.id, made, placement)
+    return made
+
+
+def build_poster(
+    settings: Settings, location: Location, size: str, languages: list[str] | None = None
 ) -> Made:
     if size not in SIZES:
         raise UserError(f"unknown poster size {size!r}; choose one of {', '.join(SIZES)}")
@@ -67,8 +84,7 @@ def make_poster(
     data = poster_pdf(content, size)
     wording = "\n".join(f"{w.headline} | {w.instructions} | {w.card}" for w in wordings)
     kind = {"tent": "table_tent", "cards": "cards"}.get(size, "poster")
-    _record(session, location, kind, size, placement, link, wording, chosen)
-    return Made(data, link, warnings)
+    return Made(data, link, kind, size, wording, list(chosen), warnings)
 
 
 def _wordings(settings: Settings, languages: list[str]) -> tuple[list[Wording], list[str]]:
@@ -83,25 +99,17 @@ def _wordings(settings: Settings, languages: list[str]) -> tuple[list[Wording], 
     return wordings, warnings
 
 
-def _record(
-    session: Session,
-    location: Location,
-    kind: str,
-    size: str | None,
-    placement: str | None,
-    link: str,
-    wording: str,
-    languages: list[str],
-) -> None:
+def record(session: Session, location_id: int, made: Made, placement: str | None) -> None:
+    """Note a printed or downloaded request in review_requests."""
     session.add(
         ReviewRequest(
-            location_id=location.id,
-            kind=kind,
-            size=size,
+            location_id=location_id,
+            kind=made.kind,
+            size=made.size,
             placement=(placement or "").strip() or None,
-            link=link,
-            wording=wording,
-            languages=languages,
+            link=made.link,
+            wording=made.wording,
+            languages=made.languages,
             created_at=utcnow(),
         )
     )

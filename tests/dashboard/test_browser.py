@@ -38,6 +38,8 @@ PAGES = {
     "Overview": "overview",
     "Reviews": "reviews",
     "Reply log": "reply-log",
+    "Alerts": "alerts",
+    "QR posters": "qr-posters",
     "Profile metrics": "profile-metrics",
     "Data health": "data-health",
 }
