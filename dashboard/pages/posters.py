@@ -67,4 +67,4 @@ with left:
                 args=(location_id, made, placement),
                 key=f"download-{kind}-{variant}",
             )
-        st.caption(f"Link: {made.link}")
+        st.text(f"Link: {made.link}")  # from Google or config: shown as text

@@ -53,7 +53,7 @@ def test_the_page_previews_and_offers_downloads(
     assert at.title[0].value == "QR posters"
     assert len(at.get("image")) == 1  # the preview
     assert len(at.get("download_button")) == 3
-    assert any("https://g.page/r/demo/review" in c.value for c in at.caption)
+    assert any("https://g.page/r/demo/review" in t.value for t in at.text)
     at.selectbox[1].set_value("cards").run()
     assert not at.exception
     at.multiselect[0].set_value([]).run()
