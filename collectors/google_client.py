@@ -36,6 +36,7 @@ from seo_monitor.errors import CollectorError
 log = logging.getLogger(__name__)
 SCOPES = ["https://www.googleapis.com/auth/business.manage"]
 V4_ROOT = "https://mybusiness.googleapis.com/"
+PLACES_ROOT = "https://places.googleapis.com/"
 RECONNECT = "Reconnect Google with `seo-monitor auth google`."
 API_NAMES = {
     "mybusinessaccountmanagement": "Account Management API",
@@ -104,8 +105,10 @@ class GoogleClient:
         backoff_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         quota_window: float = 60.0,
+        places_api_key: str | None = None,
     ) -> None:
         self.credentials = credentials
+        self.places_api_key = places_api_key
         self.quota_window = quota_window  # seconds; Google's quotas are per minute
         self.api_root = api_root.rstrip("/") + "/" if api_root else None
         self.quota_per_minute = quota_per_minute
@@ -193,6 +196,37 @@ class GoogleClient:
         return self._rest("DELETE", f"v4/{review_name}/reply")
 
     # --- plumbing -----------------------------------------------------------------------------
+    def search_places(self, body: dict[str, Any], field_mask: str) -> dict[str, Any]:
+        """Places API (New) Text Search; takes the API key, not the OAuth token."""
+        if not self.places_api_key:
+            raise CollectorError(
+                "no Places API key",
+                permanent=True,
+                affects_all=True,
+                hint="set google.places_api_key_file (or SEO_MONITOR_GOOGLE__PLACES_API_KEY); "
+                "see docs/google-cloud-setup.md",
+            )
+        url = (
+            f"{self.api_root}places/v1/places:searchText"
+            if self.api_root
+            else f"{PLACES_ROOT}v1/places:searchText"
+        )
+        headers = {"X-Goog-Api-Key": self.places_api_key, "X-Goog-FieldMask": field_mask}
+
+        def send() -> dict[str, Any]:
+            response = requests.post(url, json=body, headers=headers, timeout=self.timeout)
+            if response.status_code >= 400:
+                raise classify("places", response.status_code, response.content)
+            try:
+                data = response.json() if response.content else {}
+            except ValueError:
+                raise Transient("the answer was not valid JSON") from None
+            if not isinstance(data, dict):
+                raise Transient("the answer was not a JSON object")
+            return data
+
+        return self._call("places", send)
+
     def _service(self, api: str) -> Resource:
         if api not in self._services:
             http = AuthorizedHttp(self.credentials, http=httplib2.Http(timeout=self.timeout))

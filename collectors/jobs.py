@@ -13,6 +13,7 @@ from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
 from collectors.locations import collect_locations
 from collectors.metrics import collect_metrics
+from collectors.rankings import PlacesProvider, collect_rankings
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
 from seo_monitor.alerts.content import queue_negative_alerts
@@ -37,6 +38,8 @@ PER_LOCATION: dict[str, LocationCollector] = {
     "keywords": collect_keywords,
 }
 ALL = ["locations", *PER_LOCATION]
+# Asked for by name (and weekly by the scheduler): scans cost calls, so `all` leaves them out.
+ON_REQUEST = ["rankings"]
 
 
 def reviews_then_scores(settings: Settings) -> LocationCollector:
@@ -66,7 +69,22 @@ def make_client(settings: Settings) -> GoogleClient:
         timeout=google.request_timeout_seconds,
         max_attempts=google.max_attempts,
         backoff_seconds=google.backoff_seconds,
+        places_api_key=(
+            google.places_api_key.get_secret_value() if google.places_api_key else None
+        ),
     )
+
+
+def rankings_collector(settings: Settings) -> LocationCollector:
+    def collector(
+        client: GoogleClient, session: Session, location: Location, now: datetime
+    ) -> dict[str, int]:
+        provider = PlacesProvider(client)
+        return collect_rankings(
+            provider, session, location, now, settings, lambda: client.total_calls
+        )
+
+    return collector
 
 
 def select_locations(session: Session, settings: Settings, wanted: str | None) -> list[Location]:
@@ -109,8 +127,12 @@ def collect(
             return summaries
     with sessions() as session:
         location_ids = [loc.id for loc in select_locations(session, settings, wanted_location)]
-    collectors = {**PER_LOCATION, "reviews": reviews_then_scores(settings)}
-    for name in (n for n in names if n in PER_LOCATION):
+    collectors = {
+        **PER_LOCATION,
+        "reviews": reviews_then_scores(settings),
+        "rankings": rankings_collector(settings),
+    }
+    for name in (n for n in names if n in collectors):
         for location_id in location_ids:
             if should_stop():
                 log.info("stopping the %s job before location %s: asked to stop", name, location_id)

@@ -38,6 +38,7 @@ JOB_COLLECTORS = {
     "reviews": ["reviews"],
     "metrics": ["metrics"],
     "keywords": ["keywords"],
+    "rankings": ["rankings"],
 }
 
 

@@ -215,6 +215,33 @@ class ReplySettings(Section):
     )
 
 
+class RankingSettings(Section):
+    """Geo-grid map rankings (`seo-monitor collect rankings`, weekly)."""
+
+    keywords: list[str] = documented(
+        [],
+        "What patients search for; every location is scanned for each.",
+        example=["physical therapy near me", "sports injury clinic"],
+    )
+    grid_size: int = documented(7, "Points per side of the square grid (3-15).", ge=3, le=15)
+    spacing_km: float = documented(1.0, "Distance between neighbouring points.", gt=0, le=20)
+    pages: int = documented(
+        1, "Result pages read per point (20 results each; up to 3).", ge=1, le=3
+    )
+    cost_per_search_usd: float = documented(
+        0.0,
+        "What one search costs. The Places provider asks only for place ids, which Google's "
+        "price list puts on its no-charge tier: 0.",
+        ge=0,
+    )
+    monthly_budget_usd: float | None = documented(
+        None,
+        "Stop scans that would take this month's cost past this (recorded as skipped).",
+        example=25.0,
+        ge=0,
+    )
+
+
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
@@ -357,6 +384,7 @@ class SchedulerSettings(Section):
     metrics: Cron = documented("15 6 * * *", "Read daily profile metrics (Google reports late).")
     keywords: Cron = documented("30 6 3 * *", "Read last month's search keywords.")
     digest: Cron = documented("0 8 * * mon", "Send the weekly digest email (alerts section).")
+    rankings: Cron = documented("0 4 * * sun", "Scan the map rankings (rankings section).")
     alerts: Cron = documented(
         "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
     )
@@ -424,6 +452,7 @@ class Settings(Section):
     reviews: ReviewSettings = ReviewSettings()
     replies: ReplySettings = ReplySettings()
     posters: PosterSettings = PosterSettings()
+    rankings: RankingSettings = RankingSettings()
     alerts: AlertSettings = AlertSettings()
     dashboard: DashboardSettings = DashboardSettings()
     scheduler: SchedulerSettings = SchedulerSettings()

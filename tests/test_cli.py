@@ -46,6 +46,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "import",
         "init",
         "qr",
+        "rankings",
         "run",
         "sandbox",
         "scheduler",

@@ -234,6 +234,7 @@ def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
             "reviews",
             "metrics",
             "keywords",
+            "rankings",
             "digest",
             "alerts",
             "maintenance",

@@ -1,6 +1,16 @@
 """The `seo-monitor` command line. Each command builds the settings once and passes them down."""
 
-from seo_monitor.cli import alerts, collect, dashboard, qr, replies, sandbox, schedule, setup
+from seo_monitor.cli import (
+    alerts,
+    collect,
+    dashboard,
+    qr,
+    rankings,
+    replies,
+    sandbox,
+    schedule,
+    setup,
+)
 from seo_monitor.cli.app import cli, main
 
 __all__ = [
@@ -10,6 +20,7 @@ __all__ = [
     "dashboard",
     "main",
     "qr",
+    "rankings",
     "replies",
     "sandbox",
     "schedule",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from collectors.csv_import import SOURCES, import_reviews
 from collectors.google_client import authorize
-from collectors.jobs import ALL, make_client, select_locations
+from collectors.jobs import ALL, ON_REQUEST, make_client, select_locations
 from collectors.jobs import collect as run_collectors
 from collectors.replay import REPLAYABLE, ReplayClient
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
@@ -24,7 +24,7 @@ from seo_monitor.scoring import rules_from, score_location
 
 
 @cli.command()
-@click.argument("what", type=click.Choice([*ALL, "all"]))
+@click.argument("what", type=click.Choice([*ALL, *ON_REQUEST, "all"]))
 @click.option("--location", help="Only this location: its Google name, store code or id.")
 @click.option(
     "--load",
@@ -35,7 +35,8 @@ from seo_monitor.scoring import rules_from, score_location
 )
 @pass_app
 def collect(app: AppContext, what: str, location: str | None, load: Path | None) -> None:
-    """Fetch data from Google into the database (locations, reviews, metrics, keywords, all)."""
+    """Fetch data from Google into the database (locations, reviews, metrics, keywords, all;
+    rankings only when asked for by name)."""
     settings = app.settings
     names = ALL if what == "all" else [what]
     client: Any

@@ -1,0 +1,145 @@
+"""Geo-grid scans against the sandbox's Places API: stored points, metrics, budget, faults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.jobs import collect, make_client
+from seo_monitor.config import load_settings
+from seo_monitor.models import RankPoint, RankScan
+from seo_monitor.queries.rankings import select_scans
+from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
+from seo_monitor.settings import Settings
+from tests.conftest import sandbox_settings
+
+KEY = {"SEO_MONITOR_GOOGLE__PLACES_API_KEY": PLACES_API_KEY}
+
+
+def ranking_settings(
+    server: SandboxServer, folder: Path, database_url: str, extra: str = "", key: bool = True
+) -> Settings:
+    sandbox_settings(server, folder, database_url, max_attempts=2)
+    config = folder / "config.toml"
+    config.write_text(
+        config.read_text()
+        + '[rankings]\nkeywords = ["physical therapy"]\ngrid_size = 3\nspacing_km = 1.5\n'
+        + extra
+    )
+    return load_settings(config, KEY if key else {})
+
+
+def run(settings: Settings, sessions: sessionmaker[Session], world: World, names: list[str]):  # type: ignore[no-untyped-def]
+    return collect(settings, sessions, names, make_client(settings), now=lambda: world.now)
+
+
+def test_a_scan_stores_every_point_and_finds_the_clinic_near_home(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    summaries = run(settings, sessions, world, ["rankings"])
+    assert [s.status for s in summaries] == ["ok"] * len(world.locations)
+    assert all(s.counts["scans"] == 1 and s.api_calls == 9 for s in summaries)  # 3×3, one page
+    with sessions() as session:
+        assert session.query(RankPoint).count() == 9 * len(world.locations)
+        scan = session.scalars(select(RankScan)).first()
+        assert scan is not None
+        [view] = select_scans(session, scan.location_id)
+    assert view.metrics.measured == 9 and view.metrics.errors == 0
+    assert view.grid[1][1] not in ("--", "x")  # at the clinic's own address it shows up
+    assert view.metrics.arp is not None and view.metrics.atrp is not None
+    assert "3x3, 1.5 km apart" in view.settings
+
+
+def test_the_budget_stops_scans_and_says_so(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(
+        sandbox, tmp_path, database_url, "cost_per_search_usd = 0.01\nmonthly_budget_usd = 0.05\n"
+    )
+    run(settings, sessions, world, ["locations"])
+    summaries = run(settings, sessions, world, ["rankings"])
+    assert all(s.counts["skipped"] == 1 and s.api_calls == 0 for s in summaries)
+    with sessions() as session:
+        skipped = session.scalars(select(RankScan)).all()
+    assert {s.status for s in skipped} == {"skipped"}
+    assert "$0.05 budget" in (skipped[0].error or "")
+
+
+def test_provider_errors_are_errors_not_rank_drops(
+    tmp_path: Path, database_url: str, sessions: sessionmaker[Session], world: World
+) -> None:
+    with running_sandbox(world, "places:5xx=1", quota_per_minute=100_000) as server:
+        settings = ranking_settings(server, tmp_path, database_url)
+        run(settings, sessions, world, ["locations"])
+        run(settings, sessions, world, ["rankings"])
+    with sessions() as session:
+        scan = session.scalars(select(RankScan)).first()
+        assert scan is not None and scan.status == "failed"
+        [view] = select_scans(session, scan.location_id)
+    assert view.metrics.measured == 0 and view.metrics.errors == 9
+    assert view.metrics.atrp is None and view.metrics.solv is None  # no "rank 21" anywhere
+
+
+def test_without_an_api_key_the_job_stops_with_what_to_do(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url, key=False)
+    run(settings, sessions, world, ["locations"])
+    summaries = run(settings, sessions, world, ["rankings"])
+    assert len(summaries) == 1 and summaries[0].status == "failed"
+    assert "places_api_key" in (summaries[0].hint or "")
+
+
+def test_the_rankings_commands(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    run(settings, sessions, world, ["rankings"])
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}, **KEY}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "seo_monitor", "--config", str(tmp_path / "config.toml"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    estimate = cli("rankings", "estimate")
+    assert estimate.returncode == 0, estimate.stderr
+    assert f"per run:   {9 * len(world.locations)} calls, $0.00" in estimate.stdout
+    location = f"locations/{world.locations[0].location_id}"
+    shown = cli("rankings", "show", "--location", location)
+    assert shown.returncode == 0, shown.stderr
+    assert "physical therapy" in shown.stdout and "3x3" in shown.stdout
+    lines = shown.stdout.splitlines()
+    grid = lines[lines.index(next(line for line in lines if "3x3" in line)) + 1 :][:3]
+    assert [len(row.split()) for row in grid] == [3, 3, 3]  # the grid, north at the top
+    assert all(cell.isdigit() or cell in ("--", "x") for row in grid for cell in row.split())
