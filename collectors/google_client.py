@@ -43,6 +43,8 @@ API_NAMES = {
     "mybusinessbusinessinformation": "Business Information API",
     "businessprofileperformance": "Business Profile Performance API",
     "mybusiness": "Google My Business API (reviews)",
+    "places": "Places API (New)",
+    "searchconsole": "Search Console API",
 }
 
 
@@ -198,6 +200,20 @@ class GoogleClient:
     # --- plumbing -----------------------------------------------------------------------------
     def search_places(self, body: dict[str, Any], field_mask: str) -> dict[str, Any]:
         """Places API (New) Text Search; takes the API key, not the OAuth token."""
+        return self._places("POST", "places:searchText", field_mask, body)
+
+    def place_details(self, place_id: str, field_mask: str) -> dict[str, Any]:
+        return self._places("GET", f"places/{place_id}", field_mask)
+
+    def search_analytics(self, site: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Search Console: clicks, impressions and positions for a property."""
+        service = self._service("searchconsole")
+        request = service.searchanalytics().query(siteUrl=site, body=body)
+        return self._execute("searchconsole", request)
+
+    def _places(
+        self, method: str, path: str, field_mask: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         if not self.places_api_key:
             raise CollectorError(
                 "no Places API key",
@@ -206,15 +222,13 @@ class GoogleClient:
                 hint="set google.places_api_key_file (or SEO_MONITOR_GOOGLE__PLACES_API_KEY); "
                 "see docs/google-cloud-setup.md",
             )
-        url = (
-            f"{self.api_root}places/v1/places:searchText"
-            if self.api_root
-            else f"{PLACES_ROOT}v1/places:searchText"
-        )
+        url = f"{self.api_root}places/v1/{path}" if self.api_root else f"{PLACES_ROOT}v1/{path}"
         headers = {"X-Goog-Api-Key": self.places_api_key, "X-Goog-FieldMask": field_mask}
 
         def send() -> dict[str, Any]:
-            response = requests.post(url, json=body, headers=headers, timeout=self.timeout)
+            response = requests.request(
+                method, url, json=body, headers=headers, timeout=self.timeout
+            )
             if response.status_code >= 400:
                 raise classify("places", response.status_code, response.content)
             try:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.competitors import collect_competitors
 from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
 from collectors.locations import collect_locations
@@ -16,6 +17,7 @@ from collectors.metrics import collect_metrics
 from collectors.rankings import PlacesProvider, collect_rankings
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
+from collectors.search_console import collect_search_console
 from seo_monitor.alerts.content import queue_negative_alerts
 from seo_monitor.models import Location, utcnow
 from seo_monitor.queries.common import matching_locations
@@ -39,7 +41,7 @@ PER_LOCATION: dict[str, LocationCollector] = {
 }
 ALL = ["locations", *PER_LOCATION]
 # Asked for by name (and weekly by the scheduler): scans cost calls, so `all` leaves them out.
-ON_REQUEST = ["rankings"]
+ON_REQUEST = ["rankings", "competitors", "search-console"]
 
 
 def reviews_then_scores(settings: Settings) -> LocationCollector:
@@ -131,6 +133,7 @@ def collect(
         **PER_LOCATION,
         "reviews": reviews_then_scores(settings),
         "rankings": rankings_collector(settings),
+        "search-console": collect_search_console,
     }
     for name in (n for n in names if n in collectors):
         for location_id in location_ids:
@@ -149,6 +152,17 @@ def collect(
             if summary.affects_all:
                 log.warning("stopping the %s job: the error affects every location", name)
                 return summaries
+    if "competitors" in names and wanted_location is None:
+        summaries.append(
+            run_recorded(
+                sessions,
+                "competitors",
+                None,
+                lambda session: collect_competitors(client, session, settings, now()),
+                lambda: client.total_calls,
+                now,
+            )
+        )
     if "reviews" in names and isinstance(client, GoogleClient):
         # Replies posted from seo-monitor wait for Google's moderation; record the verdicts.
         follow_pending(sessions, client)

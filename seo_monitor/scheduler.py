@@ -39,6 +39,8 @@ JOB_COLLECTORS = {
     "metrics": ["metrics"],
     "keywords": ["keywords"],
     "rankings": ["rankings"],
+    "competitors": ["competitors"],
+    "search_console": ["search-console"],
 }
 
 

@@ -240,6 +240,11 @@ class RankingSettings(Section):
         example=25.0,
         ge=0,
     )
+    pinned_competitors: list[str] = documented(
+        [],
+        "Place ids of competitors to follow whether or not they show up in scans.",
+        example=["ChIJN1t_tDeuEmsRUsoyG83frY4"],
+    )
 
 
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -385,6 +390,8 @@ class SchedulerSettings(Section):
     keywords: Cron = documented("30 6 3 * *", "Read last month's search keywords.")
     digest: Cron = documented("0 8 * * mon", "Send the weekly digest email (alerts section).")
     rankings: Cron = documented("0 4 * * sun", "Scan the map rankings (rankings section).")
+    competitors: Cron = documented("0 6 * * sun", "Refresh competitors seen in the scans.")
+    search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
     alerts: Cron = documented(
         "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
     )

@@ -235,6 +235,8 @@ def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
             "metrics",
             "keywords",
             "rankings",
+            "competitors",
+            "search_console",
             "digest",
             "alerts",
             "maintenance",

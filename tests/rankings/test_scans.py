@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import collect, make_client
 from seo_monitor.config import load_settings
-from seo_monitor.models import RankPoint, RankScan
+from seo_monitor.models import (
+    Competitor,
+    CompetitorSnapshot,
+    Location,
+    OrganicPosition,
+    RankPoint,
+    RankScan,
+)
 from seo_monitor.queries.rankings import select_scans
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
@@ -143,3 +150,51 @@ def test_the_rankings_commands(
     grid = lines[lines.index(next(line for line in lines if "3x3" in line)) + 1 :][:3]
     assert [len(row.split()) for row in grid] == [3, 3, 3]  # the grid, north at the top
     assert all(cell.isdigit() or cell in ("--", "x") for row in grid for cell in row.split())
+
+
+def test_competitors_from_the_scans_get_details_and_a_snapshot(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    run(settings, sessions, world, ["rankings"])
+    [summary] = run(settings, sessions, world, ["competitors"])
+    assert (
+        summary.status == "ok" and summary.counts["refreshed"] == summary.counts["competitors"] > 0
+    )
+    assert summary.api_calls == summary.counts["refreshed"]  # one small details call each
+    with sessions() as session:
+        ours = {loc.place_id for loc in session.scalars(select(Location))}
+        competitors = session.scalars(select(Competitor)).all()
+        snapshots = session.scalars(select(CompetitorSnapshot)).all()
+    assert competitors and all(c.name and c.place_id not in ours for c in competitors)
+    assert len(snapshots) == len(competitors) and all(s.review_count for s in snapshots)
+    [again] = run(settings, sessions, world, ["competitors"])
+    assert again.counts["refreshed"] == 0 and again.api_calls == 0  # refreshed weekly
+
+
+def test_search_console_positions_are_read_and_re_read_without_duplicates(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    first = run(settings, sessions, world, ["search-console"])
+    assert all(s.status == "ok" and s.counts["rows"] > 0 for s in first)
+    with sessions() as session:
+        stored = session.query(OrganicPosition).count()
+        sample = session.scalars(select(OrganicPosition)).first()
+    # Locations that share a website share its Search Console rows: stored once.
+    assert 0 < stored <= sum(s.counts["rows"] for s in first)
+    assert sample is not None and sample.site.endswith("/") and 1 <= sample.position <= 100
+    again = run(settings, sessions, world, ["search-console"])
+    assert all(s.counts["changed"] == 0 for s in again)  # the trailing window, unchanged
+    with sessions() as session:
+        assert session.query(OrganicPosition).count() == stored
