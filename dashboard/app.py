@@ -42,7 +42,10 @@ def main() -> None:
                 st.Page(PAGES / "posters.py", title="QR posters", icon=":material/qr_code_2:"),
             ],
             "Visibility": [
-                st.Page(PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:")
+                st.Page(
+                    PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:"
+                ),
+                st.Page(PAGES / "rankings.py", title="Rankings", icon=":material/grid_on:"),
             ],
             "Admin": [
                 st.Page(PAGES / "health.py", title="Data health", icon=":material/monitor_heart:")

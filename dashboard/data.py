@@ -24,7 +24,7 @@ from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import Location, utcnow
-from seo_monitor.queries import Period
+from seo_monitor.queries import Period, rankings
 from seo_monitor.queries.common import in_locations
 from seo_monitor.settings import Settings
 
@@ -253,3 +253,34 @@ def poster_preview(location_id: int, size: str, languages: tuple[str, ...]) -> b
     buffer = io.BytesIO()
     page.render(scale=1.2).to_pil().save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@st.cache_data(ttl=TTL)
+def scan_keywords(location_id: int) -> list[str]:
+    with sessions()() as session:
+        return rankings.select_scan_keywords(session, location_id)
+
+
+@st.cache_data(ttl=TTL)
+def scans(location_id: int, keyword: str) -> list[rankings.ScanView]:
+    with sessions()() as session:
+        return rankings.select_scans(session, location_id, keyword, limit=52)
+
+
+@st.cache_data(ttl=TTL)
+def top_competitors(scan_id: int, location_id: int) -> list[tuple[str, float]]:
+    with sessions()() as session:
+        own = session.get_one(Location, location_id).place_id
+        return rankings.select_top_competitors(session, scan_id, own)
+
+
+@st.cache_data(ttl=TTL)
+def benchmark(ids: Ids) -> list[rankings.Benchmark]:
+    with sessions()() as session:
+        return rankings.select_benchmark(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def organic_queries(ids: Ids, start: date, end: date) -> list[rankings.OrganicQuery]:
+    with sessions()() as session:
+        return rankings.select_organic_queries(session, ids, Period(start, end))

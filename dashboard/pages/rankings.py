@@ -1,0 +1,126 @@
+"""Rankings: the geo-grid heat map, ARP/ATRP/SoLV over time, competitors, organic positions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import current_filters
+from seo_monitor.queries.rankings import ScanView
+
+filters = current_filters()
+choices = {c.id: c.title for c in data.location_choices()}
+ids = [i for i in (filters.location_ids or choices) if i in choices]
+
+st.title("Rankings")
+location_id = st.selectbox("Location", ids, format_func=lambda i: choices[i])
+keywords = data.scan_keywords(location_id)
+if not keywords:
+    st.info(
+        "No map scans yet. Set the keywords patients search for under [rankings] in "
+        "config.toml, then run `seo-monitor collect rankings` (the scheduler scans weekly)."
+    )
+else:
+    keyword = st.selectbox("Keyword", keywords)
+    history = data.scans(location_id, keyword)
+    latest = history[0]
+    # Only scans with the same grid, spacing, centre and pages compare (domain.md).
+    comparable = [scan for scan in history if scan.settings == latest.settings]
+    m = latest.metrics
+    before = comparable[1].metrics if len(comparable) > 1 else None
+
+    def change(now: float | None, then: float | None) -> str | None:
+        return f"{now - then:+.1f}" if now is not None and then is not None else None
+
+    row = st.columns(4)
+    row[0].metric(
+        "ARP",
+        f"{m.arp:.1f}" if m.arp else "–",
+        change(m.arp, before.arp if before else None),
+        delta_color="inverse",
+        help="Average rank where the clinic shows up.",
+    )
+    row[1].metric(
+        "ATRP",
+        f"{m.atrp:.1f}" if m.atrp else "–",
+        change(m.atrp, before.atrp if before else None),
+        delta_color="inverse",
+        help="Average over every point; not found counts as 21.",
+    )
+    row[2].metric(
+        "SoLV",
+        f"{m.solv:.0f}%" if m.solv is not None else "–",
+        change(m.solv, before.solv if before else None),
+        help="Share of points where the clinic is in the top 3 (the map pack).",
+    )
+    row[3].metric("Found in", m.found_in, help="Points where it shows up, of those measured.")
+    st.caption(
+        f"Scan of {latest.started_at:%b %d, %Y} — {latest.settings}"
+        + (f"; {m.errors} points failed and are left out" if m.errors else "")
+    )
+
+    def cell_style(value: str) -> str:
+        if value == "x":
+            return "background-color: #e4e7eb; color: #7b8794"
+        if value == "--":
+            return "background-color: #f8d7da; color: #842029"
+        rank = int(value)
+        colour = "#2f9e44" if rank <= 3 else "#94d82d" if rank <= 10 else "#ffd43b"
+        return f"background-color: {colour}; color: #1f2933"
+
+    st.subheader("Where it ranks (north at the top)")
+    grid = pd.DataFrame(latest.grid)
+    st.dataframe(grid.style.map(cell_style), hide_index=True)
+    st.caption("Rank at each grid point; -- not in the results; x the search failed there.")
+
+    def trend(scans: list[ScanView]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "scan": f"{s.started_at:%Y-%m-%d}",
+                    "ARP": s.metrics.arp,
+                    "ATRP": s.metrics.atrp,
+                    "SoLV %": s.metrics.solv,
+                }
+                for s in reversed(scans)
+            ]
+        ).set_index("scan")
+
+    if len(comparable) > 1:
+        st.subheader("Over time (scans with the same settings)")
+        st.line_chart(trend(comparable))
+    competitors = data.top_competitors(latest.id, location_id)
+    if competitors:
+        st.subheader("Who takes the map pack")
+        st.dataframe(pd.DataFrame(competitors, columns=["Business", "SoLV %"]), hide_index=True)
+
+st.subheader("Competitors: rating against reviews")
+bench = data.benchmark(tuple(ids))
+if bench:
+    st.dataframe(
+        pd.DataFrame([vars(b) for b in bench]).rename(
+            columns={"name": "Business", "rating": "Rating", "reviews": "Reviews", "ours": "Ours"}
+        ),
+        hide_index=True,
+    )
+    st.scatter_chart(pd.DataFrame([vars(b) for b in bench]), x="reviews", y="rating", color="ours")
+else:
+    st.info("No competitor details yet: `seo-monitor collect competitors` after a scan.")
+
+st.subheader("Organic search (Search Console)")
+organic = data.organic_queries(tuple(ids), *filters.period)
+if organic:
+    st.dataframe(
+        pd.DataFrame([vars(q) for q in organic]).rename(
+            columns={
+                "query": "Query",
+                "clicks": "Clicks",
+                "impressions": "Impressions",
+                "position": "Avg. position",
+            }
+        ),
+        hide_index=True,
+    )
+else:
+    st.info("No Search Console data for this period: `seo-monitor collect search-console`.")
