@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from collectors.jobs import ALL, collect, make_client
+from collectors.jobs import ALL, ON_REQUEST, collect, make_client
 from seo_monitor.alerts import send_due
 from seo_monitor.cli.app import cli, open_database
 from seo_monitor.cli.collect import describe_run
@@ -139,7 +139,7 @@ def demo(
         upgrade(engine, backup_dir=settings.data_dir / "backups")
         client = make_client(settings)
         sessions = session_factory(engine)
-        for summary in collect(settings, sessions, ALL, client):
+        for summary in collect(settings, sessions, [*ALL, *ON_REQUEST], client):
             click.echo(describe_run(summary))
         sent = send_due(sessions, settings)
         click.echo(f"Alert emails: {sent.sent} sent to the demo mailbox ({mailbox}).")

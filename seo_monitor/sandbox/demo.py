@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from seo_monitor.sandbox.server import authorized_user_info
+from seo_monitor.sandbox.server import PLACES_API_KEY, authorized_user_info
 from seo_monitor.sandbox.world import World
 
 DEMO_CONFIG = """\
@@ -19,6 +19,12 @@ data_dir = "data"
 
 [google]
 api_root = "{root}"
+places_api_key_file = "data/places-api-key"
+
+# Map rankings from the sandbox's Places API: a 5 x 5 grid, one keyword.
+[rankings]
+keywords = ["physical therapy"]
+grid_size = 5
 
 # Demo pace: the sandbox's clock runs 480 times faster than yours, so new reviews arrive
 # every few minutes and the reviews job picks them up every two.
@@ -65,6 +71,10 @@ def write_demo_config(folder: Path, root: str, mail_port: int | None = None) -> 
     if mail_port is not None:
         text += DEMO_ALERTS.format(mail_port=mail_port)
     config.write_text(text, encoding="utf-8")
+    key = folder / "data" / "places-api-key"
+    key_descriptor = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(key_descriptor, "w", encoding="utf-8") as handle:
+        handle.write(PLACES_API_KEY)
     token = folder / "data" / "google-token.json"
     descriptor = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -41,6 +41,7 @@ PAGES = {
     "Alerts": "alerts",
     "QR posters": "qr-posters",
     "Profile metrics": "profile-metrics",
+    "Rankings": "rankings",
     "Data health": "data-health",
 }
 
