@@ -62,7 +62,8 @@ def main() -> None:
     floor = minimum / args.quota * 60
     failed = sum(1 for s in summaries if s.status != "ok")
     print(
-        "| locations × keywords × points | calls | minimum | ratio | wall s | quota floor s | ratio | failed runs |"
+        "| locations × keywords × points | calls | minimum | ratio | wall s "
+        "| quota floor s | ratio | failed runs |"
     )
     print("|---|---|---|---|---|---|---|---|")
     print(
