@@ -45,6 +45,7 @@ API_NAMES = {
     "mybusiness": "Google My Business API (reviews)",
     "places": "Places API (New)",
     "searchconsole": "Search Console API",
+    "serp": "the SERP rank provider",
 }
 
 
@@ -294,6 +295,10 @@ class GoogleClient:
             return data
 
         return self._call("mybusiness", send)
+
+    def paced(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run `send` within `api`'s pacing, with the client's retries (other providers)."""
+        return self._call(api, send)
 
     def _call(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         pacer = self._pacers.setdefault(

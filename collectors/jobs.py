@@ -14,7 +14,7 @@ from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
 from collectors.locations import collect_locations
 from collectors.metrics import collect_metrics
-from collectors.rankings import PlacesProvider, collect_rankings
+from collectors.rankings import collect_rankings, provider_for
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
 from collectors.search_console import collect_search_console
@@ -81,7 +81,7 @@ def rankings_collector(settings: Settings) -> LocationCollector:
     def collector(
         client: GoogleClient, session: Session, location: Location, now: datetime
     ) -> dict[str, int]:
-        provider = PlacesProvider(client)
+        provider = provider_for(settings, client)
         return collect_rankings(
             provider, session, location, now, settings, lambda: client.total_calls
         )

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collectors.google_client import GoogleClient
+from collectors.google_client import GoogleClient, Transient, classify
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location, RankPoint, RankScan
 from seo_monitor.rankings import GridPoint, PointResult, grid_points
@@ -62,6 +63,66 @@ class PlacesProvider:
             if not token:
                 break
         return ids
+
+
+class SerpProvider:
+    """A paid SERP API returning real Google Maps results (SerpApi / DataForSEO style): one
+    POST per point with the query and coordinates; the key goes in a header, never in the URL
+    (URLs end up in logs)."""
+
+    name = "serp"
+
+    def __init__(self, client: GoogleClient, endpoint: str, api_key: str) -> None:
+        self.client, self.endpoint, self.api_key = client, endpoint, api_key
+
+    def top_ids(self, keyword: str, point: GridPoint, radius_m: float, pages: int) -> list[str]:
+        body = {
+            "q": keyword,
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "radius_m": radius_m,
+            "results": 20 * pages,
+        }
+
+        def send() -> dict[str, Any]:
+            response = requests.post(
+                self.endpoint,
+                json=body,
+                headers={"X-Api-Key": self.api_key},
+                timeout=self.client.timeout,
+            )
+            if response.status_code >= 400:
+                raise classify("serp", response.status_code, response.content)
+            try:
+                data = response.json()
+            except ValueError:
+                raise Transient("the answer was not valid JSON") from None
+            if not isinstance(data, dict):
+                raise Transient("the answer was not a JSON object")
+            return data
+
+        answer = self.client.paced("serp", send)
+        results = answer.get("local_results") or []
+        ordered = sorted(
+            (r for r in results if isinstance(r, dict) and r.get("place_id")),
+            key=lambda r: int(r.get("position") or 0),
+        )
+        return [str(r["place_id"]) for r in ordered][: 20 * pages]
+
+
+def provider_for(settings: Settings, client: GoogleClient) -> RankProvider:
+    rankings = settings.rankings
+    if rankings.provider == "places":
+        return PlacesProvider(client)
+    if not rankings.serp_endpoint or rankings.serp_api_key is None:
+        raise CollectorError(
+            "the SERP provider needs rankings.serp_endpoint and its key",
+            permanent=True,
+            affects_all=True,
+            hint="set rankings.serp_endpoint and rankings.serp_api_key_file "
+            "(or SEO_MONITOR_RANKINGS__SERP_API_KEY)",
+        )
+    return SerpProvider(client, rankings.serp_endpoint, rankings.serp_api_key.get_secret_value())
 
 
 def calls_per_run(rankings: RankingSettings, locations: int) -> int:
@@ -191,7 +252,7 @@ def _skipped(
         RankScan(
             location_id=location.id,
             keyword=keyword,
-            provider="places",
+            provider=rankings.provider,
             grid_size=rankings.grid_size,
             spacing_km=rankings.spacing_km,
             center_lat=location.latitude,

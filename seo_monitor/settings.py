@@ -218,6 +218,18 @@ class ReplySettings(Section):
 class RankingSettings(Section):
     """Geo-grid map rankings (`seo-monitor collect rankings`, weekly)."""
 
+    provider: Literal["places", "serp"] = documented(
+        "places",
+        "places (Google's Places API, no charge with place ids only) or serp (a paid SERP API "
+        "returning Google Maps results; set serp_endpoint and its key).",
+    )
+    serp_endpoint: str | None = documented(
+        None, "The SERP provider's search URL.", example="https://serp.example.com/v1/maps"
+    )
+    serp_api_key: SecretStr | None = secret("The SERP provider's API key.")
+    serp_api_key_file: ConfigPath | None = documented(
+        None, "File holding the SERP provider's API key.", example="/etc/seo-monitor/serp-key"
+    )
     keywords: list[str] = documented(
         [],
         "What patients search for; every location is scanned for each.",

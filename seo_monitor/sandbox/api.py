@@ -115,6 +115,7 @@ class SandboxApi:
             ),
             ("places", "POST", re.compile(r"v1/places:searchText"), self.search_text),
             ("places", "GET", re.compile(r"v1/places/([\w-]+)"), self.place_details),
+            ("serp", "POST", re.compile(r"v1/maps"), self.serp_maps),
             (
                 "searchconsole",
                 "POST",
@@ -373,6 +374,10 @@ class SandboxApi:
         if not mask:
             return error(400, "INVALID_ARGUMENT", "FieldMask is a required parameter")
         return places.place_details(self.world, place_id, mask)
+
+    def serp_maps(self, request: Request) -> Response:
+        body = request.body if isinstance(request.body, dict) else {}
+        return places.serp_maps(self.world, body)
 
     def search_analytics(self, request: Request, site: str) -> Response:
         body = request.body if isinstance(request.body, dict) else {}

@@ -165,6 +165,24 @@ def search_text(world: World, body: dict[str, Any], field_mask: str) -> tuple[in
     return 200, answer
 
 
+def serp_maps(world: World, body: dict[str, Any]) -> tuple[int, Any]:
+    """A SERP provider's Google Maps results (SerpApi/DataForSEO style): the same ranking as
+    Text Search from the same point, as `local_results` with positions."""
+    try:
+        query = str(body["q"]).lower()
+        lat, lng = float(body["latitude"]), float(body["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return 400, {"error": "q, latitude and longitude are required"}
+    radius = float(body.get("radius_m") or 5000)
+    ranked = rank_near(world, query, lat, lng, radius)[: RESULTS_PER_PAGE * 3]
+    return 200, {
+        "local_results": [
+            {"position": n, "place_id": b.place_id, "title": b.name, "rating": b.rating}
+            for n, b in enumerate(ranked, start=1)
+        ]
+    }
+
+
 def place_details(world: World, place_id: str, field_mask: str) -> tuple[int, Any]:
     business = next((b for b in businesses(world) if b.place_id == place_id), None)
     if business is None:

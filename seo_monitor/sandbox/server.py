@@ -30,6 +30,7 @@ REFRESH_TOKEN = "sandbox-refresh-token"
 CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-client-secret"
 PLACES_API_KEY = "sandbox-places-api-key"
+SERP_API_KEY = "sandbox-serp-api-key"
 
 
 @dataclass
@@ -161,6 +162,8 @@ class Handler(BaseHTTPRequestHandler):
         if api == "places":
             key = self.headers.get("X-Goog-Api-Key") or request.one("key")
             return key == PLACES_API_KEY
+        if api == "serp":  # a SERP provider's own key, in a header
+            return self.headers.get("X-Api-Key") == SERP_API_KEY
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         return token in state.tokens
 

@@ -22,7 +22,7 @@ from seo_monitor.models import (
 )
 from seo_monitor.queries.rankings import select_scans
 from seo_monitor.sandbox import World, running_sandbox
-from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
+from seo_monitor.sandbox.server import PLACES_API_KEY, SERP_API_KEY, SandboxServer
 from seo_monitor.settings import Settings
 from tests.conftest import sandbox_settings
 
@@ -198,3 +198,38 @@ def test_search_console_positions_are_read_and_re_read_without_duplicates(
     assert all(s.counts["changed"] == 0 for s in again)  # the trailing window, unchanged
     with sessions() as session:
         assert session.query(OrganicPosition).count() == stored
+
+
+def test_the_serp_provider_gives_the_same_kind_of_scan(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    (tmp_path / "serp-key").write_text(SERP_API_KEY)
+    settings = ranking_settings(
+        sandbox,
+        tmp_path,
+        database_url,
+        f'provider = "serp"\nserp_endpoint = "{sandbox.url}/serp/v1/maps"\n'
+        f'serp_api_key_file = "{tmp_path / "serp-key"}"\n',
+    )
+    run(settings, sessions, world, ["locations"])
+    summaries = run(settings, sessions, world, ["rankings"])
+    assert all(s.status == "ok" and s.api_calls == 9 for s in summaries)
+    with sessions() as session:
+        scan = session.scalars(select(RankScan)).first()
+        assert scan is not None and scan.provider == "serp"
+        [view] = select_scans(session, scan.location_id)
+    assert view.metrics.measured == 9 and "serp" in view.settings
+    (tmp_path / "serp-key").write_text("wrong")
+    bad = ranking_settings(
+        sandbox,
+        tmp_path,
+        database_url,
+        f'provider = "serp"\nserp_endpoint = "{sandbox.url}/serp/v1/maps"\n'
+        f'serp_api_key_file = "{tmp_path / "serp-key"}"\n',
+    )
+    [refused] = run(bad, sessions, world, ["rankings"])
+    assert refused.status == "failed" and "wrong" not in (refused.error or "")
