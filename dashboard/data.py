@@ -284,3 +284,9 @@ def benchmark(ids: Ids) -> list[rankings.Benchmark]:
 def organic_queries(ids: Ids, start: date, end: date) -> list[rankings.OrganicQuery]:
     with sessions()() as session:
         return rankings.select_organic_queries(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def benchmark_history(ids: Ids, start: date) -> list[tuple[date, str, float | None, int | None]]:
+    with sessions()() as session:
+        return rankings.select_benchmark_history(session, ids, start)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -105,6 +107,12 @@ if bench:
         hide_index=True,
     )
     st.scatter_chart(pd.DataFrame([vars(b) for b in bench]), x="reviews", y="rating", color="ours")
+    snapshots = data.benchmark_history(tuple(ids), filters.end - timedelta(days=365))
+    days = {day for day, *_ in snapshots}
+    if len(days) > 1:
+        st.caption("Review counts over the last year (weekly snapshots)")
+        frame = pd.DataFrame(snapshots, columns=["day", "business", "rating", "reviews"])
+        st.line_chart(frame.pivot_table(index="day", columns="business", values="reviews"))
 else:
     st.info("No competitor details yet: `seo-monitor collect competitors` after a scan.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from seo_monitor.models import (
     RankScan,
     RatingSnapshot,
 )
-from seo_monitor.queries.common import LocationIds, Period, in_locations
+from seo_monitor.queries.common import LocationIds, Period, as_date, in_locations
 from seo_monitor.rankings import PointResult, ScanMetrics, competitor_solv, scan_metrics
 
 
@@ -165,3 +165,32 @@ def select_organic_queries(
         OrganicQuery(q, int(c or 0), int(i or 0), round(float(w or 0) / i, 1) if i else 0.0)
         for q, c, i, w in rows
     ]
+
+
+def select_benchmark_history(
+    session: Session, location_ids: LocationIds, start: date
+) -> list[tuple[date, str, float | None, int | None]]:
+    """(day, business, rating, review count) for competitors and our locations since `start`."""
+    theirs = session.execute(
+        select(
+            CompetitorSnapshot.day,
+            Competitor.name,
+            CompetitorSnapshot.rating,
+            CompetitorSnapshot.review_count,
+        )
+        .join(Competitor, Competitor.id == CompetitorSnapshot.competitor_id)
+        .where(CompetitorSnapshot.day >= start)
+    ).all()
+    ours = session.execute(
+        select(
+            RatingSnapshot.day,
+            Location.title,
+            RatingSnapshot.average_rating,
+            RatingSnapshot.total_review_count,
+        )
+        .join(Location, Location.id == RatingSnapshot.location_id)
+        .where(in_locations(Location.id, location_ids), RatingSnapshot.day >= start)
+    ).all()
+    return sorted(
+        (as_date(day), name or "?", rating, count) for day, name, rating, count in [*theirs, *ours]
+    )

@@ -62,6 +62,8 @@ def test_rankings_page_shows_the_grid_trend_competitors_and_organic_queries(
         run(settings, sessions, world, ["rankings"])
         world.now += timedelta(days=7)
     run(settings, sessions, world, ["competitors", "search-console"])
+    world.now += timedelta(days=8)  # over a week later: a second snapshot of each competitor
+    run(settings, sessions, world, ["competitors"])
     st.cache_data.clear()
     at = open_rankings()
     labels = {m.label for m in at.metric}
@@ -70,6 +72,7 @@ def test_rankings_page_shows_the_grid_trend_competitors_and_organic_queries(
     assert grid.shape == (3, 3)
     assert any("Over time" in h.value for h in at.subheader)
     assert any("Who takes the map pack" in h.value for h in at.subheader)
+    assert any("Review counts over the last year" in c.value for c in at.caption)
     organic = at.dataframe[-1].value
     assert "Query" in organic.columns and len(organic) > 0
     st.cache_data.clear()
