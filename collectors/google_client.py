@@ -230,15 +230,7 @@ class GoogleClient:
             response = requests.request(
                 method, url, json=body, headers=headers, timeout=self.timeout
             )
-            if response.status_code >= 400:
-                raise classify("places", response.status_code, response.content)
-            try:
-                data = response.json() if response.content else {}
-            except ValueError:
-                raise Transient("the answer was not valid JSON") from None
-            if not isinstance(data, dict):
-                raise Transient("the answer was not a JSON object")
-            return data
+            return json_answer("places", response)
 
         return self._call("places", send)
 
@@ -284,15 +276,7 @@ class GoogleClient:
 
         def send() -> dict[str, Any]:
             response = session.request(method, url, params=params, json=body, timeout=self.timeout)
-            if response.status_code >= 400:
-                raise classify("mybusiness", response.status_code, response.content)
-            try:
-                data = response.json() if response.content else {}
-            except ValueError:
-                raise Transient("the answer was not valid JSON") from None
-            if not isinstance(data, dict):
-                raise Transient("the answer was not a JSON object")
-            return data
+            return json_answer("mybusiness", response)
 
         return self._call("mybusiness", send)
 
@@ -339,6 +323,19 @@ class GoogleClient:
             f"{API_NAMES.get(api, api)}: {last} (gave up after {self.max_attempts} attempts)",
             hint="Google was unavailable or slow; the next scheduled run tries again.",
         )
+
+
+def json_answer(api: str, response: requests.Response) -> dict[str, Any]:
+    """A REST answer as a JSON object; an HTTP error or a garbled body becomes an exception."""
+    if response.status_code >= 400:
+        raise classify(api, response.status_code, response.content)
+    try:
+        data = response.json() if response.content else {}
+    except ValueError:
+        raise Transient("the answer was not valid JSON") from None
+    if not isinstance(data, dict):
+        raise Transient("the answer was not a JSON object")
+    return data
 
 
 def classify(api: str, status: int, content: bytes) -> Exception:

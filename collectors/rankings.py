@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collectors.google_client import GoogleClient, Transient, classify
+from collectors.google_client import GoogleClient, json_answer
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location, RankPoint, RankScan
 from seo_monitor.rankings import GridPoint, PointResult, grid_points
@@ -91,15 +91,7 @@ class SerpProvider:
                 headers={"X-Api-Key": self.api_key},
                 timeout=self.client.timeout,
             )
-            if response.status_code >= 400:
-                raise classify("serp", response.status_code, response.content)
-            try:
-                data = response.json()
-            except ValueError:
-                raise Transient("the answer was not valid JSON") from None
-            if not isinstance(data, dict):
-                raise Transient("the answer was not a JSON object")
-            return data
+            return json_answer("serp", response)
 
         answer = self.client.paced("serp", send)
         results = answer.get("local_results") or []
@@ -206,20 +198,8 @@ def scan(
         raise fatal  # credentials or API access: every point would fail the same way
     measured = [r for r in results if isinstance(r, PointResult)]
     errors = sum(1 for r in measured if r.state == "error")
-    record = RankScan(
-        location_id=location.id,
-        keyword=keyword,
-        provider=provider.name,
-        grid_size=rankings.grid_size,
-        spacing_km=rankings.spacing_km,
-        center_lat=location.latitude,
-        center_lng=location.longitude,
-        pages=rankings.pages,
-        status="ok" if not errors else "partial" if errors < len(points) else "failed",
-        started_at=now,
-        finished_at=now,
-        api_calls=calls() - before,
-    )
+    status = "ok" if not errors else "partial" if errors < len(points) else "failed"
+    record = _scan_row(location, keyword, rankings, now, status, calls() - before)
     session.add(record)
     session.flush()
     session.add_all(
@@ -247,21 +227,33 @@ def _skipped(
     now: datetime,
     budget: float,
 ) -> None:
+    reason = f"skipped: it would take this month's cost past the ${budget:.2f} budget"
+    session.add(_scan_row(location, keyword, rankings, now, "skipped", 0, reason))
+
+
+def _scan_row(
+    location: Location,
+    keyword: str,
+    rankings: RankingSettings,
+    now: datetime,
+    status: str,
+    api_calls: int,
+    error: str | None = None,
+) -> RankScan:
+    """A scan's record with the settings that make scans comparable."""
     assert location.latitude is not None and location.longitude is not None
-    session.add(
-        RankScan(
-            location_id=location.id,
-            keyword=keyword,
-            provider=rankings.provider,
-            grid_size=rankings.grid_size,
-            spacing_km=rankings.spacing_km,
-            center_lat=location.latitude,
-            center_lng=location.longitude,
-            pages=rankings.pages,
-            status="skipped",
-            started_at=now,
-            finished_at=now,
-            api_calls=0,
-            error=f"skipped: it would take this month's cost past the ${budget:.2f} budget",
-        )
+    return RankScan(
+        location_id=location.id,
+        keyword=keyword,
+        provider=rankings.provider,
+        grid_size=rankings.grid_size,
+        spacing_km=rankings.spacing_km,
+        center_lat=location.latitude,
+        center_lng=location.longitude,
+        pages=rankings.pages,
+        status=status,
+        started_at=now,
+        finished_at=now,
+        api_calls=api_calls,
+        error=error,
     )
