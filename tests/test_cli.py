@@ -37,6 +37,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
     }
     assert listed == {
         "alerts",
+        "audit",
         "auth",
         "collect",
         "config",

@@ -2,6 +2,7 @@
 
 from seo_monitor.cli import (
     alerts,
+    audit,
     collect,
     dashboard,
     qr,
@@ -15,6 +16,7 @@ from seo_monitor.cli.app import cli, main
 
 __all__ = [
     "alerts",
+    "audit",
     "cli",
     "collect",
     "dashboard",

@@ -1,0 +1,401 @@
+"""The website local-SEO audit: what a clinic's page says against what its Google profile says.
+
+Pure checks on fetched HTML (collectors/website.py does the fetching). Each finding has a
+severity and a concrete fix; the score starts at 100 and loses the weight of each finding:
+high 15, medium 7, low 3 (never below 0).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import phonenumbers
+from bs4 import BeautifulSoup, Tag
+
+WEIGHTS = {"high": 15, "medium": 7, "low": 3}
+LOCAL_TYPES = {
+    "LocalBusiness",
+    "MedicalBusiness",
+    "MedicalClinic",
+    "Physiotherapy",
+    "Dentist",
+    "Chiropractor",
+    "Physician",
+    "MedicalOrganization",
+    "HealthAndBeautyBusiness",
+    "Optician",
+}
+BOOKING = re.compile(
+    r"book|appointment|schedule|request[- ]an?[- ]visit|janeapp|zocdoc|webpt|mindbody|"
+    r"nexhealth|localmed|solutionreach|intakeq|simplepractice",
+    re.IGNORECASE,
+)
+REVIEW_LINK = re.compile(
+    r"g\.page/r/|search\.google\.com/local/writereview|google\.com/maps.*review|writereview",
+    re.IGNORECASE,
+)
+ABBREVIATIONS = {
+    "street": "st",
+    "avenue": "ave",
+    "boulevard": "blvd",
+    "road": "rd",
+    "drive": "dr",
+    "lane": "ln",
+    "suite": "ste",
+    "#": "ste",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "parkway": "pkwy",
+    "highway": "hwy",
+    "court": "ct",
+    "place": "pl",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Google's profile says (the stored location)."""
+
+    name: str | None = None
+    address_lines: tuple[str, ...] = ()
+    city: str | None = None
+    phone: str | None = None
+    region: str = "US"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str  # high, medium, low, info
+    message: str
+    fix: str
+
+
+@dataclass
+class PageFacts:
+    url: str
+    status: int
+    html: str
+    seconds: float
+    size_bytes: int
+    redirected_from_http: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    url: str
+    score: int
+    findings: list[Finding]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "score": self.score,
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+
+def score(findings: list[Finding]) -> int:
+    return max(0, 100 - sum(WEIGHTS.get(f.severity, 0) for f in findings))
+
+
+def audit_page(page: PageFacts, profile: Profile) -> AuditResult:
+    soup = BeautifulSoup(page.html, "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    findings = [
+        *_basics(soup, page, profile),
+        *_nap(soup, text, profile),
+        *_structured_data(soup, profile),
+        *_links(soup, page.url),
+        *_media_and_speed(soup, page),
+    ]
+    return AuditResult(page.url, score(findings), findings)
+
+
+def unreachable(url: str, problem: str) -> AuditResult:
+    """A site that could not be audited is itself the finding."""
+    finding = Finding(
+        "reachable",
+        "high",
+        f"site unreachable: {problem}",
+        "Check the website address in the Google profile and that the site is up.",
+    )
+    return AuditResult(url, score([finding]), [finding])
+
+
+def _basics(soup: BeautifulSoup, page: PageFacts, profile: Profile) -> Iterator[Finding]:
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    if not title:
+        yield Finding(
+            "title",
+            "high",
+            "The page has no <title>.",
+            "Add a title such as 'Physical Therapy in Austin | Clinic Name'.",
+        )
+    else:
+        if not 20 <= len(title) <= 65:
+            yield Finding(
+                "title",
+                "low",
+                f"The title is {len(title)} characters.",
+                "Keep the title between 20 and 65 characters so Google shows it whole.",
+            )
+        if profile.city and profile.city.lower() not in title.lower():
+            yield Finding(
+                "title",
+                "medium",
+                f"The title does not name the city ({profile.city}).",
+                f"Put '{profile.city}' in the title: patients search with the city.",
+            )
+    description = soup.find("meta", attrs={"name": re.compile("^description$", re.I)})
+    content = description.get("content", "") if isinstance(description, Tag) else ""
+    if not content:
+        yield Finding(
+            "meta description",
+            "medium",
+            "No meta description.",
+            "Add a 70-160 character description naming the service and the city.",
+        )
+    elif not 70 <= len(str(content)) <= 160:
+        yield Finding(
+            "meta description",
+            "low",
+            f"The description is {len(str(content))} characters.",
+            "Aim for 70-160 characters.",
+        )
+    h1 = soup.find_all("h1")
+    if len(h1) != 1:
+        yield Finding(
+            "h1",
+            "low",
+            f"The page has {len(h1)} <h1> headings.",
+            "Use exactly one <h1> that says what the clinic does and where.",
+        )
+    if not soup.find("link", rel=lambda v: v and "canonical" in v):
+        yield Finding(
+            "canonical",
+            "low",
+            "No canonical link.",
+            'Add <link rel="canonical" href="…"> with the page\'s preferred address.',
+        )
+    if not soup.find("meta", attrs={"name": "viewport"}):
+        yield Finding(
+            "viewport",
+            "medium",
+            "No viewport meta tag: the page is not set up for phones.",
+            'Add <meta name="viewport" content="width=device-width, initial-scale=1">.',
+        )
+    html = soup.find("html")
+    if not (isinstance(html, Tag) and html.get("lang")):
+        yield Finding(
+            "language",
+            "low",
+            "The page does not declare its language.",
+            'Add lang="en" (or the page\'s language) to the <html> tag.',
+        )
+    if urlsplit(page.url).scheme != "https":
+        yield Finding(
+            "https",
+            "high",
+            "The page is served over plain http.",
+            "Serve the site over https and redirect http to it.",
+        )
+    elif page.redirected_from_http:
+        yield Finding("https", "info", "http redirects to https (good).", "Nothing to do.")
+
+
+def normalise_address(text: str) -> str:
+    words = re.findall(r"[a-z0-9#]+", text.lower())
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _phones(text: str, region: str) -> set[str]:
+    found = set()
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        found.add(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    return found
+
+
+def _nap(soup: BeautifulSoup, text: str, profile: Profile) -> Iterator[Finding]:
+    if profile.name and profile.name.split(" - ")[0].lower() not in text.lower():
+        yield Finding(
+            "name",
+            "medium",
+            f"The business name '{profile.name}' is not on the page.",
+            "Show the name exactly as on Google (in the header or footer).",
+        )
+    if profile.phone:
+        try:
+            wanted = phonenumbers.format_number(
+                phonenumbers.parse(profile.phone, profile.region),
+                phonenumbers.PhoneNumberFormat.E164,
+            )
+        except phonenumbers.NumberParseException:
+            wanted = None
+        on_page = _phones(text, profile.region)
+        if wanted and wanted not in on_page:
+            yield Finding(
+                "phone",
+                "high",
+                f"The Google phone number {profile.phone} is not on the page"
+                + (f" (found {', '.join(sorted(on_page))})" if on_page else "")
+                + ".",
+                f"Show {profile.phone} on every page, the same number as on Google.",
+            )
+        tel = [
+            str(a["href"])[4:]
+            for a in soup.find_all("a", href=re.compile(r"^tel:", re.I))
+            if _parses(str(a["href"])[4:], profile.region)
+        ]
+        if not tel:
+            yield Finding(
+                "tel link",
+                "medium",
+                "The phone number is not a tap-to-call link.",
+                f'Wrap it in <a href="tel:{wanted or profile.phone}">…</a>.',
+            )
+    if profile.address_lines:
+        street = normalise_address(profile.address_lines[0])
+        page_text = normalise_address(text)
+        if street and street not in page_text:
+            yield Finding(
+                "address",
+                "high",
+                f"The address '{profile.address_lines[0]}' is not on the page as on Google.",
+                f"Show '{', '.join(profile.address_lines)}' in the footer, as on Google.",
+            )
+        for extra in profile.address_lines[1:]:
+            if normalise_address(extra) not in page_text:
+                yield Finding(
+                    "address",
+                    "medium",
+                    f"'{extra}' is missing from the address on the page.",
+                    f"Add '{extra}' to the footer address to match Google.",
+                )
+
+
+def _parses(number: str, region: str) -> bool:
+    try:
+        phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return True
+
+
+def structured_data(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """schema.org items from JSON-LD and microdata, as dicts with @type."""
+    items: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
+        try:
+            data = json.loads(script.string or "")
+        except json.JSONDecodeError:
+            continue
+        graph = data.get("@graph", [data]) if isinstance(data, dict) else data
+        items += (
+            [entry for entry in graph if isinstance(entry, dict)] if isinstance(graph, list) else []
+        )
+    for scope in soup.find_all(itemscope=True, itemtype=True):
+        micro: dict[str, Any] = {"@type": str(scope["itemtype"]).rstrip("/").rsplit("/", 1)[-1]}
+        for prop in scope.find_all(itemprop=True):
+            micro.setdefault(
+                str(prop["itemprop"]), prop.get("content") or prop.get_text(" ", strip=True)
+            )
+        items.append(micro)
+    return items
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    return set(kind) if isinstance(kind, list) else {str(kind)}
+
+
+def _structured_data(soup: BeautifulSoup, profile: Profile) -> Iterator[Finding]:
+    local = [item for item in structured_data(soup) if _types(item) & LOCAL_TYPES]
+    if not local:
+        yield Finding(
+            "structured data",
+            "medium",
+            "No schema.org LocalBusiness (or MedicalClinic, Physiotherapy…) markup.",
+            "Add JSON-LD for the clinic with name, address, geo, telephone and openingHours.",
+        )
+        return
+    item = local[0]
+    missing = [
+        key
+        for key in ("address", "telephone", "openingHoursSpecification", "geo")
+        if not item.get(key)
+        and not (key == "openingHoursSpecification" and item.get("openingHours"))
+    ]
+    if missing:
+        yield Finding(
+            "structured data",
+            "low",
+            f"The markup lacks {', '.join(missing)}.",
+            f"Add {', '.join(missing)} to the LocalBusiness markup.",
+        )
+    phone = item.get("telephone")
+    if (
+        profile.phone
+        and isinstance(phone, str)
+        and _phones(phone, profile.region) != _phones(profile.phone, profile.region)
+    ):
+        yield Finding(
+            "structured data",
+            "medium",
+            f"The markup's telephone ({phone}) differs from Google's ({profile.phone}).",
+            f"Set telephone to {profile.phone} in the markup.",
+        )
+
+
+def _links(soup: BeautifulSoup, url: str) -> Iterator[Finding]:
+    anchors = [
+        (a.get_text(" ", strip=True), urljoin(url, str(a.get("href", ""))))
+        for a in soup.find_all("a")
+    ]
+    if not any(BOOKING.search(text) or BOOKING.search(href) for text, href in anchors):
+        yield Finding(
+            "booking",
+            "medium",
+            "No online booking link.",
+            "Add a 'Book an appointment' button linking to your scheduling page.",
+        )
+    if not any(REVIEW_LINK.search(href) for _, href in anchors):
+        yield Finding(
+            "review link",
+            "low",
+            "No link asking patients for a Google review.",
+            "Link to the clinic's Google review page (the QR posters use the same link).",
+        )
+
+
+def _media_and_speed(soup: BeautifulSoup, page: PageFacts) -> Iterator[Finding]:
+    missing_alt = [img for img in soup.find_all("img") if not img.get("alt")]
+    if missing_alt:
+        yield Finding(
+            "images",
+            "low",
+            f"{len(missing_alt)} images have no alt text.",
+            "Describe each image in an alt attribute (screen readers and search use it).",
+        )
+    if page.size_bytes > 1_500_000:
+        yield Finding(
+            "page weight",
+            "medium",
+            f"The page's HTML is {page.size_bytes // 1024} kB.",
+            "Trim the HTML (inline scripts, styles, builders' markup) below 1.5 MB.",
+        )
+    if page.seconds > 3:
+        yield Finding(
+            "speed",
+            "medium",
+            f"The page took {page.seconds:.1f} s to load.",
+            "Aim for under 3 s: compress images, cache, use a faster host.",
+        )

@@ -1,0 +1,53 @@
+"""The website audit for any site: seo-monitor audit URL."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from collectors.website import audit_url
+from seo_monitor.audit import Profile
+from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.db import session_factory
+from seo_monitor.queries.common import matching_locations
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--location", help="Compare with this location's Google profile (id, name, code).")
+@click.option("--name", help="The business name to look for (without --location).")
+@click.option("--phone", help="The phone number to look for.")
+@click.option("--address", help="The street address to look for, e.g. '1200 Barton Springs Rd'.")
+@click.option("--city", help="The city the title should name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@pass_app
+def audit(
+    app: AppContext,
+    url: str,
+    location: str | None,
+    name: str | None,
+    phone: str | None,
+    address: str | None,
+    city: str | None,
+    as_json: bool,
+) -> None:
+    """Audit a website's local SEO (any site, e.g. a competitor's) and print what to fix."""
+    profile = Profile(name, (address,) if address else (), city, phone)
+    if location:
+        settings = app.settings
+        with session_factory(open_database(settings))() as session:
+            chosen = matching_locations(session, location)[0]
+            profile = Profile(
+                chosen.title, tuple(chosen.address_lines or ()), chosen.locality, chosen.phone
+            )
+    result = audit_url(url, profile)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{result.url}: score {result.score}/100")
+    for finding in sorted(result.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)):
+        click.echo(f"  [{finding.severity}] {finding.check}: {finding.message}")
+        click.echo(f"      fix: {finding.fix}")

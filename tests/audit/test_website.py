@@ -1,0 +1,184 @@
+"""The website audit against pages served on 127.0.0.1: real findings, and bad sites that
+become findings instead of crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from collectors import website
+from collectors.website import audit_url
+from seo_monitor.audit import Profile, normalise_address, score
+
+PROFILE = Profile(
+    "Riverbend Physical Therapy",
+    ("1200 Barton Springs Road", "Suite 210"),
+    "Austin",
+    "(512) 555-0100",
+)
+GOOD = """<!doctype html><html lang="en"><head>
+<title>Physical Therapy in Austin | Riverbend Physical Therapy</title>
+<meta name="description" content="Physical therapy in Austin for back pain, sports injuries and post-surgery rehab. Book online today.">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="canonical" href="https://riverbend.example/">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Physiotherapy",
+ "name": "Riverbend Physical Therapy", "telephone": "+1-512-555-0100",
+ "address": {"@type": "PostalAddress", "streetAddress": "1200 Barton Springs Rd, Ste 210"},
+ "geo": {"@type": "GeoCoordinates", "latitude": 30.26, "longitude": -97.76},
+ "openingHours": "Mo-Fr 07:00-19:00"}</script>
+</head><body><h1>Physical therapy in Austin</h1>
+<img src="team.jpg" alt="Our therapists">
+<a href="/book">Book an appointment</a>
+<a href="https://g.page/r/riverbend/review">Review us on Google</a>
+<footer>Riverbend Physical Therapy · 1200 Barton Springs Rd., Ste. 210, Austin, TX ·
+<a href="tel:+15125550100">(512) 555-0100</a></footer></body></html>"""
+BAD = """<html><head><title>Home</title></head><body>
+<h1>Welcome</h1><h1>Our team</h1><img src="a.jpg"><img src="b.jpg">
+<p>Riverbend Physical Therapy, 1200 Barton Springs Road, Austin. Call 512-555-0199.</p>
+</body></html>"""
+
+
+class Site(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def do_GET(self) -> None:
+        pages: dict[str, tuple[int, str, bytes]] = {
+            "/": (200, "text/html; charset=utf-8", GOOD.encode()),
+            "/bad": (200, "text/html; charset=utf-8", BAD.encode()),
+            "/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /private\n"),
+            "/brochure": (200, "application/pdf", b"%PDF-1.4"),
+            "/huge": (200, "text/html", b"<p>" + b"x" * 3_500_000),
+            "/latin": (200, "text/html; charset=utf-8", b"<title>Caf\xe9 \xff</title><p>\xfe</p>"),
+            "/private": (200, "text/html", b"<p>hidden</p>"),
+        }
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+            return
+        if self.path == "/slow":
+            time.sleep(1.5)
+        status, kind, body = pages.get(self.path, (404, "text/html", b"not here"))
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def checks(url: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in audit_url(url, PROFILE).findings:
+        found.setdefault(finding.check, []).append(
+            f"{finding.severity}: {finding.message} | {finding.fix}"
+        )
+    return found
+
+
+def test_a_good_page_only_loses_points_for_http(site: str) -> None:
+    result = audit_url(site + "/", PROFILE)
+    assert [f.check for f in result.findings] == ["https"]  # the test server has no TLS
+    assert result.score == 85
+
+
+def test_a_neglected_page_gets_concrete_fixes(site: str) -> None:
+    found = checks(site + "/bad")
+    assert "title" in found and any("Austin" in f for f in found["title"])
+    assert any("Suite 210" in f and "to match Google" in f for f in found["address"])
+    assert not any("1200 Barton Springs Road' is not on the page" in f for f in found["address"])
+    assert any("(512) 555-0100" in f and "+15125550199" in f for f in found["phone"])
+    for check in (
+        "meta description",
+        "viewport",
+        "canonical",
+        "language",
+        "h1",
+        "tel link",
+        "structured data",
+        "booking",
+        "review link",
+        "images",
+    ):
+        assert check in found, check
+    assert audit_url(site + "/bad", PROFILE).score < 20
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("/brochure", "not HTML (application/pdf)"),
+        ("/huge", "over 3 MB"),
+        ("/loop", "redirect loop"),
+        ("/private", "robots.txt"),
+        ("/missing", "HTTP 404"),
+    ],
+)
+def test_bad_sites_become_a_finding_not_a_crash(site: str, path: str, problem: str) -> None:
+    result = audit_url(site + path, PROFILE)
+    [finding] = result.findings
+    assert finding.message.startswith("site unreachable:") and problem in finding.message
+    assert result.score == 85
+
+
+def test_timeouts_and_bad_encodings(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(website, "TIMEOUT", 0.5)
+    [slow] = audit_url(site + "/slow", PROFILE).findings
+    assert "no answer within" in slow.message
+    result = audit_url(site + "/latin", PROFILE)
+    assert result.findings and all(f.check != "reachable" for f in result.findings)
+
+
+def test_address_matching_is_tolerant() -> None:
+    assert normalise_address("1200 Barton Springs Road, Suite 210") == normalise_address(
+        "1200 barton springs rd ste 210"
+    )
+    assert score([]) == 100
+
+
+def test_the_audit_command(site: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seo_monitor",
+            "audit",
+            site + "/bad",
+            "--name",
+            PROFILE.name or "",
+            "--phone",
+            "(512) 555-0100",
+            "--address",
+            "1200 Barton Springs Road",
+            "--city",
+            "Austin",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd="/tmp",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["score"] < 40 and {f["check"] for f in report["findings"]} >= {"phone", "title"}
