@@ -18,6 +18,7 @@ from collectors.rankings import collect_rankings, provider_for
 from collectors.replies import follow_pending
 from collectors.reviews import collect_reviews
 from collectors.search_console import collect_search_console
+from collectors.website import collect_website
 from seo_monitor.alerts.content import queue_negative_alerts
 from seo_monitor.models import Location, utcnow
 from seo_monitor.queries.common import matching_locations
@@ -41,7 +42,7 @@ PER_LOCATION: dict[str, LocationCollector] = {
 }
 ALL = ["locations", *PER_LOCATION]
 # Asked for by name (and weekly by the scheduler): scans cost calls, so `all` leaves them out.
-ON_REQUEST = ["rankings", "competitors", "search-console"]
+ON_REQUEST = ["rankings", "competitors", "search-console", "website"]
 
 
 def reviews_then_scores(settings: Settings) -> LocationCollector:
@@ -134,6 +135,9 @@ def collect(
         "reviews": reviews_then_scores(settings),
         "rankings": rankings_collector(settings),
         "search-console": collect_search_console,
+        "website": lambda _client, session, location, _now: collect_website(
+            session, location, settings
+        ),
     }
     for name in (n for n in names if n in collectors):
         for location_id in location_ids:

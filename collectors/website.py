@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import time
 import urllib.robotparser
+from dataclasses import asdict
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from sqlalchemy.orm import Session
 
 from seo_monitor import __version__
 from seo_monitor.audit import AuditResult, PageFacts, Profile, audit_page, unreachable
+from seo_monitor.models import Location, SiteAudit, utcnow
+from seo_monitor.settings import Settings
 
 USER_AGENT = f"seo-monitor/{__version__} (website audit; +https://github.com/seo-monitor)"
 MAX_BYTES = 3_000_000
@@ -79,6 +83,33 @@ def _read_limited(response: requests.Response) -> bytes:
             raise FetchProblem(f"the page is over {MAX_BYTES // 1_000_000} MB")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def profile_of(location: Location) -> Profile:
+    return Profile(
+        location.title, tuple(location.address_lines or ()), location.locality, location.phone
+    )
+
+
+def collect_website(session: Session, location: Location, settings: Settings) -> dict[str, int]:
+    """Audit the location's website (config override, else the profile's) and keep the result."""
+    config = settings.location_settings(location.name, location.store_code)
+    url = (config.website if config and config.website else None) or location.website
+    if not url:
+        return {"audits": 0}
+    result = audit_url(url, profile_of(location))
+    unreachable_site = any(f.check == "reachable" for f in result.findings)
+    session.add(
+        SiteAudit(
+            location_id=location.id,
+            url=url,
+            fetched_at=utcnow(),
+            status="unreachable" if unreachable_site else "ok",
+            score=result.score,
+            findings=[asdict(f) for f in result.findings],
+        )
+    )
+    return {"audits": 1, "score": result.score, "findings": len(result.findings)}
 
 
 def audit_url(url: str, profile: Profile, session: requests.Session | None = None) -> AuditResult:

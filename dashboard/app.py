@@ -46,6 +46,7 @@ def main() -> None:
                     PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:"
                 ),
                 st.Page(PAGES / "rankings.py", title="Rankings", icon=":material/grid_on:"),
+                st.Page(PAGES / "website.py", title="Website", icon=":material/language:"),
             ],
             "Admin": [
                 st.Page(PAGES / "health.py", title="Data health", icon=":material/monitor_heart:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 import pypdfium2
 import streamlit as st
@@ -14,17 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors import replies
 from collectors.jobs import make_client
 from collectors.replies import PracticeDetails, ReplyOutcome
+from collectors.website import audit_url
 from qr.requests import Made, build_code, build_poster, record
 from seo_monitor import queries
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import build_digest, digest_week
 from seo_monitor.alerts.outbox import DeliveryReport, enqueue
 from seo_monitor.alerts.render import digest_html
+from seo_monitor.audit import Profile
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import Location, utcnow
 from seo_monitor.queries import Period, rankings
+from seo_monitor.queries.audits import AuditRow, select_audits
 from seo_monitor.queries.common import in_locations
 from seo_monitor.settings import Settings
 
@@ -290,3 +294,15 @@ def organic_queries(ids: Ids, start: date, end: date) -> list[rankings.OrganicQu
 def benchmark_history(ids: Ids, start: date) -> list[tuple[date, str, float | None, int | None]]:
     with sessions()() as session:
         return rankings.select_benchmark_history(session, ids, start)
+
+
+@st.cache_data(ttl=TTL)
+def audits(location_id: int) -> list[AuditRow]:
+    with sessions()() as session:
+        return select_audits(session, location_id)
+
+
+@st.cache_data(ttl=600)
+def audit_site(url: str) -> dict[str, Any]:
+    """Audit any site now (e.g. a competitor's); nothing is stored."""
+    return audit_url(url, Profile()).as_dict()

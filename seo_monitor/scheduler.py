@@ -41,6 +41,7 @@ JOB_COLLECTORS = {
     "rankings": ["rankings"],
     "competitors": ["competitors"],
     "search_console": ["search-console"],
+    "website": ["website"],
 }
 
 

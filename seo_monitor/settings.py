@@ -403,6 +403,7 @@ class SchedulerSettings(Section):
     digest: Cron = documented("0 8 * * mon", "Send the weekly digest email (alerts section).")
     rankings: Cron = documented("0 4 * * sun", "Scan the map rankings (rankings section).")
     competitors: Cron = documented("0 6 * * sun", "Refresh competitors seen in the scans.")
+    website: Cron = documented("0 5 * * mon", "Audit each location's website.")
     search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
     alerts: Cron = documented(
         "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
@@ -450,6 +451,11 @@ class LocationSettings(Section):
         [],
         "Who gets this location's alerts and digest besides alerts.recipients.",
         example=["north.manager@example-clinic.com"],
+    )
+    website: str | None = documented(
+        None,
+        "The page the website audit reads, when not the website on the Google profile.",
+        example="https://www.example-clinic.com/locations/south-lamar",
     )
     review_link: str | None = documented(
         None,

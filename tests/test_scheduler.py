@@ -237,6 +237,7 @@ def test_sigterm_stops_the_scheduler_cleanly_and_a_second_one_is_refused(
             "rankings",
             "competitors",
             "search_console",
+            "website",
             "digest",
             "alerts",
             "maintenance",

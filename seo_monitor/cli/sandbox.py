@@ -132,7 +132,7 @@ def demo(
     world = World(seed=1, locations=location_count, now=default_world_time())
     mailbox = folder / "data" / MAILBOX_FOLDER
     with serving(world, port=port) as server, demo_mailbox(mailbox, mail_port):
-        settings = load_settings(write_demo_config(folder, server.url, mail_port))
+        settings = load_settings(write_demo_config(folder, server.url, mail_port, world))
         configure_logging(settings.logging.level)
         click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
         engine = open_database(settings)

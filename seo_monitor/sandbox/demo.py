@@ -62,14 +62,22 @@ def default_world_time() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def write_demo_config(folder: Path, root: str, mail_port: int | None = None) -> Path:
+def write_demo_config(
+    folder: Path, root: str, mail_port: int | None = None, world: World | None = None
+) -> Path:
     """config.toml and data/google-token.json for the sandbox at `root` (the data is kept);
-    with `mail_port`, alerts go to the demo mailbox there."""
+    with `mail_port`, alerts go to the demo mailbox there; with `world`, each location's
+    website is the sandbox's demo site for it."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
     text = DEMO_CONFIG.format(root=root)
     if mail_port is not None:
         text += DEMO_ALERTS.format(mail_port=mail_port)
+    for location in world.locations if world else []:
+        text += (
+            f'\n[[locations]]\nmatch = "{location.store_code}"\n'
+            f'website = "{root}/site/{location.store_code}/"\n'
+        )
     config.write_text(text, encoding="utf-8")
     key = folder / "data" / "places-api-key"
     key_descriptor = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

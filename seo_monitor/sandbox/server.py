@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from seo_monitor.sandbox.api import Request, SandboxApi, error, parse_body
 from seo_monitor.sandbox.faults import FaultPlan
+from seo_monitor.sandbox.sites import site_page
 from seo_monitor.sandbox.world import World
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(*self.admin(method, rest, parse_qs(parts.query), raw))
         elif api == "oauth2":
             self.oauth(rest, parse_qs(parts.query), raw)
+        elif api == "site":  # the demo clinics' websites, for the website audit
+            self.website(rest)
         else:
             request = Request(method, rest, parse_qs(parts.query), None, dict(self.headers.items()))
             self.api_call(state, api, request, raw)
@@ -226,6 +229,16 @@ class Handler(BaseHTTPRequestHandler):
             state.faults = FaultPlan.parse(raw.decode(), seed=state.world.seed)
             return 200, {"faults": raw.decode()}
         return 404, {"error": "unknown sandbox command"}
+
+    def website(self, rest: str) -> None:
+        store_code = rest.split("/", 1)[0]
+        page = site_page(self.server.state.world, store_code) if rest.endswith("/") else None
+        payload = (page or "<h1>Not found</h1>").encode()
+        self.send_response(200 if page else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def reply(self, status: int, body: Any) -> None:
         self.send(status, json.dumps(body).encode())

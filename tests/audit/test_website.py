@@ -11,12 +11,21 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from collectors import website
+from collectors.jobs import collect, make_client
 from collectors.website import audit_url
 from seo_monitor.audit import Profile, normalise_address, score
+from seo_monitor.config import load_settings
+from seo_monitor.models import SiteAudit
+from seo_monitor.sandbox import World
+from seo_monitor.sandbox.server import SandboxServer
+from tests.conftest import sandbox_settings
 
 PROFILE = Profile(
     "Riverbend Physical Therapy",
@@ -182,3 +191,34 @@ def test_the_audit_command(site: str) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["score"] < 40 and {f["check"] for f in report["findings"]} >= {"phone", "title"}
+
+
+def test_the_website_job_audits_each_demo_site_and_keeps_the_result(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = sandbox_settings(sandbox, tmp_path, database_url)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        config.read_text()
+        + "".join(
+            f'\n[[locations]]\nmatch = "{loc.store_code}"\nwebsite = "{sandbox.url}/site/{loc.store_code}/"\n'
+            for loc in world.locations
+        )
+    )
+    settings = load_settings(config, {})
+    client = make_client(settings)
+    collect(settings, sessions, ["locations"], client, now=lambda: world.now)
+    summaries = collect(settings, sessions, ["website"], client, now=lambda: world.now)
+    assert [s.status for s in summaries] == ["ok"] * len(world.locations)
+    with sessions() as session:
+        audits = session.scalars(select(SiteAudit).order_by(SiteAudit.location_id)).all()
+    assert len(audits) == len(world.locations) and all(a.status == "ok" for a in audits)
+    checks = [{f["check"] for f in a.findings} for a in audits]
+    assert {"structured data", "booking"} <= checks[0]  # the first demo site's flaws
+    assert {"phone", "viewport", "images"} <= checks[1]
+    assert {"review link", "tel link"} <= checks[2]
+    assert all(0 < a.score < 100 for a in audits)

@@ -42,6 +42,7 @@ PAGES = {
     "QR posters": "qr-posters",
     "Profile metrics": "profile-metrics",
     "Rankings": "rankings",
+    "Website": "website",
     "Data health": "data-health",
 }
 
