@@ -188,3 +188,18 @@ def empty_state() -> None:
         "2. `seo-monitor collect all` — read locations, reviews, metrics and keywords\n\n"
         "Or try it with made-up data: `make run` starts the demo."
     )
+
+
+def chosen_location_ids(filters: Filters) -> list[int]:
+    """The sidebar's locations (all of them when "All locations" is chosen)."""
+    titles = {choice.id: choice.title for choice in data.location_choices()}
+    return [i for i in (filters.location_ids or titles) if i in titles]
+
+
+def location_picker(filters: Filters) -> int:
+    """One location out of the sidebar's choice, for pages about a single location."""
+    titles = {choice.id: choice.title for choice in data.location_choices()}
+    location_id: int = st.selectbox(
+        "Location", chosen_location_ids(filters), format_func=lambda i: titles[i]
+    )
+    return location_id

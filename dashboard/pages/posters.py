@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import current_filters, location_picker
 from qr.poster import SIZES
 from qr.wording import BUILT_IN, problems
 from seo_monitor.errors import UserError
@@ -25,12 +25,10 @@ st.caption(
     "wording and placement."
 )
 filters = current_filters()
-choices = {c.id: c.title for c in data.location_choices()}
-ids = [i for i in (filters.location_ids or choices) if i in choices]
 settings = data.settings()
 left, right = st.columns([1, 2])
 with left:
-    location_id = st.selectbox("Location", ids, format_func=lambda i: choices[i])
+    location_id = location_picker(filters)
     size = st.selectbox("Size", list(SIZES), format_func=lambda s: SIZE_LABELS[s])
     known = sorted({*BUILT_IN, *settings.posters.wording})
     languages = st.multiselect("Languages", known, default=settings.posters.languages)

@@ -8,15 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import chosen_location_ids, current_filters, location_picker
 from seo_monitor.queries.rankings import ScanView
 
 filters = current_filters()
-choices = {c.id: c.title for c in data.location_choices()}
-ids = [i for i in (filters.location_ids or choices) if i in choices]
+ids = chosen_location_ids(filters)
 
 st.title("Rankings")
-location_id = st.selectbox("Location", ids, format_func=lambda i: choices[i])
+location_id = location_picker(filters)
 keywords = data.scan_keywords(location_id)
 if not keywords:
     st.info(

@@ -6,16 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import current_filters, location_picker
 
 SEVERITY = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 filters = current_filters()
-choices = {c.id: c.title for c in data.location_choices()}
-ids = [i for i in (filters.location_ids or choices) if i in choices]
 
 st.title("Website")
-location_id = st.selectbox("Location", ids, format_func=lambda i: choices[i])
+location_id = location_picker(filters)
 history = data.audits(location_id)
 if not history:
     st.info(
