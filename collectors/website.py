@@ -4,12 +4,14 @@ timeouts, a size limit and redirects noted. Anything that goes wrong becomes a f
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.robotparser
 from dataclasses import asdict
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 
 from seo_monitor import __version__
@@ -23,8 +25,15 @@ TIMEOUT = 15.0
 MAX_REDIRECTS = 5
 
 
+MAX_PAGES = 5  # the home page and up to four internal pages, contact and location pages first
+MAX_LINK_CHECKS = 30
+PRIORITY = re.compile(r"contact|location|find-us|directions|about|visit", re.IGNORECASE)
+
+
 class FetchProblem(Exception):
-    pass
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def allowed_by_robots(url: str, session: requests.Session) -> bool:
@@ -64,7 +73,7 @@ def fetch(url: str, session: requests.Session | None = None) -> PageFacts:
     except requests.RequestException as exc:
         raise FetchProblem(f"{type(exc).__name__}") from None
     if status >= 400:
-        raise FetchProblem(f"the server answered HTTP {status}")
+        raise FetchProblem(f"the server answered HTTP {status}", status)
     if "html" not in content_type.lower():
         raise FetchProblem(f"the page is not HTML ({content_type or 'no content type'})")
     try:
@@ -113,8 +122,43 @@ def collect_website(session: Session, location: Location, settings: Settings) ->
 
 
 def audit_url(url: str, profile: Profile, session: requests.Session | None = None) -> AuditResult:
+    """Audit the home page, read up to four internal pages (contact and location pages first)
+    for the name, address and phone, and check the other internal links for dead ends."""
+    session = session or requests.Session()
     try:
-        page = fetch(url, session)
+        home = fetch(url, session)
     except FetchProblem as exc:
         return unreachable(url, str(exc))
-    return audit_page(page, profile)
+    links = sorted(internal_links(home), key=lambda link: PRIORITY.search(link) is None)
+    others, broken = [], []
+    for link in links[: MAX_PAGES - 1]:
+        try:
+            others.append(fetch(link, session))
+        except FetchProblem as exc:
+            if exc.status is not None:
+                broken.append((link, f"HTTP {exc.status}"))
+    for link in links[MAX_PAGES - 1 : MAX_LINK_CHECKS]:
+        status = _status(link, session)
+        if status is not None and status >= 400:
+            broken.append((link, f"HTTP {status}"))
+    return audit_page(home, profile, others, broken)
+
+
+def internal_links(page: PageFacts) -> list[str]:
+    """Links to other pages of the same site, once each, without fragments."""
+    host = urlsplit(page.url).netloc
+    found: dict[str, None] = {}
+    for anchor in BeautifulSoup(page.html, "html.parser").find_all("a", href=True):
+        link = urljoin(page.url, str(anchor["href"])).split("#", 1)[0]
+        parts = urlsplit(link)
+        if parts.scheme in ("http", "https") and parts.netloc == host and link != page.url:
+            found[link] = None
+    return list(found)
+
+
+def _status(link: str, session: requests.Session) -> int | None:
+    try:
+        response = session.head(link, timeout=TIMEOUT, allow_redirects=True)
+    except requests.RequestException:
+        return None  # unreachable for a moment is not "broken"
+    return response.status_code

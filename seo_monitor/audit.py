@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -107,17 +107,39 @@ def score(findings: list[Finding]) -> int:
     return max(0, 100 - sum(WEIGHTS.get(f.severity, 0) for f in findings))
 
 
-def audit_page(page: PageFacts, profile: Profile) -> AuditResult:
+def audit_page(
+    page: PageFacts,
+    profile: Profile,
+    others: Sequence[PageFacts] = (),
+    broken: Sequence[tuple[str, str]] = (),
+) -> AuditResult:
+    """The home page's checks; name, address and phone may also be on `others` (the contact
+    and location pages); `broken` lists internal links that failed, with why."""
     soup = BeautifulSoup(page.html, "html.parser")
-    text = " ".join(soup.get_text(" ").split())
+    every = BeautifulSoup("".join(p.html for p in [page, *others]), "html.parser")
+    text = " ".join(every.get_text(" ").split())
     findings = [
         *_basics(soup, page, profile),
-        *_nap(soup, text, profile),
+        *_nap(every, text, profile),
         *_structured_data(soup, profile),
         *_links(soup, page.url),
         *_media_and_speed(soup, page),
+        *_broken(broken),
     ]
     return AuditResult(page.url, score(findings), findings)
+
+
+def _broken(broken: Sequence[tuple[str, str]]) -> Iterator[Finding]:
+    if broken:
+        shown = "; ".join(f"{url} ({why})" for url, why in broken[:5])
+        more = f" and {len(broken) - 5} more" if len(broken) > 5 else ""
+        yield Finding(
+            "broken links",
+            "medium",
+            f"{len(broken)} internal link{'s are' if len(broken) > 1 else ' is'} broken: "
+            f"{shown}{more}.",
+            "Fix or remove them; patients and Google both give up on dead ends.",
+        )
 
 
 def unreachable(url: str, problem: str) -> AuditResult:

@@ -231,8 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         return 404, {"error": "unknown sandbox command"}
 
     def website(self, rest: str) -> None:
-        store_code = rest.split("/", 1)[0]
-        page = site_page(self.server.state.world, store_code) if rest.endswith("/") else None
+        page = site_page(self.server.state.world, rest)
         payload = (page or "<h1>Not found</h1>").encode()
         self.send_response(200 if page else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -19,10 +19,14 @@ FLAWS = (
 )
 
 
-def site_page(world: World, store_code: str) -> str | None:
+def site_page(world: World, path: str) -> str | None:
+    """The page at /site/<path>: a clinic's home page (<store code>/) or its booking page."""
+    store_code, _, page = path.partition("/")
     index = next((i for i, loc in enumerate(world.locations) if loc.store_code == store_code), None)
-    if index is None:
+    if index is None or page not in ("", "book"):
         return None
+    if page == "book":
+        return '<!doctype html><html lang="en"><title>Book</title><h1>Book a visit</h1></html>'
     return render(world.locations[index], FLAWS[index % len(FLAWS)])
 
 
@@ -53,7 +57,7 @@ def render(location: SandboxLocation, flaws: set[str]) -> str:
     viewport = (
         "" if "no_viewport" in flaws else '<meta name="viewport" content="width=device-width">'
     )
-    booking = "" if "no_booking" in flaws else '<a href="/book">Book an appointment</a>'
+    booking = "" if "no_booking" in flaws else '<a href="book">Book an appointment</a>'
     review = (
         ""
         if "no_review_link" in flaws

@@ -55,6 +55,16 @@ BAD = """<html><head><title>Home</title></head><body>
 </body></html>"""
 
 
+# A home page without the address, whose contact page has it, and a dead link.
+SPLIT = GOOD.replace("1200 Barton Springs Rd., Ste. 210, Austin, TX", "Austin, TX").replace(
+    '<a href="/book">',
+    '<a href="/split/contact-us">Contact</a> <a href="/old-page">Old</a> <a href="/book">',
+)
+CONTACT = (
+    "<html><body><p>Riverbend Physical Therapy, 1200 Barton Springs Rd, Suite 210</p></body></html>"
+)
+
+
 class Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
@@ -68,6 +78,9 @@ class Site(BaseHTTPRequestHandler):
             "/huge": (200, "text/html", b"<p>" + b"x" * 3_500_000),
             "/latin": (200, "text/html; charset=utf-8", b"<title>Caf\xe9 \xff</title><p>\xfe</p>"),
             "/private": (200, "text/html", b"<p>hidden</p>"),
+            "/book": (200, "text/html", b"<title>Book</title><p>Book a visit</p>"),
+            "/split": (200, "text/html; charset=utf-8", SPLIT.encode()),
+            "/split/contact-us": (200, "text/html; charset=utf-8", CONTACT.encode()),
         }
         if self.path == "/loop":
             self.send_response(302)
@@ -106,6 +119,13 @@ def test_a_good_page_only_loses_points_for_http(site: str) -> None:
     result = audit_url(site + "/", PROFILE)
     assert [f.check for f in result.findings] == ["https"]  # the test server has no TLS
     assert result.score == 85
+
+
+def test_the_contact_page_counts_for_the_address_and_dead_links_are_reported(site: str) -> None:
+    found = checks(site + "/split")
+    assert "address" not in found  # on the contact page, as patients would find it
+    [broken] = found["broken links"]
+    assert "/old-page (HTTP 404)" in broken and "1 internal link is broken" in broken
 
 
 def test_a_neglected_page_gets_concrete_fixes(site: str) -> None:
