@@ -25,6 +25,7 @@ from seo_monitor.config import load_settings
 from seo_monitor.models import SiteAudit
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.server import SandboxServer
+from seo_monitor.settings import Settings
 from tests.conftest import sandbox_settings
 
 PROFILE = Profile(
@@ -213,6 +214,18 @@ def test_the_audit_command(site: str) -> None:
     assert report["score"] < 40 and {f["check"] for f in report["findings"]} >= {"phone", "title"}
 
 
+def with_demo_websites(config: Path, sandbox_url: str, world: World) -> Settings:
+    """Point every location's website at the sandbox's demo site: nothing leaves 127.0.0.1."""
+    config.write_text(
+        config.read_text()
+        + "".join(
+            f'\n[[locations]]\nmatch = "{loc.store_code}"\nwebsite = "{sandbox_url}/site/{loc.store_code}/"\n'
+            for loc in world.locations
+        )
+    )
+    return load_settings(config, {})
+
+
 def test_the_website_job_audits_each_demo_site_and_keeps_the_result(
     sandbox: SandboxServer,
     tmp_path: Path,
@@ -220,16 +233,8 @@ def test_the_website_job_audits_each_demo_site_and_keeps_the_result(
     sessions: sessionmaker[Session],
     world: World,
 ) -> None:
-    settings = sandbox_settings(sandbox, tmp_path, database_url)
-    config = tmp_path / "config.toml"
-    config.write_text(
-        config.read_text()
-        + "".join(
-            f'\n[[locations]]\nmatch = "{loc.store_code}"\nwebsite = "{sandbox.url}/site/{loc.store_code}/"\n'
-            for loc in world.locations
-        )
-    )
-    settings = load_settings(config, {})
+    sandbox_settings(sandbox, tmp_path, database_url)
+    settings = with_demo_websites(tmp_path / "config.toml", sandbox.url, world)
     client = make_client(settings)
     collect(settings, sessions, ["locations"], client, now=lambda: world.now)
     summaries = collect(settings, sessions, ["website"], client, now=lambda: world.now)

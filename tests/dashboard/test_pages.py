@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,21 +18,6 @@ from seo_monitor.users import add_user
 from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-
-
-@pytest.fixture
-def dashboard_config(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    config = tmp_path / "config.toml"
-    config.write_text(f"[database]\nurl = {json.dumps(database_url)}\n")
-    monkeypatch.setenv("SEO_MONITOR_CONFIG", str(config))
-    streamlit_config.set_option("server.address", "127.0.0.1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield config
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def app(page: str | None = None, **params: str) -> AppTest:

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
-from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from seo_monitor.models import Location
 from tests.dashboard.seed import seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-
-
-@pytest.fixture
-def configured(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    config = tmp_path / "config.toml"
-    config.write_text(f"[database]\nurl = {json.dumps(database_url)}\n")
-    monkeypatch.setenv("SEO_MONITOR_CONFIG", str(config))
-    streamlit_config.set_option("server.address", "127.0.0.1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def open_posters() -> AppTest:
@@ -44,7 +24,7 @@ def open_posters() -> AppTest:
 
 
 def test_the_page_previews_and_offers_downloads(
-    configured: None, sessions: sessionmaker[Session]
+    dashboard_config: Path, sessions: sessionmaker[Session]
 ) -> None:
     seed(sessions)
     with sessions.begin() as session:
@@ -61,7 +41,7 @@ def test_the_page_previews_and_offers_downloads(
 
 
 def test_a_location_without_a_review_link_says_how_to_get_one(
-    configured: None, sessions: sessionmaker[Session]
+    dashboard_config: Path, sessions: sessionmaker[Session]
 ) -> None:
     seed(sessions)
     at = open_posters()

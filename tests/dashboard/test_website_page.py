@@ -12,9 +12,9 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from collectors.jobs import collect, make_client
-from seo_monitor.config import load_settings
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.server import SandboxServer
+from tests.audit.test_website import with_demo_websites
 from tests.conftest import sandbox_settings
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -30,12 +30,7 @@ def test_the_website_page(
 ) -> None:
     sandbox_settings(sandbox, tmp_path, database_url)
     config = tmp_path / "config.toml"
-    first = world.locations[0].store_code
-    config.write_text(
-        config.read_text()
-        + f'\n[[locations]]\nmatch = "{first}"\nwebsite = "{sandbox.url}/site/{first}/"\n'
-    )
-    settings = load_settings(config, {})
+    settings = with_demo_websites(config, sandbox.url, world)
     collect(settings, sessions, ["locations"], make_client(settings), now=lambda: world.now)
     for _ in range(2):  # two weekly audits: a history
         collect(settings, sessions, ["website"], make_client(settings), now=lambda: world.now)
