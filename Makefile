@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo $$p && break; done)
 
-.PHONY: run test lint typecheck pytest config-example clean
+.PHONY: run test lint typecheck pytest bench config-example clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none found on PATH)"; exit 2; }
@@ -32,6 +32,12 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The 500-location pipeline on SQLite and on the machine's PostgreSQL (about 1.5 hours on
+# 2 cores); figures go to bench/RESULTS.md by hand. BENCH_ARGS="--locations 50" for a quick look.
+BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_scale --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 # config.example.toml is generated from the settings model; a test keeps them equal.
 config-example: $(STAMP)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import threading
 import time
@@ -32,6 +31,7 @@ from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 
 from seo_monitor.errors import CollectorError
+from seo_monitor.private_files import write_private_text
 
 log = logging.getLogger(__name__)
 SCOPES = ["https://www.googleapis.com/auth/business.manage"]
@@ -439,8 +439,4 @@ def authorize(client_file: Path, token_file: Path, *, open_browser: bool = True)
 
 
 def save_token(token_file: Path, token_json: str) -> None:
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(token_json)
-    os.chmod(token_file, 0o600)  # also when the file already existed with wider rights
+    write_private_text(token_file, token_json)

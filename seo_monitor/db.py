@@ -15,6 +15,7 @@ from sqlalchemy.sql import Executable
 
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.models import Base
+from seo_monitor.private_files import create_private_file
 
 
 def make_engine(url: str, *, busy_timeout_seconds: float = 30.0) -> Engine:
@@ -34,6 +35,7 @@ def _sqlite_engine(url: URL, busy_timeout_seconds: float) -> Engine:
                 f"the folder for the SQLite database does not exist: {folder}\n"
                 "Create it, or run `seo-monitor init`, or fix database.url / data_dir."
             )
+        create_private_file(Path(database))
     engine = create_engine(url, connect_args={"timeout": busy_timeout_seconds})
 
     @event.listens_for(engine, "connect")
@@ -75,6 +77,55 @@ def describe_connection_failure(url: URL, exc: Exception) -> str:
         f"Check that PostgreSQL runs on {where}, that the database exists and that the user "
         "may log in (database.url in config.toml, or SEO_MONITOR_DATABASE__URL)."
     )
+
+
+# What a failing database statement means for the person running the command, by the words the
+# driver uses (SQLite's and libpq's own messages), most specific first.
+DATABASE_FAULTS = (
+    (
+        ("database or disk is full", "no space left on device", "could not extend file"),
+        "the disk holding the database is full. Free some space and run the command again; "
+        "every save is one transaction, so nothing was half-saved.",
+    ),
+    (
+        ("readonly database", "read-only", "read only"),
+        "the database is read-only for this user. Check the permissions of the database file "
+        "and its folder (and that the file system is mounted read-write).",
+    ),
+    (
+        ("no such table", "does not exist"),
+        "the database has no (or an older) seo-monitor schema. Run `seo-monitor db upgrade`.",
+    ),
+    (
+        (
+            "server closed the connection",
+            "terminating connection",
+            "connection refused",
+            "could not connect",
+            "connection is closed",
+            "consuming input failed",
+            "the database system is",
+            "not currently accepting connections",
+        ),
+        "the connection to the database server was lost. Nothing was half-saved; run the "
+        "command again once the server is back.",
+    ),
+    (
+        ("database disk image is malformed", "file is not a database"),
+        "the database file is damaged. Restore the newest backup (see docs/deployment.md).",
+    ),
+)
+
+
+def describe_database_error(exc: DBAPIError) -> str:
+    """One clear sentence for a database failure in the middle of a command (no SQL, no
+    parameters: those may hold review text)."""
+    reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
+    lowered = reason.lower()
+    for words, advice in DATABASE_FAULTS:
+        if any(word in lowered for word in words):
+            return f"database error ({reason}): {advice}"
+    return f"database error ({reason})."
 
 
 def upsert(

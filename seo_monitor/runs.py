@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seo_monitor.db import describe_database_error
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import CollectorRun, utcnow
 
@@ -48,12 +50,17 @@ def run_recorded(
     summary = RunSummary(collector, location_id, "ok")
     try:
         with sessions.begin() as session:
-            summary.counts = work(session)
+            counts = work(session)
+        summary.counts = counts  # only once committed: a failed commit saved nothing
     except CollectorError as exc:
         summary.status, summary.error, summary.hint = "failed", str(exc), exc.hint
         summary.permanent, summary.affects_all = exc.permanent, exc.affects_all
         log.warning("%s for location %s failed: %s", collector, location_id, exc)
-    except Exception as exc:  # a bug or a database fault: record it, keep the other locations going
+    except DBAPIError as exc:  # the database itself failed: every other location would too
+        summary.status, summary.error = "failed", describe_database_error(exc)
+        summary.affects_all = True
+        log.error("%s for location %s stopped: %s", collector, location_id, summary.error)
+    except Exception as exc:  # a bug: record it, keep the other locations going
         summary.status, summary.error = "failed", f"internal error ({type(exc).__name__})"
         summary.hint = "See the scheduler's log for the traceback; the next run tries again."
         log.exception("%s for location %s crashed", collector, location_id)

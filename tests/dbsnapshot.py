@@ -10,7 +10,15 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review, SearchKeyword
+from seo_monitor.models import (
+    DailyMetric,
+    Location,
+    RatingSnapshot,
+    Review,
+    ReviewTopic,
+    SearchKeyword,
+    StoredReviewScore,
+)
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -21,6 +29,9 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         metrics = connection.execute(select(DailyMetric)).all()
         keywords = connection.execute(select(SearchKeyword)).all()
         ratings = connection.execute(select(RatingSnapshot)).all()
+        reviews_by_id = {r.id: (names[r.location_id], r.external_id) for r in reviews}
+        scores = connection.execute(select(StoredReviewScore)).all()
+        topics = connection.execute(select(ReviewTopic)).all()
     return {
         "locations": sorted(
             (
@@ -58,5 +69,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "rating_snapshots": sorted(
             (names[r.location_id], r.day, r.average_rating, r.total_review_count) for r in ratings
+        ),
+        # The scorer's verdicts (priority leaves out: it falls with a review's age).
+        "review_scores": sorted(
+            (*reviews_by_id[r.review_id], r.scorer_version, r.text_hash, r.polarity, r.flagged)
+            for r in scores
+        ),
+        "review_topics": sorted(
+            (*reviews_by_id[r.review_id], r.topic, r.negative, r.mentions) for r in topics
         ),
     }

@@ -115,6 +115,28 @@ def test_bad_input_exits_2_with_one_clear_message(
     assert "Traceback" not in result.stderr
 
 
+def test_a_database_without_the_schema_says_to_upgrade_it(tmp_path: Path) -> None:
+    seo_monitor("init", cwd=tmp_path)
+    result = seo_monitor("score", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no seo-monitor tables yet" in result.stderr
+    assert "run `seo-monitor db upgrade` first" in result.stderr
+
+
+def test_config_data_and_database_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    seo_monitor("init", cwd=tmp_path)
+    upgraded = seo_monitor("db", "upgrade", cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    seo_monitor("user", "add", "coordinator", "--password", "long enough secret", cwd=tmp_path)
+    again = seo_monitor("db", "upgrade", cwd=tmp_path)  # nothing to migrate: no backup
+    assert again.returncode == 0
+    data = tmp_path / "data"
+    created = [tmp_path / "config.toml", data, *data.rglob("*")]
+    assert (data / "seo-monitor.db") in created
+    for path in created:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+
+
 def test_config_path_from_option_and_environment(tmp_path: Path) -> None:
     seo_monitor("init", "--dir", "site", cwd=tmp_path)
     assert (

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from seo_monitor import __version__
 from seo_monitor.config import config_path, load_settings
-from seo_monitor.db import check_connection, make_engine
+from seo_monitor.db import check_connection, describe_database_error, make_engine
 from seo_monitor.errors import UserError
 from seo_monitor.logging_setup import configure_logging
+from seo_monitor.migrate import current_revision, head_revision
 from seo_monitor.settings import Settings
 
 
@@ -48,11 +50,21 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = AppContext(config)
 
 
-def open_database(settings: Settings) -> Engine:
+def open_database(settings: Settings, *, schema_needed: bool = True) -> Engine:
+    """The configured database, reachable and (unless `schema_needed` is off: the commands
+    that create the schema) at the newest schema."""
     engine = make_engine(
         settings.database_url, busy_timeout_seconds=settings.database.sqlite_busy_timeout_seconds
     )
     check_connection(engine)
+    if schema_needed:
+        current, head = current_revision(engine), head_revision()
+        if current != head:
+            state = "has no seo-monitor tables yet" if current is None else f"is at {current}"
+            raise UserError(
+                f"the database {state} (the newest schema is {head}); "
+                "run `seo-monitor db upgrade` first"
+            )
     return engine
 
 
@@ -71,3 +83,8 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except DBAPIError as exc:
+        # The database failed mid-command (disk full, read-only, server gone): the transaction
+        # was rolled back; say what happened and what to do, without a traceback.
+        click.echo(f"error: {describe_database_error(exc)}", err=True)
+        sys.exit(1)

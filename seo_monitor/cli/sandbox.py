@@ -135,7 +135,7 @@ def demo(
         settings = load_settings(write_demo_config(folder, server.url, mail_port, world))
         configure_logging(settings.logging.level)
         click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
-        engine = open_database(settings)
+        engine = open_database(settings, schema_needed=False)
         upgrade(engine, backup_dir=settings.data_dir / "backups")
         client = make_client(settings)
         sessions = session_factory(engine)

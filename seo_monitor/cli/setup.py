@@ -14,6 +14,7 @@ from seo_monitor.config_template import render_example_config
 from seo_monitor.db import session_factory, table_counts
 from seo_monitor.errors import UserError
 from seo_monitor.migrate import current_revision, head_revision, upgrade
+from seo_monitor.private_files import write_private_text
 from seo_monitor.queries import select_latest_runs, select_location_summaries
 
 
@@ -32,9 +33,9 @@ def init(folder: Path, force: bool) -> None:
     target = folder / "config.toml"
     if target.exists() and not force:
         raise UserError(f"{target} already exists; keep it, or pass --force to overwrite it")
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_example_config(), encoding="utf-8")
-    (folder / "data").mkdir(exist_ok=True)
+    # Owner-only: the config may come to hold the SMTP password, the data the patients' reviews.
+    write_private_text(target, render_example_config())
+    (folder / "data").mkdir(mode=0o700, exist_ok=True)
     click.echo(f"Wrote {target} and created {folder / 'data'}.")
     click.echo("Next: edit it, then run `seo-monitor config check` and `seo-monitor db upgrade`.")
 
@@ -63,7 +64,7 @@ def db_group() -> None:
 def db_upgrade(app: AppContext) -> None:
     """Create or migrate the schema to the newest version (SQLite: backed up first)."""
     settings = app.settings
-    engine = open_database(settings)
+    engine = open_database(settings, schema_needed=False)
     result = upgrade(engine, backup_dir=settings.data_dir / "backups")
     if result.backup:
         click.echo(f"Backed up the database to {result.backup}")
@@ -77,7 +78,7 @@ def db_upgrade(app: AppContext) -> None:
 @pass_app
 def db_current(app: AppContext) -> None:
     """Print the schema revision of the database and whether it is the newest."""
-    engine = open_database(app.settings)
+    engine = open_database(app.settings, schema_needed=False)
     current, head = current_revision(engine), head_revision()
     state = "up to date" if current == head else f"needs `seo-monitor db upgrade` to {head}"
     click.echo(f"{current or 'empty (no schema yet)'} ({state})")
@@ -87,7 +88,7 @@ def db_current(app: AppContext) -> None:
 @pass_app
 def status(app: AppContext) -> None:
     """Summarise what the database holds: locations, reviews and the latest collector runs."""
-    print_status(open_database(app.settings))
+    print_status(open_database(app.settings, schema_needed=False))
 
 
 def print_status(engine: Engine) -> None:

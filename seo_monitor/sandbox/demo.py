@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from seo_monitor.private_files import write_private_text
 from seo_monitor.sandbox.server import PLACES_API_KEY, authorized_user_info
 from seo_monitor.sandbox.world import World
 
@@ -78,13 +78,9 @@ def write_demo_config(
             f'\n[[locations]]\nmatch = "{location.store_code}"\n'
             f'website = "{root}/site/{location.store_code}/"\n'
         )
-    config.write_text(text, encoding="utf-8")
-    key = folder / "data" / "places-api-key"
-    key_descriptor = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(key_descriptor, "w", encoding="utf-8") as handle:
-        handle.write(PLACES_API_KEY)
-    token = folder / "data" / "google-token.json"
-    descriptor = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(authorized_user_info(root), handle)
+    write_private_text(config, text)
+    write_private_text(folder / "data" / "places-api-key", PLACES_API_KEY)
+    write_private_text(
+        folder / "data" / "google-token.json", json.dumps(authorized_user_info(root))
+    )
     return config

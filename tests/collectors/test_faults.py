@@ -192,11 +192,11 @@ def test_a_killed_collector_leaves_a_database_that_the_next_run_completes(
             "all",
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-        for _ in range(3):
+        for _ in range(6):  # at random points: starting, fetching, scoring, committing
             process = subprocess.Popen(
                 command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            time.sleep(rng.uniform(1.5, 4.0))
+            time.sleep(rng.uniform(0.8, 4.0))
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
         finished = subprocess.run(
