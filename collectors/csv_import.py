@@ -55,7 +55,16 @@ def read_csv(path: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
         ) from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text.replace("\x00", "")))  # NUL: never in a review
+    try:
+        return _rows_and_columns(path, reader)
+    except csv.Error as exc:
+        raise UserError(f"{path}: line {reader.line_num}: not a readable CSV row ({exc})") from None
+
+
+def _rows_and_columns(
+    path: Path, reader: csv.DictReader[str]
+) -> tuple[list[dict[str, str]], dict[str, str]]:
     headers = {h.strip().lower(): h for h in reader.fieldnames or [] if h}
     found = {
         field: headers[name]
@@ -126,7 +135,10 @@ def _moment(raw: str, what: str) -> datetime:
             raise ValueError(
                 f"{what} {raw!r} is not YYYY-MM-DD (or an ISO date and time)"
             ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{what} {raw!r} is out of range") from None
 
 
 def import_reviews(

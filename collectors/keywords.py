@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient, pages
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
@@ -42,18 +43,15 @@ def fetch_keyword_pages(
 
 def parse_keyword(raw: Any) -> tuple[str, int | None, int | None]:
     """(keyword, unique users, threshold): exactly one of the last two is set."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("searchKeyword"), str):
+    keyword = fields.text(fields.obj(raw).get("searchKeyword"), 500)
+    if keyword is None:
         raise MalformedRecord("keyword entry without searchKeyword")
-    insights: dict[str, Any] = raw.get("insightsValue") or {}
-    if not isinstance(insights, dict):
-        raise MalformedRecord("insightsValue is not an object")
-    try:
-        if "value" in insights:
-            return raw["searchKeyword"][:500], int(insights["value"]), None
-        if "threshold" in insights:
-            return raw["searchKeyword"][:500], None, int(insights["threshold"])
-    except (TypeError, ValueError):
-        pass
+    insights = fields.obj(raw.get("insightsValue"))
+    value, threshold = fields.whole(insights.get("value")), fields.whole(insights.get("threshold"))
+    if value is not None and value >= 0:
+        return keyword, value, None
+    if threshold is not None and threshold >= 0:
+        return keyword, None, threshold
     raise MalformedRecord("keyword entry without a usable value or threshold")
 
 

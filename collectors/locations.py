@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient, pages
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import Account, Location
 
+URL_LIMIT = 2_000  # longer is not a link a person could use
 READ_MASK = (
     "name,title,storeCode,storefrontAddress,phoneNumbers,websiteUri,categories,"
     "latlng,openInfo,metadata"
@@ -51,48 +53,51 @@ def fetch_locations(client: GoogleClient, account: str) -> Iterator[dict[str, An
 
 
 def parse_account(raw: dict[str, Any]) -> dict[str, Any]:
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.startswith("accounts/"):
+    name = fields.text(fields.obj(raw).get("name"), 200)
+    if name is None or not name.startswith("accounts/"):
         raise MalformedRecord("account without a valid name")
-    return {"name": name, "account_name": raw.get("accountName"), "type": raw.get("type")}
+    return {
+        "name": name,
+        "account_name": fields.text(raw.get("accountName"), 500),
+        "type": fields.text(raw.get("type"), 40),
+    }
 
 
 def parse_location(raw: dict[str, Any]) -> dict[str, Any]:
     """A Business Information Location as a `locations` row (without account_id)."""
-    name, title = raw.get("name"), raw.get("title")
-    if not isinstance(name, str) or not name.startswith("locations/") or not isinstance(title, str):
+    raw = fields.obj(raw)
+    name, title = fields.text(raw.get("name"), 200), fields.text(raw.get("title"), 500)
+    if name is None or not name.startswith("locations/") or title is None:
         raise MalformedRecord("location without a valid name or title")
-    address = _dict(raw.get("storefrontAddress"))
-    metadata = _dict(raw.get("metadata"))
-    latlng = _dict(raw.get("latlng"))
-    category = _dict(_dict(raw.get("categories")).get("primaryCategory"))
+    address = fields.obj(raw.get("storefrontAddress"))
+    metadata = fields.obj(raw.get("metadata"))
+    latlng = fields.obj(raw.get("latlng"))
+    category = fields.obj(fields.obj(raw.get("categories")).get("primaryCategory"))
+    lines = (fields.text(line, 500) for line in fields.items(address.get("addressLines")))
     return {
         "name": name,
-        "title": title[:500],
-        "store_code": raw.get("storeCode"),
-        "address_lines": [str(line) for line in address.get("addressLines") or []],
-        "locality": address.get("locality"),
-        "region": address.get("administrativeArea"),
-        "postal_code": address.get("postalCode"),
-        "country": address.get("regionCode"),
-        "phone": _dict(raw.get("phoneNumbers")).get("primaryPhone"),
-        "website": raw.get("websiteUri"),
-        "place_id": metadata.get("placeId"),
-        "maps_uri": metadata.get("mapsUri"),
-        "new_review_uri": metadata.get("newReviewUri"),
-        "latitude": _number(latlng.get("latitude")),
-        "longitude": _number(latlng.get("longitude")),
-        "primary_category": category.get("displayName"),
-        "open_status": _dict(raw.get("openInfo")).get("status"),
+        "title": title,
+        "store_code": fields.text(raw.get("storeCode"), 200),
+        "address_lines": [line for line in lines if line],
+        "locality": fields.text(address.get("locality"), 200),
+        "region": fields.text(address.get("administrativeArea"), 200),
+        "postal_code": fields.text(address.get("postalCode"), 40),
+        "country": fields.text(address.get("regionCode"), 8),
+        "phone": fields.text(fields.obj(raw.get("phoneNumbers")).get("primaryPhone"), 64),
+        "website": fields.text(raw.get("websiteUri"), URL_LIMIT),
+        "place_id": fields.text(metadata.get("placeId"), 300),
+        "maps_uri": fields.text(metadata.get("mapsUri"), URL_LIMIT),
+        "new_review_uri": fields.text(metadata.get("newReviewUri"), URL_LIMIT),
+        "latitude": _coordinate(latlng.get("latitude"), 90),
+        "longitude": _coordinate(latlng.get("longitude"), 180),
+        "primary_category": fields.text(category.get("displayName"), 300),
+        "open_status": fields.text(fields.obj(raw.get("openInfo")).get("status"), 40),
     }
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _coordinate(value: Any, limit: float) -> float | None:
+    number = fields.number(value)
+    return number if number is not None and -limit <= number <= limit else None
 
 
 def save_locations(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
@@ -34,10 +35,11 @@ def parse_daily_metrics(raw: dict[str, Any]) -> tuple[list[tuple[str, date, int]
     """(metric, day, value) for every reported day, and how many entries were unusable."""
     values: list[tuple[str, date, int]] = []
     skipped = 0
-    for multi in raw.get("multiDailyMetricTimeSeries") or []:
-        for series in (multi or {}).get("dailyMetricTimeSeries") or []:
-            metric = (series or {}).get("dailyMetric")
-            for dated in ((series or {}).get("timeSeries") or {}).get("datedValues") or []:
+    for multi in fields.items(fields.obj(raw).get("multiDailyMetricTimeSeries")):
+        for series in fields.items(fields.obj(multi).get("dailyMetricTimeSeries")):
+            metric = fields.obj(series).get("dailyMetric")
+            time_series = fields.obj(fields.obj(series).get("timeSeries"))
+            for dated in fields.items(time_series.get("datedValues")):
                 try:
                     values.append((_metric(metric), _day(dated), _value(dated)))
                 except MalformedRecord:
@@ -52,18 +54,18 @@ def _metric(metric: Any) -> str:
 
 
 def _day(dated: Any) -> date:
+    parts = fields.obj(fields.obj(dated).get("date"))
+    year, month, day = (fields.whole(parts.get(key)) for key in ("year", "month", "day"))
     try:
-        parts = dated["date"]
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except (KeyError, TypeError, ValueError):
+        return date(year, month, day)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         raise MalformedRecord("bad date") from None
 
 
-def _value(dated: dict[str, Any]) -> int:
-    try:
-        value = int(dated.get("value", "0"))  # Google leaves zeros out
-    except (TypeError, ValueError):
-        raise MalformedRecord("value is not a number") from None
+def _value(dated: Any) -> int:
+    value = fields.whole(fields.obj(dated).get("value", "0"))  # Google leaves zeros out
+    if value is None:
+        raise MalformedRecord("value is not a number")
     if value < 0:
         raise MalformedRecord("negative value")
     return value

@@ -8,6 +8,7 @@ its top results, so a provider error never reads as a rank drop.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -57,9 +58,8 @@ class PlacesProvider:
             }
             if token:
                 body["pageToken"] = token
-            answer = self.client.search_places(body, ID_ONLY_MASK)
-            ids += [p["id"] for p in answer.get("places", []) if isinstance(p, dict) and "id" in p]
-            token = answer.get("nextPageToken")
+            page_ids, token = place_ids(self.client.search_places(body, ID_ONLY_MASK))
+            ids += page_ids
             if not token:
                 break
         return ids
@@ -93,13 +93,35 @@ class SerpProvider:
             )
             return json_answer("serp", response)
 
-        answer = self.client.paced("serp", send)
-        results = answer.get("local_results") or []
-        ordered = sorted(
-            (r for r in results if isinstance(r, dict) and r.get("place_id")),
-            key=lambda r: int(r.get("position") or 0),
-        )
-        return [str(r["place_id"]) for r in ordered][: 20 * pages]
+        return serp_place_ids(self.client.paced("serp", send), 20 * pages)
+
+
+def place_ids(answer: dict[str, Any]) -> tuple[list[str], str | None]:
+    """A Text Search page's place ids in rank order, and the next page's token."""
+    places = answer.get("places")
+    listed = places if isinstance(places, list) else []
+    ids = [p["id"] for p in listed if isinstance(p, dict) and _usable_id(p.get("id"))]
+    token = answer.get("nextPageToken")
+    return ids, token if isinstance(token, str) and token else None
+
+
+def serp_place_ids(answer: dict[str, Any], limit: int) -> list[str]:
+    """A SERP provider's local results as place ids, by their position (unranked ones last)."""
+    results = answer.get("local_results")
+    listed = results if isinstance(results, list) else []
+    usable = [r for r in listed if isinstance(r, dict) and _usable_id(r.get("place_id"))]
+    ordered = sorted(usable, key=lambda r: _position(r.get("position")))
+    return [r["place_id"] for r in ordered][:limit]
+
+
+def _usable_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 300 and "\x00" not in value
+
+
+def _position(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return math.inf
+    return float(value)
 
 
 def provider_for(settings: Settings, client: GoogleClient) -> RankProvider:

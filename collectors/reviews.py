@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient, pages
 from collectors.timeparse import parse_timestamp
 from seo_monitor.db import rows_changed, upsert
@@ -76,43 +77,41 @@ def fetch_review_pages(client: GoogleClient, parent: str) -> Iterator[ReviewPage
         reviews = page.get("reviews") or []
         yield ReviewPage(
             reviews if isinstance(reviews, list) else [],
-            _float(page.get("averageRating")),
-            _int(page.get("totalReviewCount")),
+            fields.number(page.get("averageRating")),
+            fields.whole(page.get("totalReviewCount")),
         )
 
 
 def parse_review(raw: dict[str, Any]) -> ReviewRow:
     if not isinstance(raw, dict):
         raise MalformedRecord("review is not an object")
-    review_id = raw.get("reviewId")
-    if not isinstance(review_id, str) or not review_id:
+    review_id = fields.text(raw.get("reviewId"), 500)
+    if review_id is None:
         raise MalformedRecord("review without reviewId")
     rating = STARS.get(str(raw.get("starRating")))
-    comment = raw.get("comment")
-    text, original = (
-        split_translation(comment[:MAX_TEXT])
-        if isinstance(comment, str) and comment.strip()
-        else (None, None)
-    )
-    reviewer = _dict(raw.get("reviewer"))
-    anonymous = bool(reviewer.get("isAnonymous"))
-    reply = _dict(raw.get("reviewReply")) or None
+    comment = fields.text(raw.get("comment"), MAX_TEXT)
+    text, original = split_translation(comment) if comment and comment.strip() else (None, None)
+    reviewer = fields.obj(raw.get("reviewer"))
+    anonymous = reviewer.get("isAnonymous") is True
+    reply = fields.obj(raw.get("reviewReply")) or None
     return ReviewRow(
-        external_id=review_id[:500],
-        resource_name=raw.get("name") if isinstance(raw.get("name"), str) else None,
+        external_id=review_id,
+        resource_name=fields.text(raw.get("name"), 500),
         rating=rating,
         text=text,
         original_text=original,
-        author_name=None if anonymous else _text(reviewer.get("displayName"), 500),
+        author_name=None if anonymous else fields.text(reviewer.get("displayName"), 500),
         author_is_anonymous=anonymous,
         created_at=parse_timestamp(raw.get("createTime")),
         updated_at=parse_timestamp(raw.get("updateTime") or raw.get("createTime")),
-        reply_text=_text(reply.get("comment"), MAX_TEXT) if reply else None,
+        reply_text=fields.text(reply.get("comment"), MAX_TEXT) if reply else None,
         reply_updated_at=parse_timestamp(reply["updateTime"])
         if reply and reply.get("updateTime")
         else None,
-        reply_state=(_text(reply.get("reviewReplyState"), 40) or "APPROVED") if reply else None,
-        reply_policy_violation=_text(reply.get("policyViolation"), 80) if reply else None,
+        reply_state=(fields.text(reply.get("reviewReplyState"), 40) or "APPROVED")
+        if reply
+        else None,
+        reply_policy_violation=fields.text(reply.get("policyViolation"), 80) if reply else None,
     )
 
 
@@ -237,22 +236,3 @@ def collect_reviews(
         "skipped": skipped,
         "full": int(reached_end and full),
     }
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any, limit: int) -> str | None:
-    return value[:limit] if isinstance(value, str) and value else None
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None and not isinstance(value, bool) else None
-    except (TypeError, ValueError):
-        return None

@@ -3,13 +3,14 @@ location's website, re-reading a trailing window because Google revises recent d
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
@@ -56,7 +57,7 @@ def collect_search_console(
         parsed = []
         for raw in rows:
             try:
-                parsed.append(_row(site, location.id, raw))
+                parsed.append(parse_search_row(site, location.id, raw))
             except MalformedRecord:
                 skipped += 1
         # The first location with the site keeps it; the figures follow Google's revisions.
@@ -74,19 +75,28 @@ def collect_search_console(
     return {"rows": read, "changed": changed, "skipped": skipped}
 
 
-def _row(site: str, location_id: int, raw: Any) -> dict[str, Any]:
+def parse_search_row(site: str, location_id: int, raw: Any) -> dict[str, Any]:
+    raw = fields.obj(raw)
+    keys = fields.items(raw.get("keys"))
+    if len(keys) != 3 or not all(isinstance(key, str) for key in keys):
+        raise MalformedRecord("Search Console row without its day, query and page")
     try:
-        day, query, page = raw["keys"]
-        return {
-            "location_id": location_id,
-            "site": site,
-            "query": str(query)[:500],
-            "page": str(page)[:1000],
-            "day": datetime.fromisoformat(day).date(),
-            "clicks": int(raw["clicks"]),
-            "impressions": int(raw["impressions"]),
-            "ctr": float(raw["ctr"]),
-            "position": float(raw["position"]),
-        }
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedRecord(f"Search Console row: {type(exc).__name__}") from None
+        day = date.fromisoformat(keys[0])
+    except ValueError:
+        raise MalformedRecord("Search Console row with a bad day") from None
+    query, page = fields.text(keys[1], 500), fields.text(keys[2], 1000)
+    counts = [fields.whole(raw.get(k)) for k in ("clicks", "impressions")]
+    rates = [fields.number(raw.get(k)) for k in ("ctr", "position")]
+    if query is None or page is None or None in counts or None in rates:
+        raise MalformedRecord("Search Console row with missing or unusable values")
+    return {
+        "location_id": location_id,
+        "site": site,
+        "query": query,
+        "page": page,
+        "day": day,
+        "clicks": counts[0],
+        "impressions": counts[1],
+        "ctr": rates[0],
+        "position": rates[1],
+    }

@@ -22,4 +22,7 @@ def parse_timestamp(value: object) -> datetime:
         raise MalformedRecord("timestamp is not RFC 3339") from None
     if parsed.tzinfo is None:
         raise MalformedRecord("timestamp has no time zone")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise MalformedRecord("timestamp out of range") from None

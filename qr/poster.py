@@ -22,6 +22,7 @@ SIZES = {"letter": LETTER, "a4": A4, "a5": A5, "tent": landscape(LETTER), "cards
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 CARD_W, CARD_H = 252.0, 144.0  # 3.5 × 2 inches
 CARD_COLUMNS, CARD_ROWS = 2, 5
+NARROWEST_GLYPH_EM = 0.19  # the apostrophe in Helvetica; no Latin-1 glyph is narrower
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,12 @@ def fit_text(
 ) -> Fitted:
     """The largest size at which `text` wraps into `max_lines` lines of at most `width`; at the
     smallest size, long words are broken and what still does not fit ends in an ellipsis."""
+    text = _longest_that_could_fit(text, width, smallest, max_lines)
     size = largest
     while size >= smallest:
         lines = _wrap(text, font, size, width)
-        if len(lines) <= max_lines:
+        # A single glyph is never broken, so it alone can be wider than the box.
+        if len(lines) <= max_lines and all(stringWidth(x, font, size) <= width for x in lines):
             return Fitted(size, lines)
         size -= 0.5
     lines = _wrap(text, font, smallest, width)
@@ -46,6 +49,15 @@ def fit_text(
         lines = lines[:max_lines]
         lines[-1] = _ellipsis(lines[-1], font, smallest, width)
     return Fitted(smallest, lines)
+
+
+def _longest_that_could_fit(text: str, width: float, smallest: float, max_lines: int) -> str:
+    """`text` with its spaces collapsed, cut where no line could hold more even in the narrowest
+    glyphs — so that a pasted novel costs no more than a long name (the cut part would end in
+    the ellipsis anyway)."""
+    words = " ".join(text.split())
+    per_line = int(width / (smallest * NARROWEST_GLYPH_EM)) + 1  # +1: the space at a break
+    return words[: max_lines * per_line + 1]
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -67,12 +79,15 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 def _pieces(word: str, font: str, size: float, width: float) -> list[str]:
     """A word too long for a line (a URL, a long name) broken where it must be."""
-    pieces, current = [], ""
+    pieces, current, current_width = [], "", 0.0
     for char in word:
-        if current and stringWidth(current + char, font, size) > width:
+        # Standard fonts have no kerning: a string's width is the sum of its glyphs'.
+        char_width = stringWidth(char, font, size)
+        if current and current_width + char_width > width:
             pieces.append(current)
-            current = ""
+            current, current_width = "", 0.0
         current += char
+        current_width += char_width
     return [*pieces, current]
 
 

@@ -56,7 +56,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     for key, (_, value) in overrides.items():
         _set(values, key, value)
     base_dir = path.resolve().parent
-    read_secret_files(values, base_dir, overrides)
+    read_secret_files(values, base_dir, overrides, path.name)
     try:
         return Settings.model_validate(values, context={"base_dir": base_dir})
     except ValidationError as exc:
@@ -134,7 +134,9 @@ def parse_env_value(var: str, raw: str) -> Any:
         raise ConfigError(f'{var}: expected a JSON list such as ["a@b.org"]: {exc}') from None
 
 
-def read_secret_files(values: dict[str, Any], base_dir: Path, overrides: Mapping[Key, Any]) -> None:
+def read_secret_files(
+    values: dict[str, Any], base_dir: Path, overrides: Mapping[Key, Any], source: str
+) -> None:
     """Fill each secret from its *_file unless the environment already set it."""
     for section, model in section_models().items():
         table = values.get(section)
@@ -150,7 +152,7 @@ def read_secret_files(values: dict[str, Any], base_dir: Path, overrides: Mapping
                 table[name] = path.read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise ConfigError(
-                    f"{section}.{name}_file: cannot read {path}: {exc.strerror}; "
+                    f"{source}: {section}.{name}_file: cannot read {path}: {exc.strerror}; "
                     "fix the path or set the secret in the environment"
                 ) from None
 

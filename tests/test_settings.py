@@ -148,7 +148,7 @@ def test_secrets_come_from_the_environment_or_a_file_and_are_masked(tmp_path: Pa
 
 def test_a_missing_secret_file_is_named(tmp_path: Path) -> None:
     message = config_error(tmp_path, '[alerts]\nsmtp_password_file = "missing"\n')
-    assert message.startswith("alerts.smtp_password_file: cannot read ")
+    assert message.startswith("config.toml: alerts.smtp_password_file: cannot read ")
 
 
 def test_database_passwords_are_masked(tmp_path: Path) -> None:

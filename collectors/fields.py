@@ -1,0 +1,46 @@
+"""Single values read out of an API answer or an export, whatever their shape: the right type
+or None, never an exception. Text loses NUL bytes (PostgreSQL cannot store them) and is cut to
+what its column holds; numbers must be finite and fit a 64-bit column."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+LARGEST = 2**63 - 1
+
+
+def obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def text(value: Any, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    cleaned = value.replace("\x00", "")[:limit]
+    return cleaned or None
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        result = float(value)
+    except OverflowError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def whole(value: Any) -> int | None:
+    """An integer, also from a numeric string (Google sends int64 values as strings)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        result = int(value)
+    except ValueError:
+        return None
+    return result if -LARGEST <= result <= LARGEST else None
