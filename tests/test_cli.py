@@ -175,15 +175,38 @@ def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> No
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    debug = {"SEO_MONITOR_LOGGING__LEVEL": "DEBUG"}  # the most a log could ever hold
     result = seo_monitor(
-        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
+        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path, env=debug
     )
     assert result.returncode == 0, result.stderr
     assert "Locations (3):" in result.stdout and "0 not ok" in result.stdout
+    assert_no_secrets_or_patient_words(result.stdout + result.stderr)
     again = seo_monitor(
         "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
     )
     assert again.returncode == 0 and "new 0" in again.stdout  # the second collection is incremental
+
+
+def assert_no_secrets_or_patient_words(output: str) -> None:
+    """Nothing secret or private in a full demo run's output and logs: not the OAuth client
+    secret and tokens, not the API keys, not a single review text or reviewer name."""
+    from seo_monitor.sandbox import World
+    from seo_monitor.sandbox import server as sandbox
+    from seo_monitor.sandbox.demo import default_world_time
+
+    assert "DEBUG" in output  # the logs are there to search
+    # Access tokens are random; one would travel in an "Authorization: Bearer …" header.
+    secrets = [sandbox.REFRESH_TOKEN, sandbox.CLIENT_SECRET, sandbox.PLACES_API_KEY, "Bearer "]
+    for secret in secrets:
+        assert secret not in output
+    world = World(seed=1, locations=3, now=default_world_time())  # the demo's world
+    for location in world.locations:
+        for review in world.live_reviews(location):
+            text = review.comment()
+            if text:
+                assert text[:40] not in output
+            assert review.reviewer() not in output
 
 
 def test_run_starts_the_scheduler_and_the_dashboard_and_ctrl_c_stops_both(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ HOSTILE = (
     "<script>alert('pwned')</script><img src=x onerror=alert(1)> Rude front desk, and the "
     "doctor misdiagnosed me. Never again."
 )
+HOSTILE_NAME = "<img src=y onerror=alert(2)>Pat **bold** [link](javascript:alert(3))"
 PAGES = {
     "Overview": "overview",
     "Reviews": "reviews",
@@ -83,6 +84,7 @@ def running_dashboard(tmp_path: Path) -> Iterator[str]:
                     external_id=external_id,
                     rating=1,
                     text=HOSTILE,
+                    author_name=HOSTILE_NAME,
                     created_at=world.now - age,
                     updated_at=world.now - age,
                 )
@@ -166,6 +168,6 @@ def test_sign_in_open_every_page_and_keep_review_html_inert(running_dashboard: s
             page.get_by_role("link", name=title).click()
             hostile = page.get_by_text("<script>alert('pwned')</script>", exact=False)
             expect(hostile.first).to_be_visible(timeout=30_000)  # shown as text, as written
-            assert page.locator("img[src='x']").count() == 0
+            assert page.locator("img[src='x'], img[src='y'], a[href^='javascript']").count() == 0
         browser.close()
     assert dialogs == []  # no script from a review ever ran
