@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import math
 import random
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -92,6 +93,16 @@ def businesses(world: World) -> list[Business]:
     return found
 
 
+def _by_latitude(world: World) -> tuple[list[float], list[Business]]:
+    """The businesses sorted by latitude, with their latitudes (cached on the world)."""
+    cached: tuple[list[float], list[Business]] | None = getattr(world, "_by_latitude", None)
+    if cached is None:
+        ordered = sorted(businesses(world), key=lambda b: b.latitude)
+        cached = ([b.latitude for b in ordered], ordered)
+        world._by_latitude = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dlat, dlng = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
     a = (
@@ -103,10 +114,15 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 def rank_near(world: World, query: str, lat: float, lng: float, radius_m: float) -> list[Business]:
     """Businesses within the bias radius (and a bit beyond), best first."""
+    reach_km = max(radius_m, 2000) * 2.5 / 1000
+    latitudes, ordered = _by_latitude(world)
+    # Only the band of latitudes within reach (a degree of latitude is at least 110.5 km).
+    first = bisect_left(latitudes, lat - reach_km / 110.5)
+    last = bisect_right(latitudes, lat + reach_km / 110.5)
     scored = []
-    for business in businesses(world):
+    for business in ordered[first:last]:
         km = distance_km(lat, lng, business.latitude, business.longitude)
-        if km * 1000 > max(radius_m, 2000) * 2.5:
+        if km > reach_km:
             continue
         noise = random.Random(
             stable_seed(world.seed, query, round(lat, 3), round(lng, 3), business.place_id)

@@ -80,6 +80,15 @@ METRICS_LAG_DAYS = 2
 METRICS_SETTLING_DAYS = 4
 
 
+def metro_offset(round_: int) -> tuple[float, float]:
+    """Where the n-th ten clinics of a large group sit: the first ten in Austin, the next ten
+    beside them, and every further ten in a metro area of its own (a grid of areas about 100 km
+    apart), as a group of hundreds of clinics spreads over a region."""
+    if round_ < 2:
+        return 0.0, 0.0
+    return 0.9 * (round_ % 10), 1.2 * (round_ // 10)
+
+
 def stable_seed(*parts: object) -> int:
     digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
@@ -182,8 +191,12 @@ class World:
             store_code=f"ATX-{index + 1:03d}",
             address_line=site[1],
             postal_code=site[2],
-            latitude=round(site[3] + rng.uniform(-0.01, 0.01) * bool(round_), 6),
-            longitude=round(site[4] + rng.uniform(-0.01, 0.01) * bool(round_), 6),
+            latitude=round(site[3] + metro_offset(round_)[0] + rng.uniform(-0.01, 0.01), 6)
+            if round_
+            else site[3],
+            longitude=round(site[4] + metro_offset(round_)[1] + rng.uniform(-0.01, 0.01), 6)
+            if round_
+            else site[4],
             category=category,
             phone=f"(512) 555-{1000 + index % 9000:04d}",
             website=f"https://{'capitalmotionpt' if account == '1001' else 'atx-specialists'}"

@@ -45,8 +45,11 @@ class Sink:
         self.messages: list[EmailMessage] = []
         self.answer: str | None = None
         self.hang_up = False
+        self.outage_after: int | None = None  # messages accepted before the server goes away
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.outage_after is not None and len(self.messages) >= self.outage_after:
+            self.hang_up = True
         if self.hang_up:  # the connection drops after the message, before any answer
             server.transport.close()
             return "421 closing"
@@ -226,6 +229,26 @@ def test_an_smtp_outage_delays_but_neither_loses_nor_duplicates(
     assert send_due(sessions, up, now=lambda: later).sent == 1
     assert send_due(sessions, up, now=lambda: later + timedelta(hours=1)).sent == 0
     assert len(handler.messages) == 1
+
+
+def test_an_smtp_outage_during_the_digest_sends_every_digest_exactly_once_after_recovery(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    people = [f"manager{n}@clinic.example" for n in range(5)]
+    settings = alert_settings(database_url, port, recipients=people, quiet_week="note")
+    clinic_with_reviews(sessions)
+    with sessions.begin() as session:
+        assert queue_digests(session, settings, NOW) == len(people)
+    handler.outage_after = 2  # the server goes away in the middle of the digest run
+    during = send_due(sessions, settings, now=lambda: NOW)
+    assert during.sent == 2 and during.failed == len(people) - 2
+    handler.hang_up, handler.outage_after = False, None  # back up
+    after = send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=5))
+    assert after.sent == len(people) - 2
+    assert send_due(sessions, settings, now=lambda: NOW + timedelta(hours=6)).sent == 0
+    received = sorted(str(message["To"]) for message in handler.messages)
+    assert received == sorted(people)  # each digest once, none lost, none twice
 
 
 def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
