@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,8 @@ def check_connection(engine: Engine) -> None:
 def describe_connection_failure(url: URL, exc: Exception) -> str:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else "unknown"
     if url.get_backend_name() == "sqlite":
-        return (
-            f"cannot open the SQLite database {url.database}: {reason}\n"
-            "Check that the file and its folder exist and are writable by this user."
+        return f"cannot open the SQLite database {url.database}: {reason}\n" + _sqlite_advice(
+            Path(url.database or "")
         )
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     return (
@@ -126,6 +126,15 @@ def describe_database_error(exc: DBAPIError) -> str:
         if any(word in lowered for word in words):
             return f"database error ({reason}): {advice}"
     return f"database error ({reason})."
+
+
+def _sqlite_advice(database: Path) -> str:
+    folder = database.parent
+    if folder.is_dir() and os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return f"The file system holding {folder} is mounted read-only: remount it read-write."
+    if database.exists() and not os.access(database, os.W_OK):
+        return f"{database} is read-only for this user: fix its owner or permissions."
+    return "Check that the file and its folder exist and are writable by this user."
 
 
 def upsert(
