@@ -88,20 +88,19 @@ def config_text(url: str, root: str, world: World, args: argparse.Namespace) -> 
     )
 
 
-def run_process(command: list[str]) -> tuple[float, float, str]:
-    """Run `command`; its wall time, peak resident memory (MB) and output."""
+def run_process(module: str, *args: str) -> tuple[float, float, str]:
+    """Run `python -m module args…`; its wall time, peak resident memory (MB) and output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    command = [sys.executable, "-m", "bench.peak", module, *args]
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    finished = subprocess.run(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
     )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return wall, usage.ru_maxrss / 1024, output
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{finished.stdout}")
+    *lines, peak = finished.stdout.rstrip().splitlines()
+    return wall, float(peak.removeprefix("peak-rss-mb ")), "\n".join(lines)
 
 
 def minimum_calls(step: str, world: World, args: argparse.Namespace) -> int | None:
@@ -124,11 +123,11 @@ def pipeline(folder: Path, url: str, world: World, args: argparse.Namespace) -> 
         write_demo_config(folder, server.url)
         config = folder / "config.toml"
         config.write_text(config_text(url, server.url, world, args))
-        command = [sys.executable, "-m", "seo_monitor", "--config", str(config)]
-        run_process([*command, "db", "upgrade"])
+        command = ["seo_monitor", "--config", str(config)]
+        run_process(*command, "db", "upgrade")
         for step in STEPS:
             before = server.state.stats()["calls"]
-            wall, peak, _ = run_process([*command, "collect", step])
+            wall, peak, _ = run_process(*command, "collect", step)
             after = server.state.stats()["calls"]
             calls = {api: n - before.get(api, 0) for api, n in after.items()}
             calls = {api: n for api, n in calls.items() if n}
@@ -181,9 +180,7 @@ def settle(url: str) -> None:
 
 def render_pages(config: Path, repeat: int) -> dict[str, Any]:
     """Every page rendered in a fresh process: median seconds per page and the peak memory."""
-    _, peak, output = run_process(
-        [sys.executable, "-m", "bench.bench_scale", "render", str(config), str(repeat)]
-    )
+    _, peak, output = run_process("bench.bench_scale", "render", str(config), str(repeat))
     times: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     times["peak_mb"] = peak
     return times

@@ -62,7 +62,9 @@ def month_of(session: Session, moment: Any) -> Any:
     """'YYYY-MM' of a timestamp."""
     if dialect(session).name == "postgresql":
         return func.to_char(moment, "YYYY-MM")
-    return func.strftime("%Y-%m", moment)
+    # SQLite keeps times as 'YYYY-MM-DD HH:MM:SS…' text: the first 7 characters are the month,
+    # and cutting them is cheaper than strftime on a year of reviews.
+    return func.substr(moment, 1, 7)
 
 
 def as_date(value: Any) -> date:

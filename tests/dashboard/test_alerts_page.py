@@ -17,7 +17,7 @@ from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.models import Notification
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
 from tests.alerts.test_email import free_port
-from tests.dashboard.seed import seed
+from tests.dashboard.seed import add_location, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -82,3 +82,19 @@ def test_given_up_emails_show_on_alerts_and_data_health(
     for page in ("alerts", "health"):
         at = open_page(page)
         assert any("given up" in e.value or "could not be sent" in e.value for e in at.error)
+
+
+def test_a_large_groups_digest_preview_is_built_when_asked_for(
+    mail_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    with sessions.begin() as session:
+        for n in range(30):
+            add_location(session, None, f"locations/extra-{n}", f"Clinic {n:02d}")  # type: ignore[arg-type]
+    at = open_page("alerts")
+    preview = at.toggle(key="digest-preview")
+    assert preview.value is False and not at.get("html")  # not built on every visit
+    preview.set_value(True).run()
+    assert not at.exception
+    [digest] = at.get("html")
+    assert "Clinic 29" in digest.proto.body
