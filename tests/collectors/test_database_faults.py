@@ -19,7 +19,7 @@ from sqlalchemy import text
 from seo_monitor.db import make_engine
 from seo_monitor.models import utcnow
 from seo_monitor.sandbox import World, running_sandbox
-from tests.collectors.test_faults import clean_run_snapshot
+from tests.collectors.test_faults import clean_run_snapshot, wait_for_a_run
 from tests.conftest import WORLD_NOW, PostgresServer, sandbox_settings
 from tests.dbsnapshot import snapshot
 
@@ -115,16 +115,19 @@ def test_postgresql_restarted_mid_run_fails_the_run_cleanly_and_the_next_run_suc
 ) -> None:
     url = postgres_server.create(migrated=True)
     name = url.rsplit("/", 1)[-1]
-    world = World(seed=13, locations=4, now=WORLD_NOW, reviews_per_location=300)
+    world = World(seed=13, locations=4, now=WORLD_NOW, reviews_per_location=1500)
     try:
         with running_sandbox(world, quota_per_minute=100_000) as server:
-            sandbox_settings(server, tmp_path, url, quota_per_minute=900)  # ~6 s a full run
+            sandbox_settings(server, tmp_path, url)
             config = tmp_path / "config.toml"
             command = [sys.executable, "-m", "seo_monitor", "--config", str(config), "collect"]
+            engine = make_engine(url)
             run = subprocess.Popen(
                 [*command, "all"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
             )
-            time.sleep(random.Random(3).uniform(1.5, 3.0))
+            wait_for_a_run(engine, 0, run)  # 6,000 reviews to save and score: seconds of work
+            engine.dispose()
+            time.sleep(random.Random(3).uniform(0.2, 1.0))
             restart_database(postgres_server, name, down_seconds=1.0)
             output = run.communicate(timeout=120)[0].decode()
             assert run.returncode == 1, output

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.google_client import GoogleClient, load_credentials
@@ -192,11 +192,13 @@ def test_a_killed_collector_leaves_a_database_that_the_next_run_completes(
             "all",
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-        for _ in range(6):  # at random points: starting, fetching, scoring, committing
+        for _ in range(6):  # at random points: fetching, scoring, committing, between runs
+            before = runs_started(engine)
             process = subprocess.Popen(
                 command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            time.sleep(rng.uniform(0.8, 4.0))
+            wait_for_a_run(engine, before, process)
+            time.sleep(rng.uniform(0.0, 1.5))
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
         finished = subprocess.run(
@@ -208,6 +210,19 @@ def test_a_killed_collector_leaves_a_database_that_the_next_run_completes(
     assert "interrupted" in statuses  # the kills did land mid-run
     # The subprocess runs on the real clock; so does the clean run it is compared with.
     assert snapshot(engine) == clean_run_snapshot(world, tmp_path, now=utcnow)
+
+
+def runs_started(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(CollectorRun)) or 0)
+
+
+def wait_for_a_run(engine: Engine, before: int, process: subprocess.Popen[bytes]) -> None:
+    """Until `process` has started a collector run (a kill before that proves nothing)."""
+    deadline = time.monotonic() + 60
+    while runs_started(engine) == before and process.poll() is None:
+        assert time.monotonic() < deadline, "the collector never started a run"
+        time.sleep(0.05)
 
 
 def test_a_killed_run_is_recorded_as_interrupted(sessions: sessionmaker[Session]) -> None:
