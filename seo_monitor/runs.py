@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.db import describe_database_error
@@ -56,7 +56,7 @@ def run_recorded(
         summary.status, summary.error, summary.hint = "failed", str(exc), exc.hint
         summary.permanent, summary.affects_all = exc.permanent, exc.affects_all
         log.warning("%s for location %s failed: %s", collector, location_id, exc)
-    except DBAPIError as exc:  # the database itself failed: every other location would too
+    except OperationalError as exc:  # the database itself failed: every location would too
         summary.status, summary.error = "failed", describe_database_error(exc)
         summary.affects_all = True
         log.error("%s for location %s stopped: %s", collector, location_id, summary.error)
