@@ -375,14 +375,17 @@ csv_cells = st.one_of(
 HEADERS = ["rating", "date", "text", "author", "id", "reply", "reply_date", "stars", "junk"]
 
 
+def csv_quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
 @st.composite
 def csv_files(draw: st.DrawFn) -> bytes:
     headers = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6))
     rows = draw(
         st.lists(st.lists(csv_cells, min_size=len(headers), max_size=len(headers)), max_size=5)
     )
-    quote = lambda cell: '"' + cell.replace('"', '""') + '"'  # noqa: E731
-    text = "\n".join(",".join(quote(c) for c in row) for row in [headers, *rows])
+    text = "\n".join(",".join(csv_quoted(c) for c in row) for row in [headers, *rows])
     encoded = text.encode("utf-8", errors="surrogatepass")
     return draw(st.one_of(st.just(encoded), st.binary(max_size=200)))
 
