@@ -33,7 +33,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The 500-location pipeline on SQLite and on the machine's PostgreSQL (about 1.5 hours on
+# The 500-location pipeline on SQLite and on the machine's PostgreSQL (about 45 minutes on
 # 2 cores); figures go to bench/RESULTS.md by hand. BENCH_ARGS="--locations 50" for a quick look.
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
