@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -21,12 +20,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import streamlit as st
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from streamlit import config as streamlit_config
-from streamlit.testing.v1 import AppTest
 
+from bench.bench_scale import page_seconds
 from bench.scratch import scratch_postgres
 from seo_monitor.db import make_engine
 from seo_monitor.migrate import upgrade
@@ -124,22 +122,7 @@ def render_times(url: str, repeat: int) -> dict[str, float]:
     config.write_text(f'[database]\nurl = "{url}"\n')
     os.environ["SEO_MONITOR_CONFIG"] = str(config)
     streamlit_config.set_option("server.address", "127.0.0.1")
-    times: dict[str, float] = {}
-    for page, path in PAGES.items():
-        samples = []
-        for _ in range(repeat):
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            at = AppTest.from_file(APP, default_timeout=600)
-            started = time.perf_counter()
-            at.run()
-            if path:
-                at.switch_page(path)
-                started = time.perf_counter()  # time the page itself, not the landing page
-                at.run()
-            samples.append(time.perf_counter() - started)
-            assert not at.exception, [e.value for e in at.exception]
-        times[page] = statistics.median(samples)
+    times = page_seconds(PAGES, repeat)
     folder.cleanup()
     return times
 

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -188,15 +188,23 @@ def render_pages(config: Path, repeat: int) -> dict[str, Any]:
 
 def render_command(config: str, repeat: int) -> None:
     """(Child process.) Render each page with empty caches; print the medians as JSON."""
-    import streamlit as st
     from streamlit import config as streamlit_config
     from streamlit.testing.v1 import AppTest
 
     os.environ["SEO_MONITOR_CONFIG"] = config
     streamlit_config.set_option("server.address", "127.0.0.1")
     AppTest.from_file(APP, default_timeout=900).run()  # imports and Streamlit's first run
+    print(json.dumps(page_seconds(PAGES, repeat)))
+
+
+def page_seconds(pages: Mapping[str, str | None], repeat: int) -> dict[str, float]:
+    """Each page's median render time with empty caches (the first view after they expire),
+    for the database SEO_MONITOR_CONFIG names."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
     times = {}
-    for page, path in PAGES.items():
+    for page, path in pages.items():
         samples = []
         for _ in range(repeat):
             st.cache_data.clear()
@@ -212,7 +220,7 @@ def render_command(config: str, repeat: int) -> None:
             if at.exception:
                 raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
         times[page] = statistics.median(samples)
-    print(json.dumps(times))
+    return times
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
+@contextmanager
+def locations_collected(world: World, folder: Path, database: Path) -> Iterator[Path]:
+    """A sandbox serving `world`, and the config of a seo-monitor whose SQLite database at
+    `database` has the schema and the locations; yields the config's path."""
+    with running_sandbox(world, quota_per_minute=100_000) as server:
+        sandbox_settings(server, folder, f"sqlite:///{database}")
+        config = folder / "config.toml"
+        assert seo_monitor(config, "db", "upgrade").returncode == 0
+        assert seo_monitor(config, "collect", "locations").returncode == 0
+        yield config
+
+
 def integrity(database: Path) -> str:
     with sqlite3.connect(database) as connection:
         return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
@@ -66,11 +79,7 @@ def test_a_full_disk_stops_the_run_clearly_and_the_next_run_finishes_it(
 ) -> None:
     world = World(seed=11, locations=3, now=WORLD_NOW, reviews_per_location=400)
     database = small_disk / "seo-monitor.db"
-    with running_sandbox(world, quota_per_minute=100_000) as server:
-        sandbox_settings(server, tmp_path, f"sqlite:///{database}")
-        config = tmp_path / "config.toml"
-        assert seo_monitor(config, "db", "upgrade").returncode == 0
-        assert seo_monitor(config, "collect", "locations").returncode == 0
+    with locations_collected(world, tmp_path, database) as config:
         free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
         filler = small_disk / "filler"
         filler.write_bytes(b"\0" * (free - 300_000))  # room for the locations, not 1,200 reviews
@@ -91,11 +100,7 @@ def test_a_read_only_database_is_a_clear_error_and_stays_intact(
 ) -> None:
     world = World(seed=12, locations=2, now=WORLD_NOW, reviews_per_location=100)
     database = small_disk / "seo-monitor.db"
-    with running_sandbox(world, quota_per_minute=100_000) as server:
-        sandbox_settings(server, tmp_path, f"sqlite:///{database}")
-        config = tmp_path / "config.toml"
-        assert seo_monitor(config, "db", "upgrade").returncode == 0
-        assert seo_monitor(config, "collect", "locations").returncode == 0
+    with locations_collected(world, tmp_path, database) as config:
         remount = ["mount", "-o", "remount,ro", str(small_disk)]
         subprocess.run(remount, check=True)
         refused = seo_monitor(config, "collect", "reviews")
