@@ -1,8 +1,8 @@
-"""The shared development set of real reviews, split into a training half and a held-out half.
+"""The shared development set of real reviews, in five folds for cross-validation.
 
 The file is not part of the project (no licence to ship it): it is read from ../shared/data.
-The split goes by reviewed doctor, so reviews of one doctor never sit on both sides, and by a
-hash, so it is the same on every machine. 3-star reviews are mixed and left out of both halves.
+The folds go by reviewed doctor, so reviews of one doctor never sit in two folds, and by a
+hash, so they are the same on every machine. 3-star reviews are mixed and left out.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "reviews-dev.csv"
 # Reviews written for the project (shippable), labelled by their text: training data only.
 WRITTEN = sorted((Path(__file__).resolve().parent / "data").glob("reviews-written-*.csv"))
+FOLDS = 5
+NO_FOLD = -1  # written reviews: always training rows, never measured
 
 
 @dataclass(frozen=True)
@@ -22,11 +24,18 @@ class LabeledReview:
     text: str
     rating: int
     negative: bool
-    held_out: bool
+    fold: int  # 0..FOLDS-1 for the real reviews, NO_FOLD for the written ones
+    # Read while the healthcare vocabulary and phrases were written (the half of the dev set
+    # that was the training half until the five folds); the other half never was.
+    vocabulary_read: bool = False
 
 
-def held_out(group: str) -> bool:
-    return hashlib.sha256(group.encode()).digest()[0] % 2 == 1
+def fold_of(group: str) -> int:
+    return int.from_bytes(hashlib.sha256(group.encode()).digest()[:4], "big") % FOLDS
+
+
+def vocabulary_read(group: str) -> bool:
+    return hashlib.sha256(group.encode()).digest()[0] % 2 == 0
 
 
 def load(path: Path = DEFAULT_PATH) -> list[LabeledReview]:
@@ -38,7 +47,8 @@ def load(path: Path = DEFAULT_PATH) -> list[LabeledReview]:
                 row["text"],
                 int(row["rating"]),
                 int(row["rating"]) <= 2,
-                held_out(row["source_path"]),
+                fold_of(row["source_path"]),
+                vocabulary_read(row["source_path"]),
             )
             for row in csv.DictReader(handle)
             if row["rating"] != "3" and row["text"].strip()
@@ -50,7 +60,7 @@ def load_written(paths: list[Path] = WRITTEN) -> list[LabeledReview]:
     for path in paths:
         with path.open(newline="", encoding="utf-8") as handle:
             reviews += [
-                LabeledReview(row["text"], int(row["rating"]), row["label"] == "negative", False)
+                LabeledReview(row["text"], int(row["rating"]), row["label"] == "negative", NO_FOLD)
                 for row in csv.DictReader(handle)
                 if row["text"].strip()
             ]
