@@ -217,6 +217,21 @@ class ReviewTopic(Base):
     mentions: Mapped[int] = mapped_column(Integer)
 
 
+class ReviewTopicMonth(Base):
+    """Per location, month and topic: how many live reviews talk about it, how many of them
+    negatively. Rebuilt for a location whenever its reviews are scored (seo_monitor.scoring),
+    so the year-long topic trend reads a few rows per location instead of every review."""
+
+    __tablename__ = "review_topic_months"
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM of the review (UTC)
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    negative_reviews: Mapped[int] = mapped_column(Integer)
+
+
 class ReplyLog(Base):
     """Every reply posted, edited or deleted from the product. Never deleted."""
 
@@ -239,8 +254,9 @@ class DailyMetric(Base):
     __tablename__ = "daily_metrics"
     __table_args__ = (
         UniqueConstraint("location_id", "metric", "day"),
-        # Dashboard periods cut across all locations by day.
-        Index("ix_daily_metrics_day", "day"),
+        # Dashboard periods cut across all locations by day, and sum from this index alone:
+        # one location's days sit together in the table, a day's rows are scattered.
+        Index("ix_daily_metrics_day_cover", "day", "location_id", "metric", "value"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
@@ -350,7 +366,12 @@ class CollectorRun(Base):
     """One run of one collector (for one location): the record the health page shows."""
 
     __tablename__ = "collector_runs"
-    __table_args__ = (Index("ix_collector_runs_collector_started", "collector", "started_at"),)
+    __table_args__ = (
+        Index("ix_collector_runs_collector_started", "collector", "started_at"),
+        # The newest run per collector and location, read from the index alone (0.6 → 0.1 s
+        # over a million runs on SQLite).
+        Index("ix_collector_runs_latest", "collector", "location_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     collector: Mapped[str] = mapped_column(String(40))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))

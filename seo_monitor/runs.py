@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor.db import describe_database_error
+from seo_monitor.db import describe_database_error, rows_changed
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import CollectorRun, utcnow
 
@@ -111,3 +111,17 @@ def _finish(
     }
     with sessions.begin() as session:
         session.execute(update(CollectorRun).where(CollectorRun.id == run_id).values(**values))
+
+
+def prune_run_history(session: Session, before: datetime) -> int:
+    """Delete the runs that started before `before`, except each collector's newest run for
+    each location, which the health page shows however old it is. How many went."""
+    newest = select(func.max(CollectorRun.id)).group_by(
+        CollectorRun.collector, CollectorRun.location_id
+    )
+    return rows_changed(
+        session,
+        delete(CollectorRun).where(
+            CollectorRun.started_at < before, CollectorRun.id.not_in(newest)
+        ),
+    )

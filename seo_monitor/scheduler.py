@@ -29,6 +29,7 @@ from seo_monitor.alerts.content import queue_digests
 from seo_monitor.db import rows_changed, session_factory, upsert
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import SchedulerJob, SchedulerLease, utcnow
+from seo_monitor.runs import prune_run_history
 from seo_monitor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def make_jobs(settings: Settings, engine: Engine, stop: threading.Event) -> list
     ]
     jobs.append(Job("digest", schedule.digest, lambda: digest_job(settings, sessions)))
     jobs.append(Job("alerts", schedule.alerts, lambda: alerts_job(settings, sessions)))
-    jobs.append(Job("maintenance", schedule.maintenance, lambda: maintain_database(engine)))
+    keep = timedelta(days=settings.database.keep_run_history_days)
+    jobs.append(Job("maintenance", schedule.maintenance, lambda: maintain_database(engine, keep)))
     return jobs
 
 
@@ -101,15 +103,18 @@ def collector_job(
     return run
 
 
-def maintain_database(engine: Engine) -> str:
-    """Fresh planner statistics; on SQLite also fold the WAL back into the database file."""
+def maintain_database(engine: Engine, keep_runs: timedelta) -> str:
+    """Old collector runs deleted, fresh planner statistics; on SQLite also fold the WAL back
+    into the database file."""
+    with session_factory(engine).begin() as session:
+        pruned = prune_run_history(session, utcnow() - keep_runs)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "sqlite":
             connection.execute(text("PRAGMA optimize"))
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         else:
             connection.execute(text("ANALYZE"))
-    return "database statistics refreshed"
+    return f"{pruned} old collector runs deleted; database statistics refreshed"
 
 
 def build_scheduler(

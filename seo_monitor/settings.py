@@ -116,6 +116,14 @@ class DatabaseSettings(Section):
         gt=0,
         le=600,
     )
+    keep_run_history_days: int = documented(
+        90,
+        "The nightly maintenance job deletes collector runs older than this (each collector's "
+        "newest run for each location always stays). The review job alone adds one run per "
+        "location every half hour.",
+        ge=7,
+        le=3650,
+    )
 
 
 class GoogleSettings(Section):

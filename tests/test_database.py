@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select, text
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from seo_monitor.db import make_engine, session_factory, upsert
 from seo_monitor.errors import DatabaseUnavailable
-from seo_monitor.migrate import current_revision, head_revision, upgrade
-from seo_monitor.models import Base, DailyMetric, Location
+from seo_monitor.migrate import alembic_config, current_revision, head_revision, upgrade
+from seo_monitor.models import Base, DailyMetric, Location, ReviewTopicMonth
+from seo_monitor.scoring import refresh_topic_months
 
 
 def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
@@ -33,6 +35,75 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     engine = make_engine(database_url)
     result = upgrade(engine)
     assert result.before == result.after == head_revision()
+    engine.dispose()
+
+
+def test_upgrading_counts_the_topics_of_reviews_already_scored(empty_database_url: str) -> None:
+    """Migration 0007 fills the per-month topic counts from the stored topics, exactly as the
+    scorer would have (deleted reviews left out)."""
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+        # Plain SQL: the tables as they were at 0006, whatever the models say later.
+        connection.execute(
+            text(
+                "INSERT INTO locations (id, name, title, address_lines, active, first_seen_at, "
+                "updated_at) VALUES (1, 'locations/1', 'A', '[]', :yes, :now, :now)"
+            ),
+            {"yes": True, "now": datetime(2026, 11, 1, tzinfo=UTC)},
+        )
+        for review_id, day, deleted, topics in [
+            (1, date(2026, 9, 3), False, [("billing", True), ("front_desk", False)]),
+            (2, date(2026, 9, 20), False, [("billing", False)]),
+            (3, date(2026, 10, 10), False, [("billing", True)]),
+            (4, date(2026, 10, 12), True, [("billing", True)]),
+        ]:
+            created = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+            connection.execute(
+                text(
+                    "INSERT INTO reviews (id, location_id, source, external_id, rating, "
+                    "author_is_anonymous, created_at, updated_at, first_seen_at, deleted_at) "
+                    "VALUES (:id, 1, 'google', :external, 2, :no, :at, :at, :at, :deleted)"
+                ),
+                {
+                    "id": review_id,
+                    "external": f"r{review_id}",
+                    "no": False,
+                    "at": created,
+                    "deleted": created if deleted else None,
+                },
+            )
+            for topic, negative in topics:
+                connection.execute(
+                    text(
+                        "INSERT INTO review_topics (review_id, topic, sentiment, negative, "
+                        "mentions) VALUES (:id, :topic, 0, :negative, 1)"
+                    ),
+                    {"id": review_id, "topic": topic, "negative": negative},
+                )
+    upgrade(engine)
+
+    def counts() -> set[tuple[str, str, int, int]]:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    ReviewTopicMonth.month,
+                    ReviewTopicMonth.topic,
+                    ReviewTopicMonth.reviews,
+                    ReviewTopicMonth.negative_reviews,
+                )
+            )
+            return {tuple(row) for row in rows}  # type: ignore[misc]
+
+    migrated = counts()
+    assert migrated == {
+        ("2026-09", "billing", 2, 1),
+        ("2026-09", "front_desk", 1, 0),
+        ("2026-10", "billing", 1, 1),
+    }
+    with session_factory(engine).begin() as session:
+        refresh_topic_months(session, 1)
+    assert counts() == migrated
     engine.dispose()
 
 

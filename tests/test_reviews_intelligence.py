@@ -108,6 +108,38 @@ def test_topics_are_replaced_when_a_text_changes(sessions: sessionmaker[Session]
         assert set(session.scalars(select(ReviewTopic.topic))) == {"front_desk"}
 
 
+def test_the_topic_trend_follows_edited_and_deleted_reviews(
+    sessions: sessionmaker[Session],
+) -> None:
+    location = clinic(sessions)
+    add_reviews(
+        sessions,
+        location,
+        [
+            ("a", 1, 2, "They billed me twice and the front desk was rude.", None),
+            ("b", 2, 5, "Billing sent me to collections by mistake.", None),
+        ],
+    )
+    scored(sessions, location)
+
+    def billing_in_october() -> tuple[int, int]:
+        with sessions() as session:
+            trend = select_topic_trend(session, None, Period(date(2026, 10, 1), NOW.date()))
+        return next(((t.negative, t.positive) for t in trend if t.key == "billing"), (0, 0))
+
+    assert billing_in_october() == (2, 0)
+    with sessions.begin() as session:  # Google lost review a; b's text became praise
+        session.execute(update(Review).where(Review.external_id == "a").values(deleted_at=NOW))
+        session.execute(
+            update(Review)
+            .where(Review.external_id == "b")
+            .values(text="The billing office sorted everything out quickly, thank you.")
+        )
+    assert billing_in_october() == (2, 0)  # counted when the reviews are scored, not before
+    scored(sessions, location)
+    assert billing_in_october() == (0, 1)
+
+
 def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:
     location = clinic(sessions)
     add_reviews(sessions, location, INBOX)
@@ -153,7 +185,7 @@ def test_reputation_kpis(sessions: sessionmaker[Session]) -> None:
     assert kpis.baseline == pytest.approx(3.0)
     assert kpis.velocity_change == pytest.approx(1.0)  # twice the usual pace
     assert kpis.response_rate == pytest.approx(0.5)
-    assert kpis.median_reply_hours is not None and kpis.median_reply_hours > 0
+    assert kpis.median_reply_hours == pytest.approx(5.0)  # replies after 1, 5 and 9 hours
     # Stars: 6 × 5 + 9 × 3 = 57 over 15 reviews (3.8); to reach 4.8 with 5★ reviews:
     # (57 + 5k) / (15 + k) >= 4.8  =>  k >= (72 - 57) / 0.2 = 75.
     assert kpis.computed_rating == pytest.approx(3.8)

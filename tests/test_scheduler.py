@@ -21,8 +21,15 @@ from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.errors import ConfigError
 from seo_monitor.migrate import upgrade
-from seo_monitor.models import SchedulerJob
-from seo_monitor.scheduler import AdvisoryLockGuard, Job, SchedulerBusy, make_guard, run_scheduler
+from seo_monitor.models import CollectorRun, SchedulerJob, utcnow
+from seo_monitor.scheduler import (
+    AdvisoryLockGuard,
+    Job,
+    SchedulerBusy,
+    maintain_database,
+    make_guard,
+    run_scheduler,
+)
 from seo_monitor.settings import Settings
 from tests.conftest import PostgresServer
 
@@ -250,3 +257,30 @@ def test_two_schedulers_started_at_once_one_runs_and_sigterm_stops_it_cleanly(
             "alerts",
             "maintenance",
         }
+
+
+def test_maintenance_deletes_old_runs_but_keeps_each_collectors_newest(engine: Engine) -> None:
+    now = utcnow()
+    runs = {  # collector -> days ago of each run (all account-wide)
+        "reviews": [200, 100, 1],
+        "metrics": [300, 200],  # nothing recent: its newest run stays, however old
+        "locations": [10],
+    }
+    with session_factory(engine).begin() as session:
+        for collector, ages in runs.items():
+            for days in ages:
+                started = now - timedelta(days=days)
+                session.add(
+                    CollectorRun(
+                        collector=collector, started_at=started, finished_at=started, status="ok"
+                    )
+                )
+    outcome = maintain_database(engine, keep_runs=timedelta(days=90))
+    assert outcome.startswith("3 old collector runs deleted")
+    with session_factory(engine)() as session:
+        left = session.execute(select(CollectorRun.collector, CollectorRun.started_at)).all()
+    assert sorted((collector, (now - started).days) for collector, started in left) == [
+        ("locations", 10),
+        ("metrics", 200),
+        ("reviews", 1),
+    ]

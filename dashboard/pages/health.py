@@ -90,7 +90,7 @@ else:
         hide_index=True,
         width="stretch",
     )
-    for run in (r for r in runs if r.status in ("failed", "interrupted")):
+    for run in (r for r in runs if r.failed):
         st.error(
             f"{run.collector} ({choices.get(run.location_id, 'all accounts')}): {run.error}"
             + (f"\n\nWhat to do: {run.hint}" if run.hint else "")

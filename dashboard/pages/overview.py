@@ -128,7 +128,7 @@ st.dataframe(
 )
 
 st.subheader("Needs attention")
-failing = [run for run in data.latest_runs() if run.status in ("failed", "interrupted")]
+failing = [run for run in data.latest_runs() if run.failed]
 for run in failing:
     st.error(
         f"The {run.collector} collector failed: {run.error}"

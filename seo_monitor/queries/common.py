@@ -67,6 +67,14 @@ def month_of(session: Session, moment: Any) -> Any:
     return func.substr(moment, 1, 7)
 
 
+def hours_between(session: Session, start: Any, end: Any) -> Any:
+    """The hours from one timestamp to another, as a number computed by the database (cheaper
+    than bringing both timestamps into Python for thousands of rows)."""
+    if dialect(session).name == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
 def as_date(value: Any) -> date:
     """Dates come back as date objects from PostgreSQL and as text from SQLite."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

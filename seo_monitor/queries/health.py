@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import (
@@ -31,6 +31,9 @@ class LocationSummary:
     unanswered: int
 
 
+FAILED = ("failed", "interrupted")
+
+
 @dataclass(frozen=True)
 class LatestRun:
     collector: str
@@ -40,6 +43,10 @@ class LatestRun:
     api_calls: int
     error: str | None
     hint: str | None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED
 
 
 def select_location_summaries(session: Session) -> list[LocationSummary]:
@@ -86,22 +93,32 @@ def select_location_summaries(session: Session) -> list[LocationSummary]:
 
 def select_latest_runs(session: Session) -> list[LatestRun]:
     """The newest run of each collector for each location (None = account-wide)."""
+    return _latest_runs(session)
+
+
+def _latest_runs(session: Session, *conditions: ColumnElement[bool]) -> list[LatestRun]:
+    # The newest id per collector and location comes from ix_collector_runs_latest alone: the
+    # run history grows by one row per location every review sync.
     newest = (
-        select(
-            CollectorRun.collector, CollectorRun.location_id, func.max(CollectorRun.id).label("id")
-        )
+        select(func.max(CollectorRun.id).label("id"))
         .group_by(CollectorRun.collector, CollectorRun.location_id)
         .subquery()
     )
-    runs = session.scalars(
-        select(CollectorRun)
+    rows = session.execute(
+        select(
+            CollectorRun.collector,
+            CollectorRun.location_id,
+            CollectorRun.status,
+            CollectorRun.started_at,
+            CollectorRun.api_calls,
+            CollectorRun.error,
+            CollectorRun.hint,
+        )
         .join(newest, newest.c.id == CollectorRun.id)
+        .where(*conditions)
         .order_by(CollectorRun.collector, CollectorRun.location_id)
-    ).all()
-    return [
-        LatestRun(r.collector, r.location_id, r.status, r.started_at, r.api_calls, r.error, r.hint)
-        for r in runs
-    ]
+    )
+    return [LatestRun(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -113,11 +130,7 @@ class DatasetFreshness:
 
 def select_recent_failures(session: Session, since: datetime) -> list[LatestRun]:
     """The latest run of each collector and location, where it failed since `since`."""
-    return [
-        run
-        for run in select_latest_runs(session)
-        if run.status in ("failed", "interrupted") and run.started_at >= since
-    ]
+    return _latest_runs(session, CollectorRun.status.in_(FAILED), CollectorRun.started_at >= since)
 
 
 def select_freshness(session: Session) -> list[DatasetFreshness]:

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import Location, Review, ReviewTopic, StoredReviewScore
-from seo_monitor.queries.common import LocationIds, Period, in_locations, month_of
+from seo_monitor.models import Location, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
+from seo_monitor.queries.common import LocationIds, Period, hours_between, in_locations
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
 
@@ -108,23 +108,26 @@ def _replies(
 
     Google gives the time the reply was last updated, not first posted: an edited reply
     counts from its edit, so the median errs long, never short."""
-    rows = session.execute(
-        select(Review.created_at, Review.reply_updated_at, Review.reply_text.is_not(None)).where(
-            LIVE,
-            in_locations(Review.location_id, location_ids),
-            Review.created_at >= period.start_time,
-            Review.created_at < period.end_time,
+    in_period = (
+        LIVE,
+        in_locations(Review.location_id, location_ids),
+        Review.created_at >= period.start_time,
+        Review.created_at < period.end_time,
+    )
+    total, replied = session.execute(
+        select(func.count(), func.count(Review.reply_text)).where(*in_period)
+    ).one()
+    if not total:
+        return None, None
+    delays = session.scalars(
+        select(hours_between(session, Review.created_at, Review.reply_updated_at)).where(
+            *in_period,
+            Review.reply_text.is_not(None),
+            Review.reply_updated_at >= Review.created_at,
         )
     ).all()
-    if not rows:
-        return None, None
-    delays = [
-        (replied_at - created).total_seconds() / 3600
-        for created, replied_at, has_reply in rows
-        if has_reply and replied_at is not None and replied_at >= created
-    ]
-    rate = sum(1 for *_, has_reply in rows if has_reply) / len(rows)
-    return round(rate, 3), (round(statistics.median(delays), 1) if delays else None)
+    median = round(float(statistics.median(delays)), 1) if delays else None
+    return round(int(replied) / int(total), 3), median
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,15 @@ def select_inbox(
 ) -> tuple[list[InboxReview], int]:
     """One page of reviews, highest priority first and then newest; and how many match."""
     query = _inbox_query(filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counted without the location join, which never removes a row (every review has its
+    # location) but made the count read every matching row through it.
+    counted = _inbox_filtered(
+        select(func.count())
+        .select_from(Review)
+        .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id),
+        filters,
+    )
+    total = session.scalar(counted) or 0
     rows = session.execute(
         query.order_by(
             func.coalesce(StoredReviewScore.priority, -1).desc(),
@@ -233,8 +244,15 @@ def _inbox_query(filters: InboxFilter) -> Select[*tuple[Any, ...]]:
         )
         .join(Location, Location.id == Review.location_id)
         .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
-        .where(UNANSWERED if filters.needs_reply else LIVE)
-        .where(in_locations(Review.location_id, filters.location_ids))
+    )
+    return _inbox_filtered(query, filters)
+
+
+def _inbox_filtered(
+    query: Select[*tuple[Any, ...]], filters: InboxFilter
+) -> Select[*tuple[Any, ...]]:
+    query = query.where(UNANSWERED if filters.needs_reply else LIVE).where(
+        in_locations(Review.location_id, filters.location_ids)
     )
     if filters.stars:
         query = query.where(Review.rating.in_(list(filters.stars)))
@@ -343,17 +361,23 @@ class TopicMonth:
 def select_topic_trend(
     session: Session, location_ids: LocationIds, period: Period
 ) -> list[TopicMonth]:
-    """Negative and other mentions per topic per month of the review's date."""
-    month = month_of(session, Review.created_at)
+    """Negative and other reviews per topic per month (UTC) of the review's date, for the
+    whole months the period touches; from the per-month counts kept by the scorer."""
+    negative = func.sum(ReviewTopicMonth.negative_reviews)
     rows = session.execute(
-        _topic_rows(location_ids, period)
-        .add_columns(month, func.count(case((ReviewTopic.negative.is_(True), 1))), func.count())
-        .group_by(month, ReviewTopic.topic)
-        .order_by(month, ReviewTopic.topic)
+        select(ReviewTopicMonth.month, ReviewTopicMonth.topic, negative)
+        .add_columns(func.sum(ReviewTopicMonth.reviews) - negative)
+        .where(
+            in_locations(ReviewTopicMonth.location_id, location_ids),
+            ReviewTopicMonth.month >= f"{period.start:%Y-%m}",
+            ReviewTopicMonth.month <= f"{period.end:%Y-%m}",
+        )
+        .group_by(ReviewTopicMonth.month, ReviewTopicMonth.topic)
+        .order_by(ReviewTopicMonth.month, ReviewTopicMonth.topic)
     )
     return [
-        TopicMonth(str(m), key, TOPIC_BY_KEY[key].label, int(neg), int(total) - int(neg))
-        for key, m, neg, total in rows
+        TopicMonth(month, key, TOPIC_BY_KEY[key].label, int(neg), int(other))
+        for month, key, neg, other in rows
         if key in TOPIC_BY_KEY
     ]
 
