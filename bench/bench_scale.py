@@ -45,6 +45,7 @@ from seo_monitor.models import Location, Review
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.world import KEYWORDS
+from seo_monitor.scoring import refresh_topic_months
 
 STEPS = ("locations", "reviews", "metrics", "keywords", "rankings", "competitors", "website")
 PAGES = {
@@ -247,6 +248,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> None:
             if size == args.locations:
                 report_pipeline(kind, steps, world)
                 report_scoring(url, steps)
+                report_topic_months(url, steps)
                 seconds, size_html = digest_seconds(folder / "config.toml")
                 print(
                     f"\ndigest of {size} locations: built and rendered in {seconds:.1f} s "
@@ -287,6 +289,27 @@ def report_scoring(url: str, steps: list[Step]) -> None:
         f"= {reviews / wall:,.0f} reviews/s (fetch + parse + save + score + alerts); "
         f"plain VADER alone on {sample:,} of the same texts: {vader:,.0f}/s; "
         f"ratio {reviews / wall / vader:.2f}"
+    )
+
+
+def report_topic_months(url: str, steps: list[Step]) -> None:
+    """What rebuilding every location's topic counts per month (part of each review job) costs,
+    against the whole reviews step: all locations once, in a transaction rolled back."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        location_ids = list(session.scalars(select(Location.id)))
+        started = time.perf_counter()
+        for location_id in location_ids:
+            refresh_topic_months(session, location_id)
+        seconds = time.perf_counter() - started
+        session.rollback()
+    engine.dispose()
+    wall = next(s.wall for s in steps if s.name == "reviews")
+    print(
+        f"topic counts per month rebuilt for {len(location_ids)} locations in {seconds:.2f} s "
+        f"({seconds / len(location_ids) * 1000:.1f} ms each; {seconds / wall:.1%} of the "
+        "reviews step)"
     )
 
 

@@ -357,6 +357,14 @@ class AlertSettings(Section):
     daily_hour: int = documented(
         8, "Hour (scheduler.timezone) when daily recipients get their alerts.", ge=0, le=23
     )
+    digest_location_sections: int = documented(
+        10,
+        "A digest covering more locations than this has a section only for those that need "
+        "attention most (new 1-2 star reviews, a rating drop, reviews waiting, failures), up "
+        "to this many, and counts the rest: long emails get clipped (Gmail: 102 kB).",
+        ge=1,
+        le=1000,
+    )
     quiet_week: Literal["note", "skip"] = documented(
         "note",
         "A week without new reviews or failures: send a short note, or nothing.",

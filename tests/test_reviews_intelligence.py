@@ -164,6 +164,8 @@ def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]
         assert only(concern="clinical") == {"clinical"}
         assert only(topic="billing") == {"mixed"}
         assert only(flagged_only=True) == {"mixed"}
+        assert select_inbox(session, InboxFilter(flagged_only=True))[1] == 1  # counted alike
+        assert select_inbox(session, InboxFilter(stars=(1, 2)))[1] == 2
         assert only(polarity="positive") >= {"happy"}
         assert only(needs_reply=False, stars=(1,)) == {"angry", "answered"}
         assert only(since=(NOW - timedelta(days=2)).date()) == {"angry", "mixed"}

@@ -144,14 +144,43 @@ def build_digest(
     sections = [_section(session, settings, [loc.id], loc.title, week) for loc in chosen]
     total = _section(session, settings, ids, "All locations", week)
     quiet = total["new_reviews"] == 0 and not total["failures"]
+    limit = settings.alerts.digest_location_sections
+    shown, more_attention, calm = _sections_shown(sections, limit)
     return {
         "week_start": week.start.isoformat(),
         "week_end": week.end.isoformat(),
         "total": total,
-        "locations": sections if len(sections) > 1 else [],
+        "locations": shown if len(sections) > 1 else [],
+        "more_attention": more_attention,
+        "calm": calm,
         "quiet": quiet,
         "excerpts": settings.alerts.excerpt_chars > 0,
     }
+
+
+def _sections_shown(
+    sections: list[dict[str, Any]], limit: int
+) -> tuple[list[dict[str, Any]], int, int]:
+    """Every section when there are at most `limit`; otherwise those that need attention
+    most, up to `limit`, and how many more need attention and how many do not."""
+    if len(sections) <= limit:
+        return sections, 0, 0
+    needing = sorted(
+        (s for s in sections if _attention(s) > (0, 0, 0.0, 0)), key=_attention, reverse=True
+    )
+    shown = needing[:limit]
+    return shown, len(needing) - len(shown), len(sections) - len(needing)
+
+
+def _attention(section: dict[str, Any]) -> tuple[int, int, float, int]:
+    """How much a location needs a look this week, most urgent first: collector failures,
+    new 1-2 star reviews, a rating drop, reviews complaining about a topic."""
+    return (
+        len(section["failures"]),
+        int(section["by_stars"]["1"]) + int(section["by_stars"]["2"]),
+        -min(0.0, section["rating_change"] or 0.0),
+        sum(int(t["negative"]) for t in section["topics"]),
+    )
 
 
 def _section(

@@ -67,7 +67,9 @@ def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
     if batch.kind == "digest":
         digest = batch.payloads[0]
         week = f"{digest['week_start']} to {digest['week_end']}"
-        return f"Weekly digest, {week}", {**digest, "week": week}
+        # Digests queued by an earlier version lack the counts of locations left out.
+        counts = {"more_attention": 0, "calm": 0}
+        return f"Weekly digest, {week}", {**counts, **digest, "week": week}
     if batch.kind == "test":
         return "seo-monitor test email", batch.payloads[0]
     raise ValueError(f"unknown email kind {batch.kind!r}")

@@ -28,7 +28,8 @@ from seo_monitor.alerts.content import (
     queue_negative_alerts,
 )
 from seo_monitor.alerts.outbox import claim, due_batches, failed_notifications
-from seo_monitor.models import Location, Notification, RatingSnapshot, Review
+from seo_monitor.alerts.render import digest_html
+from seo_monitor.models import CollectorRun, Location, Notification, RatingSnapshot, Review
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
@@ -364,6 +365,52 @@ def test_the_weekly_digest_counts_match_the_data(
     assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
     assert message["Subject"].startswith("Weekly digest")
     assert ids["north"]
+
+
+def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the_rest(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port, digest_location_sections=3)
+    week = digest_week(NOW, "UTC")
+    in_week = week.start_time + timedelta(days=2)
+    new_one_star = {"Clinic 03": 1, "Clinic 05": 3, "Clinic 08": 2, "Clinic 10": 1}
+    with sessions.begin() as session:
+        for n in range(12):
+            title = f"Clinic {n:02d}"
+            location_id = add_location(session, None, f"locations/{n}", title)  # type: ignore[arg-type]
+            session.add(review(location_id, f"{n}-happy", 5, in_week, None, "Great care."))
+            for i in range(new_one_star.get(title, 0)):
+                session.add(review(location_id, f"{n}-{i}", 1, in_week, None, "Rude."))
+            if title == "Clinic 10":
+                session.add(
+                    CollectorRun(
+                        collector="reviews",
+                        location_id=location_id,
+                        started_at=in_week,
+                        status="failed",
+                        error="Google refused the token",
+                    )
+                )
+    with sessions() as session:
+        locations = list(session.scalars(select(Location).order_by(Location.title)))
+        digest = build_digest(session, settings, locations, week)
+    # A failure first, then the most new 1-2 star reviews; Clinic 03 (one) does not fit.
+    assert [s["title"] for s in digest["locations"]] == ["Clinic 10", "Clinic 05", "Clinic 08"]
+    assert (digest["more_attention"], digest["calm"]) == (1, 8)
+    assert digest["total"]["new_reviews"] == 12 + 7  # the totals still cover every location
+    with sessions.begin() as session:
+        assert queue_digests(session, settings, NOW) == 1
+    send_due(sessions, settings, now=lambda: NOW)
+    [message] = handler.messages
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "<strong>1 more location</strong> had collector failures" in html
+    assert "8 locations had none of that this week" in html and "8 locations had none" in text
+    assert ">Clinic 05</h3>" in html and ">Clinic 03</h3>" not in html
+    # A digest queued by an earlier version (no counts of the rest) still renders.
+    earlier = {k: v for k, v in digest.items() if k not in ("more_attention", "calm")}
+    assert ">Clinic 05</h3>" in digest_html(settings.alerts, earlier)
 
 
 def test_implicit_tls(sessions: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
