@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,15 +113,39 @@ def _finish(
         session.execute(update(CollectorRun).where(CollectorRun.id == run_id).values(**values))
 
 
-def prune_run_history(session: Session, before: datetime) -> int:
-    """Delete the runs that started before `before`, except each collector's newest run for
-    each location, which the health page shows however old it is. How many went."""
-    newest = select(func.max(CollectorRun.id)).group_by(
-        CollectorRun.collector, CollectorRun.location_id
-    )
-    return rows_changed(
-        session,
-        delete(CollectorRun).where(
-            CollectorRun.started_at < before, CollectorRun.id.not_in(newest)
-        ),
+PRUNE_BATCH = 2000  # runs deleted per transaction: SQLite's write lock stays short
+
+
+def prune_run_history(sessions: sessionmaker[Session], before: datetime) -> int:
+    """Delete the runs that started before `before`, except each collector's newest run and
+    newest successful run for each location, which the health page shows however old they
+    are. In batches, each its own transaction, so that the first clean-up of a long history
+    does not hold the database while the review job waits. How many went."""
+    with sessions() as session:
+        kept = set(session.scalars(_newest_run_ids()))
+        kept |= set(session.scalars(_newest_run_ids(CollectorRun.status.in_(("ok", "partial")))))
+    deleted, after_id = 0, 0
+    while True:
+        with sessions.begin() as session:
+            batch = session.scalars(
+                select(CollectorRun.id)
+                .where(CollectorRun.id > after_id, CollectorRun.started_at < before)
+                .order_by(CollectorRun.id)
+                .limit(PRUNE_BATCH)
+            ).all()
+            if not batch:
+                return deleted
+            doomed = [run_id for run_id in batch if run_id not in kept]
+            if doomed:
+                deleted += rows_changed(
+                    session, delete(CollectorRun).where(CollectorRun.id.in_(doomed))
+                )
+            after_id = batch[-1]
+
+
+def _newest_run_ids(*conditions: ColumnElement[bool]) -> Select[int]:
+    return (
+        select(func.max(CollectorRun.id))
+        .where(*conditions)
+        .group_by(CollectorRun.collector, CollectorRun.location_id)
     )

@@ -106,8 +106,7 @@ def collector_job(
 def maintain_database(engine: Engine, keep_runs: timedelta) -> str:
     """Old collector runs deleted, fresh planner statistics; on SQLite also fold the WAL back
     into the database file."""
-    with session_factory(engine).begin() as session:
-        pruned = prune_run_history(session, utcnow() - keep_runs)
+    pruned = prune_run_history(session_factory(engine), utcnow() - keep_runs)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "sqlite":
             connection.execute(text("PRAGMA optimize"))

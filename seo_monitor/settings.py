@@ -119,8 +119,8 @@ class DatabaseSettings(Section):
     keep_run_history_days: int = documented(
         90,
         "The nightly maintenance job deletes collector runs older than this (each collector's "
-        "newest run for each location always stays). The review job alone adds one run per "
-        "location every half hour.",
+        "newest run and newest successful run for each location always stay). The review job "
+        "alone adds one run per location every half hour.",
         ge=7,
         le=3650,
     )
@@ -360,8 +360,8 @@ class AlertSettings(Section):
     digest_location_sections: int = documented(
         10,
         "A digest covering more locations than this has a section only for those that need "
-        "attention most (new 1-2 star reviews, a rating drop, reviews waiting, failures), up "
-        "to this many, and counts the rest: long emails get clipped (Gmail: 102 kB).",
+        "attention most (collector failures, new 1-2 star reviews, a rating drop, complaints), "
+        "up to this many, and counts the rest: long emails get clipped (Gmail: 102 kB).",
         ge=1,
         le=1000,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor import scoring
-from seo_monitor.models import Account, Review, ReviewTopic, StoredReviewScore
+from seo_monitor.models import Account, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
 from seo_monitor.queries import (
     InboxFilter,
     Period,
@@ -138,6 +139,35 @@ def test_the_topic_trend_follows_edited_and_deleted_reviews(
     assert billing_in_october() == (2, 0)  # counted when the reviews are scored, not before
     scored(sessions, location)
     assert billing_in_october() == (0, 1)
+
+
+def test_two_rebuilds_of_one_locations_topic_counts_take_turns(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The review job and an import rebuilding the same location at once: the second waits
+    for the first instead of failing on the rows the first inserted (PostgreSQL)."""
+    location = clinic(sessions)
+    add_reviews(sessions, location, [("a", 1, 2, "They billed me twice.", None)])
+    scored(sessions, location)
+    errors: list[Exception] = []
+
+    def rebuild() -> None:
+        try:
+            with sessions.begin() as session:
+                scoring.refresh_topic_months(session, location)
+        except Exception as exc:
+            errors.append(exc)
+
+    with sessions.begin() as first:
+        scoring.refresh_topic_months(first, location)
+        second = threading.Thread(target=rebuild)
+        second.start()
+        second.join(0.5)
+        assert second.is_alive()  # waiting for the first transaction
+    second.join(30)
+    assert errors == []
+    with sessions() as session:
+        assert session.scalar(select(func.sum(ReviewTopicMonth.reviews))) == 1
 
 
 def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:

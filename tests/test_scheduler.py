@@ -261,25 +261,28 @@ def test_two_schedulers_started_at_once_one_runs_and_sigterm_stops_it_cleanly(
 
 def test_maintenance_deletes_old_runs_but_keeps_each_collectors_newest(engine: Engine) -> None:
     now = utcnow()
-    runs = {  # collector -> days ago of each run (all account-wide)
-        "reviews": [200, 100, 1],
-        "metrics": [300, 200],  # nothing recent: its newest run stays, however old
-        "locations": [10],
+    runs = {  # collector -> (days ago, status) of each run, all account-wide
+        "reviews": [(200, "ok"), (100, "ok"), (1, "ok")],
+        "metrics": [(300, "ok"), (200, "ok")],  # nothing recent: its newest run stays
+        "keywords": [(300, "ok"), (200, "failed"), (120, "failed")],  # and its last success
+        "locations": [(10, "ok")],
     }
     with session_factory(engine).begin() as session:
-        for collector, ages in runs.items():
-            for days in ages:
+        for collector, history in runs.items():
+            for days, status in history:
                 started = now - timedelta(days=days)
                 session.add(
                     CollectorRun(
-                        collector=collector, started_at=started, finished_at=started, status="ok"
+                        collector=collector, started_at=started, finished_at=started, status=status
                     )
                 )
     outcome = maintain_database(engine, keep_runs=timedelta(days=90))
-    assert outcome.startswith("3 old collector runs deleted")
+    assert outcome.startswith("4 old collector runs deleted")
     with session_factory(engine)() as session:
         left = session.execute(select(CollectorRun.collector, CollectorRun.started_at)).all()
     assert sorted((collector, (now - started).days) for collector, started in left) == [
+        ("keywords", 120),
+        ("keywords", 300),
         ("locations", 10),
         ("metrics", 200),
         ("reviews", 1),

@@ -142,7 +142,7 @@ def build_digest(
     chosen = list(locations)
     ids = [loc.id for loc in chosen]
     sections = [_section(session, settings, [loc.id], loc.title, week) for loc in chosen]
-    total = _section(session, settings, ids, "All locations", week)
+    total = _section(session, settings, ids, "All locations", week, group_wide=True)
     quiet = total["new_reviews"] == 0 and not total["failures"]
     limit = settings.alerts.digest_location_sections
     shown, more_attention, calm = _sections_shown(sections, limit)
@@ -184,8 +184,16 @@ def _attention(section: dict[str, Any]) -> tuple[int, int, float, int]:
 
 
 def _section(
-    session: Session, settings: Settings, ids: list[int], title: str, week: Period
+    session: Session,
+    settings: Settings,
+    ids: list[int],
+    title: str,
+    week: Period,
+    *,
+    group_wide: bool = False,
 ) -> dict[str, Any]:
+    """One block of the digest; `group_wide` adds the failures of runs for no one location
+    (locations, competitors), which a location's own block leaves to the total."""
     rating, count = select_rating(session, ids, week.end)
     before, _ = select_rating(session, ids, week.start - timedelta(days=1))
     stars = dict(
@@ -230,7 +238,7 @@ def _section(
         ],
         "metrics": {m: {"week": current.get(m, 0), "before": previous.get(m, 0)} for m in METRICS},
         "metrics_through": metrics_week.end.isoformat(),
-        "failures": _failures(session, ids, week),
+        "failures": _failures(session, ids, week, group_wide),
     }
 
 
@@ -248,12 +256,15 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _failures(session: Session, ids: list[int], week: Period) -> list[dict[str, str]]:
+def _failures(
+    session: Session, ids: list[int], week: Period, group_wide: bool
+) -> list[dict[str, str]]:
+    whose = CollectorRun.location_id.in_(ids)
     rows = session.execute(
         select(CollectorRun.collector, CollectorRun.error, func.count())
         .where(
             CollectorRun.status == "failed",
-            or_(CollectorRun.location_id.in_(ids), CollectorRun.location_id.is_(None)),
+            or_(whose, CollectorRun.location_id.is_(None)) if group_wide else whose,
             CollectorRun.started_at >= week.start_time,
             CollectorRun.started_at < week.end_time,
         )

@@ -60,8 +60,8 @@ def week_start(session: Session, day: Any) -> Any:
 
 def month_of(session: Session, moment: Any) -> Any:
     """'YYYY-MM' of a timestamp."""
-    if dialect(session).name == "postgresql":
-        return func.to_char(moment, "YYYY-MM")
+    if dialect(session).name == "postgresql":  # the UTC month, whatever the server's zone
+        return func.to_char(func.timezone("UTC", moment), "YYYY-MM")
     # SQLite keeps times as 'YYYY-MM-DD HH:MM:SS…' text: the first 7 characters are the month,
     # and cutting them is cheaper than strftime on a year of reviews.
     return func.substr(moment, 1, 7)

@@ -392,6 +392,10 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
                         error="Google refused the token",
                     )
                 )
+        # A group-wide failure is the total's, not a reason to list every location.
+        session.add(
+            CollectorRun(collector="locations", started_at=in_week, status="failed", error="500")
+        )
     with sessions() as session:
         locations = list(session.scalars(select(Location).order_by(Location.title)))
         digest = build_digest(session, settings, locations, week)
@@ -399,6 +403,7 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     assert [s["title"] for s in digest["locations"]] == ["Clinic 10", "Clinic 05", "Clinic 08"]
     assert (digest["more_attention"], digest["calm"]) == (1, 8)
     assert digest["total"]["new_reviews"] == 12 + 7  # the totals still cover every location
+    assert {f["collector"] for f in digest["total"]["failures"]} == {"reviews", "locations"}
     with sessions.begin() as session:
         assert queue_digests(session, settings, NOW) == 1
     send_due(sessions, settings, now=lambda: NOW)

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 # The month as the dashboard groups it (seo_monitor.queries.common.month_of).
 MONTH = {
-    "postgresql": "to_char(reviews.created_at, 'YYYY-MM')",
+    "postgresql": "to_char(timezone('UTC', reviews.created_at), 'YYYY-MM')",
     "sqlite": "substr(reviews.created_at, 1, 7)",
 }
 
