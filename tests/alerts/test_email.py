@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socket
 import ssl
 import threading
@@ -133,6 +134,8 @@ def test_new_negative_reviews_arrive_once_in_one_email_with_text_escaped(
     assert "&lt;script&gt;" in html and "<script>" not in html  # shown as text
     assert "They billed me twice" in text and "Billing" in html
     assert "http://localhost:8501/reviews" in html and "discloses nothing" in text
+    # One fact per line in the plain-text part, whatever the template's if-blocks produce.
+    assert re.search(r"^About: [^\n]*\nDashboard: http", text, re.M)
 
 
 def test_no_review_text_in_emails_when_excerpts_are_off(
@@ -412,6 +415,7 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     text = message.get_body(("plain",)).get_content()
     assert "<strong>1 more location</strong> had collector failures" in html
     assert "8 locations had none of that this week" in html and "8 locations had none" in text
+    assert re.search(r"^Rating: [^\n]*\nNew reviews: \d+", text, re.M)
     assert ">Clinic 05</h3>" in html and ">Clinic 03</h3>" not in html
     # A digest queued by an earlier version (no counts of the rest) still renders.
     earlier = {k: v for k, v in digest.items() if k not in ("more_attention", "calm")}
