@@ -109,18 +109,18 @@ def test_topics_are_replaced_when_a_text_changes(sessions: sessionmaker[Session]
         assert set(session.scalars(select(ReviewTopic.topic))) == {"front_desk"}
 
 
+# Two reviews complaining about billing, 2 and 5 days before NOW (October 2026).
+BILLING_COMPLAINTS = [
+    ("a", 1, 2, "They billed me twice and the front desk was rude.", None),
+    ("b", 2, 5, "Billing sent me to collections by mistake.", None),
+]
+
+
 def test_the_topic_trend_follows_edited_and_deleted_reviews(
     sessions: sessionmaker[Session],
 ) -> None:
     location = clinic(sessions)
-    add_reviews(
-        sessions,
-        location,
-        [
-            ("a", 1, 2, "They billed me twice and the front desk was rude.", None),
-            ("b", 2, 5, "Billing sent me to collections by mistake.", None),
-        ],
-    )
+    add_reviews(sessions, location, BILLING_COMPLAINTS)
     scored(sessions, location)
 
     def billing_in_october() -> tuple[int, int]:
@@ -237,11 +237,7 @@ def test_topic_summary_and_trend(sessions: sessionmaker[Session]) -> None:
     add_reviews(
         sessions,
         location,
-        [
-            ("a", 1, 2, "They billed me twice and the front desk was rude.", None),
-            ("b", 2, 5, "Billing sent me to collections by mistake.", None),
-            ("c", 5, 40, "The billing office was helpful and kind.", None),
-        ],
+        [*BILLING_COMPLAINTS, ("c", 5, 40, "The billing office was helpful and kind.", None)],
     )
     scored(sessions, location)
     with sessions() as session:
