@@ -9,7 +9,8 @@ import streamlit as st
 from dashboard import chrome, data
 from seo_monitor.errors import UserError
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit would serve a folder of that name by itself, without the login.
+PAGES = Path(__file__).parent / "views"
 
 
 def main() -> None:

@@ -404,6 +404,26 @@ class DashboardSettings(Section):
     require_login: bool = documented(
         False, "Ask for a user name and password even on a loopback address."
     )
+    public_url: str | None = documented(
+        None,
+        "The address people open the dashboard at from other machines (e.g. behind a reverse "
+        "proxy); emails link to it. Unset: emails carry no dashboard links.",
+        example="https://seo.example-clinic.com",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+    )
+    idle_timeout_minutes: int = documented(
+        60,
+        "A signed-in session ends after this many minutes without a click.",
+        ge=1,
+        le=7 * 24 * 60,
+    )
+    login_failures_before_delay: int = documented(
+        5,
+        "Wrong passwords allowed per user name and per browser before sign-in is slowed "
+        "down (each further failure doubles the wait, up to 15 minutes).",
+        ge=1,
+        le=100,
+    )
 
 
 class SchedulerSettings(Section):

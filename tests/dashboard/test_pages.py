@@ -26,7 +26,7 @@ def app(page: str | None = None, **params: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -17,7 +17,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 def open_posters() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/posters.py")
+    at.switch_page("views/posters.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

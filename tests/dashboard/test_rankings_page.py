@@ -22,7 +22,7 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 def open_rankings() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/rankings.py")
+    at.switch_page("views/rankings.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -49,7 +49,7 @@ def collected(
 def open_reviews() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/reviews.py")
+    at.switch_page("views/reviews.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -96,7 +96,7 @@ def test_the_reply_log_page_lists_and_exports(collected: int) -> None:
     at = open_reviews()
     at.text_area(key=f"reply-{collected}").set_value(SAFE).run()
     at.button(key=f"reply-{collected}-post").click().run()
-    at.switch_page("pages/reply_log.py")
+    at.switch_page("views/reply_log.py")
     at.run()
     assert not at.exception
     table = at.dataframe[0].value

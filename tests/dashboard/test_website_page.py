@@ -41,7 +41,7 @@ def test_the_website_page(
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/website.py")
+    at.switch_page("views/website.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     choices = at.selectbox[0]
