@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo $$p && break; done)
 
-.PHONY: run test lint typecheck pytest bench config-example clean
+.PHONY: run test lint typecheck pytest bench config-example screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none found on PATH)"; exit 2; }
@@ -38,6 +38,12 @@ pytest: $(STAMP)
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_scale --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+
+# The screenshots in docs/ are refreshed on purpose, never by `make test`: the browser test
+# writes them here only when told to.
+screenshots: $(STAMP)
+	SEO_MONITOR_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/dashboard/test_browser.py \
+		-k demo_data -p no:cacheprovider
 
 # config.example.toml is generated from the settings model; a test keeps them equal.
 config-example: $(STAMP)

@@ -1,60 +1,103 @@
-"""The dashboard's entry point: `seo-monitor dashboard` (or `streamlit run dashboard/app.py`)."""
+"""The dashboard's entry point: `seo-monitor dashboard` (or `streamlit run dashboard/app.py`).
+
+Every address is routed through `st.navigation`, on every run and in every state: a visitor who
+has not signed in gets only the sign-in page whatever the URL says, a fresh install only the
+welcome page. The views live in `dashboard/views/`, a folder Streamlit does not discover by
+itself, and each one checks the session again before it draws anything (`chrome.guard`).
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard import chrome, data
 from seo_monitor.errors import UserError
 
 # Not "pages/": Streamlit would serve a folder of that name by itself, without the login.
-PAGES = Path(__file__).parent / "views"
+VIEWS = Path(__file__).parent / "views"
+# An emoji, not a ":material/…:" icon: the favicon would be fetched from a font server.
+PAGE_ICON = "📍"
+
+
+@dataclass(frozen=True)
+class View:
+    section: str
+    file: str
+    title: str
+    icon: str
+
+    @property
+    def url_path(self) -> str:
+        return self.file.removesuffix(".py")
+
+
+VIEW_LIST = (
+    View("Reputation", "overview.py", "Overview", ":material/dashboard:"),
+    View("Reputation", "reviews.py", "Reviews", ":material/reviews:"),
+    View("Reputation", "reply_log.py", "Reply log", ":material/history:"),
+    View("Reputation", "alerts.py", "Alerts", ":material/mail:"),
+    View("Reputation", "posters.py", "QR posters", ":material/qr_code_2:"),
+    View("Visibility", "profile.py", "Profile metrics", ":material/visibility:"),
+    View("Visibility", "rankings.py", "Rankings", ":material/grid_on:"),
+    View("Visibility", "website.py", "Website", ":material/language:"),
+    View("Admin", "health.py", "Data health", ":material/monitor_heart:"),
+)
 
 
 def main() -> None:
-    st.set_page_config(page_title="seo-monitor", page_icon=":material/location_on:", layout="wide")
+    st.set_page_config(page_title="seo-monitor", page_icon=PAGE_ICON, layout="wide")
+    stand_in = stand_in_page()
+    if stand_in is None:
+        chrome.allow_views()
+        navigation = st.navigation(views(), position="sidebar")
+    else:
+        navigation = st.navigation(every_address_shows(stand_in), position="hidden")
+    navigation.run()
+
+
+def stand_in_page() -> chrome.Render | None:
+    """What every address shows instead of the views, or None when the views may render."""
     try:
         data.settings()
-        data.location_choices()
+        has_locations = bool(data.location_choices())
     except UserError as exc:  # bad config or unreachable database: say what to fix
-        st.error(str(exc))
-        return
-    if not chrome.require_login():
-        return
-    if not data.location_choices():
-        chrome.empty_state()
-        return
-    st.session_state["filters"] = chrome.sidebar_filters()
-    chrome.failure_banner()
-    navigation = st.navigation(
-        {
-            "Reputation": [
-                st.Page(
-                    PAGES / "overview.py",
-                    title="Overview",
-                    icon=":material/dashboard:",
-                    default=True,
-                ),
-                st.Page(PAGES / "reviews.py", title="Reviews", icon=":material/reviews:"),
-                st.Page(PAGES / "reply_log.py", title="Reply log", icon=":material/history:"),
-                st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/mail:"),
-                st.Page(PAGES / "posters.py", title="QR posters", icon=":material/qr_code_2:"),
-            ],
-            "Visibility": [
-                st.Page(
-                    PAGES / "profile.py", title="Profile metrics", icon=":material/visibility:"
-                ),
-                st.Page(PAGES / "rankings.py", title="Rankings", icon=":material/grid_on:"),
-                st.Page(PAGES / "website.py", title="Website", icon=":material/language:"),
-            ],
-            "Admin": [
-                st.Page(PAGES / "health.py", title="Data health", icon=":material/monitor_heart:")
-            ],
-        }
-    )
-    navigation.run()
+        return functools.partial(chrome.problem_page, str(exc))
+    if not chrome.signed_in():
+        return chrome.sign_in_page
+    if not has_locations:
+        return chrome.empty_state
+    return None
+
+
+def every_address_shows(render: chrome.Render) -> list[StreamlitPage]:
+    """The views' addresses, each drawing `render` instead of the view.
+
+    Same addresses as the views (a page is known by its url_path), so /health asks for the
+    sign-in and, once signed in, the same run goes on to the Data health page it asked for.
+    """
+    return [
+        st.Page(render, title=view.title, url_path=view.url_path, default=index == 0)
+        for index, view in enumerate(VIEW_LIST)
+    ]
+
+
+def views() -> dict[str, list[StreamlitPage]]:
+    sections: dict[str, list[StreamlitPage]] = {}
+    for index, view in enumerate(VIEW_LIST):
+        page = st.Page(
+            VIEWS / view.file,
+            title=view.title,
+            icon=view.icon,
+            url_path=view.url_path,
+            default=index == 0,
+        )
+        sections.setdefault(view.section, []).append(page)
+    return sections
 
 
 main()

@@ -3,6 +3,9 @@ failed-collector banner, and the empty state of a fresh install."""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,7 +14,16 @@ import streamlit as st
 from dashboard import data
 from seo_monitor.models import utcnow
 from seo_monitor.settings import is_loopback
-from seo_monitor.users import authenticate, count_users
+from seo_monitor.users import (
+    LoginThrottle,
+    authenticate,
+    count_users,
+    normalize_username,
+    user_exists,
+)
+
+logger = logging.getLogger(__name__)
+VIEWS_ALLOWED = "views_allowed"  # set by allow_views() in this run, checked by guard()
 
 PERIODS = {
     "30": "Last 30 days",
@@ -67,37 +79,112 @@ def current_filters() -> Filters:
 
 
 # --- access ---------------------------------------------------------------------------------
+Render = Callable[[], None]
+
+
 def login_required() -> bool:
     return data.settings().dashboard.require_login or not is_loopback(
         st.get_option("server.address")
     )
 
 
-def require_login() -> bool:
-    """Show the login form until someone signs in; True once the page may render."""
-    if not login_required() or st.session_state.get("user"):
+def signed_in() -> bool:
+    """True when this visitor may see the views: no login needed, or a live session.
+
+    A session ends after `dashboard.idle_timeout_minutes` without a click, and at once when its
+    user has been removed (checked on every click, not only at sign-in).
+    """
+    st.session_state[VIEWS_ALLOWED] = False
+    if not login_required():
         return True
+    user = st.session_state.get("user")
+    if not user:
+        return False
+    idle_limit = data.settings().dashboard.idle_timeout_minutes * 60
+    now = time.monotonic()
+    if now - st.session_state.get("last_active", now) > idle_limit:
+        return signed_out(f"You were signed out after {idle_limit // 60} minutes without activity.")
+    with data.sessions()() as session:
+        if not user_exists(session, user):
+            return signed_out("Your user was removed; ask whoever runs seo-monitor.")
+    st.session_state["last_active"] = now
+    return True
+
+
+def signed_out(reason: str) -> bool:
+    st.session_state.pop("user", None)
+    st.session_state["signed_out_because"] = reason
+    return False
+
+
+def allow_views() -> None:
+    """The sidebar (location, period), the failure banner, and the go-ahead for the views."""
+    st.session_state["filters"] = sidebar_filters()
+    st.session_state[VIEWS_ALLOWED] = True
+    failure_banner()
+
+
+def guard() -> Filters:
+    """The views' second line: draw nothing unless this run allowed them (see app.py)."""
+    if not st.session_state.get(VIEWS_ALLOWED) or "filters" not in st.session_state:
+        st.stop()
+    return current_filters()
+
+
+@st.cache_resource
+def login_throttle() -> LoginThrottle:
+    """One per dashboard process: shared by every browser session it serves."""
+    return LoginThrottle(free_failures=data.settings().dashboard.login_failures_before_delay)
+
+
+def sign_in_page() -> None:
+    """The only page a visitor sees until they sign in, whatever address they opened."""
     st.title("seo-monitor")
     with data.sessions()() as session:
         has_users = count_users(session) > 0
     if not has_users:
         st.error(
-            "This dashboard is reachable from other machines, so it needs a login, and "
-            "no user exists yet. Add one on the server: `seo-monitor user add NAME`."
+            "This dashboard needs a login, and no user exists yet. Add one on the server: "
+            "`seo-monitor user add NAME`."
         )
-        return False
+        return
+    reason = st.session_state.pop("signed_out_because", None)
+    if reason:
+        st.info(reason)
     with st.form("login"):
         username = st.text_input("User name")
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        with data.sessions().begin() as session:
-            valid = authenticate(session, username, password)
-        if valid:
-            st.session_state["user"] = username
-            st.rerun()
+        try_sign_in(username, password)
+
+
+def try_sign_in(username: str, password: str) -> None:
+    throttle = login_throttle()
+    keys = throttle_keys(username)
+    wait = throttle.wait_seconds(*keys)
+    if wait > 0:
+        st.error(f"Too many wrong passwords. Try again in {wait:.0f} seconds.")
+        return
+    with data.sessions().begin() as session:
+        user = authenticate(session, username, password)
+    if user is None:
+        throttle.failed(*keys)
+        logger.warning(
+            "dashboard sign-in failed (%d in a row from this client)", throttle.failures(keys[1])
+        )
         st.error("Wrong user name or password.")
-    return False
+        return
+    throttle.succeeded(keys[0])
+    st.session_state["user"] = user
+    st.session_state["last_active"] = time.monotonic()
+    st.rerun()
+
+
+def throttle_keys(username: str) -> tuple[str, str]:
+    """Failures count per user name (any client) and per client (any user name)."""
+    client = st.context.ip_address or "unknown client"
+    return f"user:{normalize_username(username)}", f"client:{client}"
 
 
 # --- the view picker --------------------------------------------------------------------------
@@ -143,9 +230,9 @@ def sidebar_filters() -> Filters:
     filters = Filters(ids, label, (end - start).days + 1, end, metrics_end)
     st.sidebar.caption(f"{filters.start:%b %d, %Y} – {end:%b %d, %Y}")
     if st.session_state.get("user"):
-        st.sidebar.caption(f"Signed in as {st.session_state['user']}")
+        st.sidebar.text(f"Signed in as {st.session_state['user']}")
         if st.sidebar.button("Sign out"):
-            del st.session_state["user"]
+            signed_out("You signed out.")
             st.rerun()
     return filters
 
@@ -178,6 +265,11 @@ def failure_banner() -> None:
             "See Data health for what to do.",
             icon="⚠️",
         )
+
+
+def problem_page(problem: str) -> None:
+    st.title("seo-monitor")
+    st.error(problem)
 
 
 def empty_state() -> None:

@@ -6,7 +6,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from seo_monitor.errors import UserError
-from seo_monitor.users import add_user, authenticate, hash_password, remove_user, verify_password
+from seo_monitor.users import (
+    LoginThrottle,
+    add_user,
+    authenticate,
+    hash_password,
+    remove_user,
+    user_exists,
+    verify_password,
+)
 
 
 def test_the_same_password_hashes_differently_each_time_and_verifies() -> None:
@@ -33,6 +41,8 @@ def test_authentication(session: Session) -> None:
     [
         ("has space", "long enough pw", "letters, digits"),
         ("ok", "short", "at least 10"),
+        ("ok", " " * 10, "at least 10"),
+        ("ok", "  short   ", "at least 10"),
     ],
 )
 def test_bad_users_are_refused(
@@ -48,3 +58,41 @@ def test_duplicates_and_unknown_users_are_refused(session: Session) -> None:
         add_user(session, "coordinator", "another long password")
     with pytest.raises(UserError, match="no user"):
         remove_user(session, "nobody")
+
+
+def test_user_names_do_not_depend_on_case(session: Session) -> None:
+    add_user(session, "Alice", "correct horse battery")
+    assert authenticate(session, "ALICE", "correct horse battery") == "alice"
+    assert user_exists(session, "alice")
+    with pytest.raises(UserError, match="exists already"):
+        add_user(session, "alice", "another long password")
+    remove_user(session, "aLiCe")
+    assert not user_exists(session, "alice")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_passwords_slow_down_sign_in_per_key_and_the_right_one_waits_too() -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(free_failures=5, clock=clock)
+    for _ in range(5):
+        assert throttle.wait_seconds("user:alice", "client:1") == 0
+        throttle.failed("user:alice", "client:1")
+    assert throttle.wait_seconds("user:alice") == 2  # the sixth try waits
+    assert throttle.wait_seconds("client:1") == 2
+    assert throttle.wait_seconds("user:bob", "client:2") == 0  # others are not affected
+    clock.now += 2
+    throttle.failed("user:alice", "client:1")
+    assert throttle.wait_seconds("user:alice") == 4  # each further failure doubles the wait
+    for _ in range(30):
+        throttle.failed("user:alice")
+    assert throttle.wait_seconds("user:alice") == 15 * 60  # never more than the cap
+    throttle.succeeded("user:alice")
+    assert throttle.wait_seconds("user:alice") == 0
+    assert throttle.wait_seconds("client:1") == 4  # the client's count stays

@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import guard
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER
 
 PREVIEW_AT_ONCE = 25  # locations whose digest preview is built as soon as the page opens
 
-filters = current_filters()
+filters = guard()
 settings = data.settings()
 alerts = settings.alerts
 

@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.chrome import guard
 
+guard()
 st.title("Data health")
 choices: dict[int | None, str] = {c.id: c.title for c in data.location_choices()}
 choices[None] = "all accounts"

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import guard
 from seo_monitor.models import utcnow
 
-filters = current_filters()
+filters = guard()
 ids = filters.location_ids
 now = data.kpis(ids, filters.period, filters.metrics_period)
 before = data.kpis(ids, filters.previous, filters.previous_metrics)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters, location_picker
+from dashboard.chrome import guard, location_picker
 from qr.poster import SIZES
 from qr.wording import BUILT_IN, problems
 from seo_monitor.errors import UserError
@@ -24,7 +24,7 @@ st.caption(
     "patients (Google's rules and the FTC's). Each download is recorded with its link, "
     "wording and placement."
 )
-filters = current_filters()
+filters = guard()
 settings = data.settings()
 left, right = st.columns([1, 2])
 with left:

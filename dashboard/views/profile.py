@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import guard
 from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
 
-filters = current_filters()
+filters = guard()
 ids = filters.location_ids
 st.title("Profile metrics")
 start, end = filters.metrics_period

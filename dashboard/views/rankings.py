@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import chosen_location_ids, current_filters, location_picker
+from dashboard.chrome import chosen_location_ids, guard, location_picker
 from seo_monitor.queries.rankings import ScanView
 
-filters = current_filters()
+filters = guard()
 ids = chosen_location_ids(filters)
 
 st.title("Rankings")

@@ -10,7 +10,9 @@ import streamlit as st
 
 from collectors.replies import REPLY_LOG_COLUMNS
 from dashboard import data
+from dashboard.chrome import guard
 
+guard()
 st.title("Reply log")
 st.caption(
     "Every reply posted, edited or deleted from seo-monitor: who, when, the text, what the "

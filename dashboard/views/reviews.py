@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters
+from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
 from seo_monitor.models import utcnow
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
@@ -24,7 +24,7 @@ CONCERN = {
 }
 TOPIC_LABELS = {topic.label: topic.key for topic in TOPICS}
 
-filters = current_filters()
+filters = guard()
 ids = filters.location_ids
 kpis = data.reputation(ids, filters.period)
 

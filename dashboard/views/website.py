@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.chrome import current_filters, location_picker
+from dashboard.chrome import guard, location_picker
 
 SEVERITY = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
-filters = current_filters()
+filters = guard()
 
 st.title("Website")
 location_id = location_picker(filters)

@@ -70,6 +70,9 @@ def dashboard_command(settings: Settings, host: str, port: int) -> list[str]:
         # Nothing leaves the machine: no usage statistics to Streamlit.
         "--browser.gatherUsageStats",
         "false",
+        # Users see that something failed, not server paths; the traceback goes to the log.
+        "--client.showErrorDetails",
+        "none",
         "--client.toolbarMode",
         "minimal",
     ]

@@ -1,7 +1,14 @@
-"""The dashboard in a real browser: Debian's Chromium driven by Playwright.
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, every page opened by
+its address in each state a user meets.
 
-Starts `seo-monitor dashboard` with login on a database filled by the real collectors from the
-sandbox, signs in, opens every page, and saves the screenshots used in docs/.
+- a fresh install (`seo-monitor init`, `db upgrade`, `dashboard`): every address welcomes;
+- demo data on 127.0.0.1 without a login: every page draws, with screenshots;
+- login required, signed out: every address shows the sign-in form and nothing else;
+- signed in: every address opens its own page after signing in there.
+
+Each page fails the test on an exception box, a page that says nothing, or a request to any
+host but the dashboard. Screenshots go to a temporary folder; `make screenshots` writes the
+ones in docs/screenshots/ (SEO_MONITOR_SCREENSHOTS names the folder).
 """
 
 from __future__ import annotations
@@ -12,8 +19,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -28,24 +39,37 @@ from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user
 from tests.conftest import sandbox_settings
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HOSTILE = (
     "<script>alert('pwned')</script><img src=x onerror=alert(1)> Rude front desk, and the "
     "doctor misdiagnosed me. Never again."
 )
 HOSTILE_NAME = "<img src=y onerror=alert(2)>Pat **bold** [link](javascript:alert(3))"
-PAGES = {
-    "Overview": "overview",
-    "Reviews": "reviews",
-    "Reply log": "reply-log",
-    "Alerts": "alerts",
-    "QR posters": "qr-posters",
-    "Profile metrics": "profile-metrics",
-    "Rankings": "rankings",
-    "Website": "website",
-    "Data health": "data-health",
-}
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    address: str  # the URL path
+    title: str  # the page's heading
+    screenshot: str  # file name in docs/screenshots/
+
+
+PAGES = (
+    PageSpec("", "Overview", "overview"),
+    PageSpec("reviews", "Reviews", "reviews"),
+    PageSpec("reply_log", "Reply log", "reply-log"),
+    PageSpec("alerts", "Alerts", "alerts"),
+    PageSpec("posters", "QR posters", "qr-posters"),
+    PageSpec("profile", "Profile metrics", "profile-metrics"),
+    PageSpec("rankings", "Rankings", "rankings"),
+    PageSpec("website", "Website", "website"),
+    PageSpec("health", "Data health", "data-health"),
+)
+ADDRESSES = [spec.address for spec in PAGES] + ["overview", "no-such-page"]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -53,30 +77,24 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def running_dashboard(tmp_path: Path) -> Iterator[str]:
-    """A dashboard with login on demo data plus one hostile review; yields its URL."""
-    url = f"sqlite:///{tmp_path / 'seo-monitor.db'}"
+# --- the worlds the dashboard runs on ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo data collected by the real collectors from the sandbox, plus two hostile reviews."""
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'seo-monitor.db'}"
     engine = make_engine(url)
     upgrade(engine)
     sessions = session_factory(engine)
     world = World(seed=1, locations=3, now=datetime.now(UTC).replace(microsecond=0))
     with running_sandbox(world, quota_per_minute=100_000) as server:
-        settings = sandbox_settings(server, tmp_path, url)
+        settings = sandbox_settings(server, folder, url)
         collect(settings, sessions, ALL, make_client(settings), now=lambda: world.now)
     with sessions.begin() as session:
         location_id = session.scalars(select(Location.id)).first()
+        assert location_id is not None
         # One old (the overview lists the oldest unanswered), one new (top of the inbox).
-        for external_id, age in (
-            ("hostile-old", timedelta(days=800)),
-            ("hostile-new", timedelta(0)),
-        ):
+        for external_id, age in (("hostile-old", timedelta(days=800)), ("hostile-new", timedelta(0))):
             session.add(
                 Review(
                     location_id=location_id,
@@ -89,24 +107,71 @@ def running_dashboard(tmp_path: Path) -> Iterator[str]:
                     updated_at=world.now - age,
                 )
             )
-        add_user(session, "coordinator", "correct horse battery")
+        add_user(session, "coordinator", PASSWORD)
         session.flush()
         score_location(session, location_id, ScoringRules())
-    config = tmp_path / "config.toml"
-    config.write_text(config.read_text() + "\n[dashboard]\nrequire_login = true\n")
+    engine.dispose()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def location_titles(demo_folder: Path) -> list[str]:
+    engine = make_engine(f"sqlite:///{demo_folder / 'seo-monitor.db'}")
+    with session_factory(engine)() as session:
+        titles = list(session.scalars(select(Location.title)))
+    engine.dispose()
+    return titles
+
+
+def config_with(folder: Path, extra: str) -> Path:
+    config = folder / f"config-{abs(hash(extra))}.toml"
+    config.write_text((folder / "config.toml").read_text() + extra, encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SEO_MONITOR_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- running the dashboard --------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_dashboard(config: Path) -> Iterator[str]:
+    """`seo-monitor dashboard` on a free port; yields its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    command = [sys.executable, "-m", "seo_monitor", "--config", str(config), "dashboard"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "seo_monitor",
-            "--config",
-            str(config),
-            "dashboard",
-            "--port",
-            str(port),
-        ],
+        [*command, "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -129,45 +194,132 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
     raise TimeoutError(f"the dashboard did not open port {port}")
 
 
-def test_sign_in_open_every_page_and_keep_review_html_inert(running_dashboard: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def watched_page(browser: Browser) -> Iterator[Page]:
+    """A page that records script dialogs and every request to a host but the dashboard."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    outside: list[str] = []
     dialogs: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(running_dashboard, wait_until="networkidle")
-        page.get_by_label("User name").fill("coordinator")
-        page.get_by_label("Password", exact=True).fill("correct horse battery")
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
-        for title, slug in PAGES.items():
-            if title != "Overview":
-                page.get_by_role("link", name=title).click()
-                expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=30_000)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1500)  # charts draw after the data arrives
-            assert page.locator("[data-testid='stException']").count() == 0, (
-                f"{title} shows an exception"
+    page.on("request", lambda request: outside.extend(leaving_the_machine(request.url)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert outside == [], f"requests left the machine: {outside}"
+    assert dialogs == [], "a script from a review ran"
+
+
+def leaving_the_machine(url: str) -> list[str]:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost"):
+        return []
+    return [url]
+
+
+def open_address(page: Page, base: str, address: str) -> None:
+    page.goto(f"{base}/{address}", wait_until="networkidle")
+    page.wait_for_selector("[data-testid='stMain']", timeout=30_000)
+    page.wait_for_function(  # the script has finished: Streamlit's "running" widget is gone
+        "!document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000
+    )
+
+
+def main_text(page: Page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def assert_sound(page: Page, where: str) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, f"{where}: exception box"
+    assert "Traceback" not in main_text(page), f"{where}: a traceback is shown"
+    assert len(main_text(page).strip()) > 40, f"{where}: the page says nothing"
+
+
+def sign_in(page: Page) -> None:
+    page.get_by_label("User name").fill("coordinator")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+# --- the four states --------------------------------------------------------------------------
+def test_a_fresh_install_welcomes_at_every_address(tmp_path: Path, browser: Browser) -> None:
+    from playwright.sync_api import expect
+
+    subprocess.run(
+        [sys.executable, "-m", "seo_monitor", "init", "--dir", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    config = tmp_path / "config.toml"
+    subprocess.run(
+        [sys.executable, "-m", "seo_monitor", "--config", str(config), "db", "upgrade"],
+        check=True,
+        capture_output=True,
+    )
+    with running_dashboard(config) as base, watched_page(browser) as page:
+        for address in ADDRESSES:
+            open_address(page, base, address)
+            expect(page.get_by_role("heading", name="Welcome to seo-monitor")).to_be_visible()
+            assert "seo-monitor auth google" in main_text(page)
+            assert_sound(page, f"/{address} on a fresh install")
+            assert page.locator("[data-testid='stSidebarNav']").count() == 0
+
+
+def test_signed_out_every_address_shows_only_the_sign_in_form(
+    demo_folder: Path, location_titles: list[str], browser: Browser
+) -> None:
+    from playwright.sync_api import expect
+
+    config = config_with(demo_folder, "\n[dashboard]\nrequire_login = true\n")
+    with running_dashboard(config) as base, watched_page(browser) as page:
+        for address in ADDRESSES:
+            open_address(page, base, address)
+            expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+            shown = page.locator("body").inner_text()
+            leaked = [title for title in location_titles if title in shown]
+            assert not leaked, f"/{address} shows location names to a signed-out visitor"
+            assert "Rude front desk" not in shown and "collector" not in shown.lower()
+            assert page.locator("[data-testid='stSidebarNav']").count() == 0
+            assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_signed_in_every_address_opens_its_page(
+    demo_folder: Path, location_titles: list[str], browser: Browser
+) -> None:
+    from playwright.sync_api import expect
+
+    config = config_with(demo_folder, "\n[dashboard]\nrequire_login = true\n")
+    with running_dashboard(config) as base, watched_page(browser) as page:
+        for spec in PAGES:
+            # A bookmarked address in a new visit: sign in there, land on the page asked for.
+            open_address(page, base, f"{spec.address}?days=90")
+            sign_in(page)
+            expect(page.get_by_role("heading", name=spec.title, exact=True)).to_be_visible(
+                timeout=30_000
             )
-            page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
-        for title in ("Overview", "Reviews"):
-            page.get_by_role("link", name=title).click()
+            assert page.url.startswith(f"{base}/{spec.address}")
+            assert "days=90" in page.url  # the view in the link survives the sign-in
+            assert_sound(page, f"/{spec.address} signed in")
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+        assert not [title for title in location_titles if title in main_text(page)]
+
+
+def test_demo_data_every_page_draws_and_review_html_stays_inert(
+    demo_folder: Path, browser: Browser, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    with running_dashboard(demo_folder / "config.toml") as base, watched_page(browser) as page:
+        for spec in PAGES:
+            open_address(page, base, spec.address)
+            expect(page.get_by_role("heading", name=spec.title, exact=True)).to_be_visible()
+            page.wait_for_timeout(1500)  # charts draw after the data arrives
+            assert_sound(page, f"/{spec.address} on demo data")
+            page.screenshot(path=str(screenshots / f"{spec.screenshot}.png"), full_page=True)
+        for address in ("", "reviews"):
+            open_address(page, base, address)
             hostile = page.get_by_text("<script>alert('pwned')</script>", exact=False)
             expect(hostile.first).to_be_visible(timeout=30_000)  # shown as text, as written
             assert page.locator("img[src='x'], img[src='y'], a[href^='javascript']").count() == 0
-        browser.close()
-    assert dialogs == []  # no script from a review ever ran
