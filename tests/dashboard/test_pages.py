@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from seo_monitor.models import Location, SchedulerJob
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
-from seo_monitor.users import add_user
+from seo_monitor.users import add_user, remove_user
 from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -124,6 +125,66 @@ def test_login_is_asked_for_and_checked(
     at.text_input[1].input("correct horse battery")
     at.button[0].click().run()
     assert at.title[0].value == "Overview"
+
+
+def signed_in_app(dashboard_config: Path, sessions: sessionmaker[Session], extra: str = "") -> AppTest:
+    seed(sessions)
+    dashboard_config.write_text(
+        dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n" + extra
+    )
+    with sessions.begin() as session:
+        add_user(session, "coordinator", "correct horse battery")
+    at = app()
+    at.text_input[0].input("Coordinator")  # user names do not depend on case
+    at.text_input[1].input("correct horse battery")
+    at.button[0].click().run()
+    assert at.title[0].value == "Overview"
+    return at
+
+
+def test_a_removed_user_is_signed_out_at_the_next_click(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    at = signed_in_app(dashboard_config, sessions)
+    with sessions.begin() as session:
+        add_user(session, "manager", "another long password")
+        remove_user(session, "coordinator")
+    at.run()
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert "Your user was removed" in at.info[0].value
+
+
+def test_an_idle_session_expires(dashboard_config: Path, sessions: sessionmaker[Session]) -> None:
+    at = signed_in_app(dashboard_config, sessions, "idle_timeout_minutes = 5\n")
+    at.session_state["last_active"] = time.monotonic() - 4 * 60
+    at.run()
+    assert at.title[0].value == "Overview"  # four minutes: still signed in
+    at.session_state["last_active"] = time.monotonic() - 6 * 60
+    at.run()
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert "signed out after 5 minutes without activity" in at.info[0].value
+
+
+def test_repeated_wrong_passwords_slow_sign_in_down_even_for_the_right_one(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    dashboard_config.write_text(
+        dashboard_config.read_text()
+        + "[dashboard]\nrequire_login = true\nlogin_failures_before_delay = 3\n"
+    )
+    with sessions.begin() as session:
+        add_user(session, "coordinator", "correct horse battery")
+    at = app()
+    for _ in range(3):
+        at.text_input[0].input("coordinator")
+        at.text_input[1].input("wrong password!")
+        at.button[0].click().run()
+        assert "Wrong user name or password." in [e.value for e in at.error]
+    at.text_input[1].input("correct horse battery")
+    at.button[0].click().run()
+    assert "Too many wrong passwords. Try again in 2 seconds." in [e.value for e in at.error]
+    assert not at.title or at.title[0].value == "seo-monitor"
 
 
 def test_a_dashboard_bound_to_every_interface_needs_a_login(
