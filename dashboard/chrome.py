@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import data
+from dashboard.text import md
 from seo_monitor.models import utcnow
 from seo_monitor.settings import is_loopback
 from seo_monitor.users import (
@@ -150,7 +151,7 @@ def sign_in_page() -> None:
         return
     reason = st.session_state.pop("signed_out_because", None)
     if reason:
-        st.info(reason)
+        st.info(md(reason))
     with st.form("login"):
         username = st.text_input("User name")
         password = st.text_input("Password", type="password")
@@ -261,7 +262,7 @@ def failure_banner() -> None:
     if failed:
         names = sorted({run.collector for run in failed})
         st.warning(
-            f"{len(failed)} collector run(s) failed in the last 24 hours ({', '.join(names)}). "
+            f"{len(failed)} collector run(s) failed in the last 24 hours ({md(', '.join(names))}). "
             "See Data health for what to do.",
             icon="⚠️",
         )
@@ -269,7 +270,7 @@ def failure_banner() -> None:
 
 def problem_page(problem: str) -> None:
     st.title("seo-monitor")
-    st.error(problem)
+    st.error(md(problem))
 
 
 def empty_state() -> None:

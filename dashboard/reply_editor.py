@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
+from dashboard.text import md
 from seo_monitor.errors import UserError
 from seo_monitor.queries import InboxReview
 from seo_monitor.replies import (
@@ -24,11 +25,10 @@ def reply_editor(review: InboxReview, clinic_phone: str | None) -> None:
     """An expander under the review: template choice, text, findings, override, post."""
     if review.source != "google":
         st.caption(
-            f"Answer this review on {review.source}: only Google reviews can be answered here."
+            f"Answer this review on {md(review.source)}: only Google reviews can be answered here."
         )
         return
-    label = "Edit the reply" if review.replied else "Reply"
-    with st.expander(label, icon=":material/reply:"):
+    with st.expander("Edit the reply" if review.replied else "Reply", icon=":material/reply:"):
         key = f"reply-{review.id}"
         templates = suggest_templates(
             review.rating,
@@ -72,7 +72,7 @@ def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Find
         return []
     problem = reply_size_problem(text)
     if problem:
-        st.error(problem.capitalize() + ".")
+        st.error(md(problem.capitalize() + "."))
         return []
     replies = data.settings().replies
     contacts = [c for c in (replies.office_phone, clinic_phone) if c]
@@ -80,13 +80,13 @@ def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Find
         text, ReviewContext(review.author, review.text), replies.staff_names, contacts
     )
     for note in reply_notes(text):
-        st.info(note, icon=":material/info:")
+        st.info(md(note), icon=":material/info:")
     if not findings:
         st.success("No patient information found.", icon=":material/verified_user:")
     for finding in findings:
         category = CATEGORIES[finding.category]
         # The reply's own words are shown as text, never as markdown.
-        st.warning(f"{category.label}: {category.message}", icon=":material/privacy_tip:")
+        st.warning(f"{md(category.label)}: {md(category.message)}", icon=":material/privacy_tip:")
         st.text(f"    “{finding.text}” — instead: {finding.suggestion}")
     return findings
 
@@ -96,11 +96,12 @@ def post(review: InboxReview, text: str, override: str | None) -> None:
     try:
         outcome = data.post_reply(review.id, text, actor, override)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if outcome.status == "failed":
-        st.error(f"Not posted: {outcome.error}. It is in the reply log as failed; try again.")
+        st.error(f"Not posted: {md(outcome.error)}. It is in the reply log as failed; try again.")
     elif outcome.reply_state == "REJECTED":
-        st.error(f"Google rejected the reply ({outcome.policy_violation or 'no reason given'}).")
+        reason = outcome.policy_violation or "no reason given"
+        st.error(f"Google rejected the reply ({md(reason)}).")
     elif outcome.status == "accepted":
-        st.success(f"Posted. Google's state: {outcome.reply_state}.")
+        st.success(f"Posted. Google's state: {md(outcome.reply_state)}.")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import guard
+from dashboard.text import md
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER
 
 PREVIEW_AT_ONCE = 25  # locations whose digest preview is built as soon as the page opens
@@ -30,8 +31,8 @@ rows = data.emails()
 given_up = [r for r in rows if r.status == "given up"]
 if given_up:
     st.error(
-        f"{len(given_up)} emails could not be sent after {alerts.max_attempts} tries: "
-        f"{given_up[0].last_error}",
+        f"{len(given_up)} emails could not be sent after {alerts.max_attempts:d} tries: "
+        f"{md(given_up[0].last_error)}",
         icon=":material/mail_lock:",
     )
 if rows:
@@ -51,12 +52,12 @@ result = st.session_state.get("test-email-result")
 if result:
     sent_to, sent = result
     if sent:
-        st.success(f"Sent to {sent_to} through {alerts.smtp_host}:{alerts.smtp_port}.")
+        st.success(f"Sent to {md(sent_to)} through {md(alerts.smtp_host)}:{alerts.smtp_port:d}.")
     else:
         st.error("Not sent; the table above shows the SMTP error. It will be retried.")
 
 st.subheader("Weekly digest preview")
-st.caption(f"Last week's digest for {filters.label}, as recipients see it.")
+st.caption(f"Last week's digest for {md(filters.label)}, as recipients see it.")
 # A digest takes about 7 ms a location to build (3.4 s for 500, see bench/RESULTS.md): for a
 # large group it is built when asked for, not on every visit to this page.
 few = len(filters.location_ids or data.location_choices()) <= PREVIEW_AT_ONCE
@@ -67,9 +68,9 @@ if st.toggle("Show the digest", value=few, key="digest-preview"):
 mailbox = settings.data_dir / MAILBOX_FOLDER
 if mailbox.is_dir():
     st.subheader("Demo mailbox")
-    st.caption(f"What the demo's SMTP server received ({mailbox}); newest first.")
+    st.caption(f"What the demo's SMTP server received ({md(mailbox)}); newest first.")
     for path in sorted(mailbox.glob("*.eml"), reverse=True)[:30]:
         message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-        with st.expander(f"{message['Subject']} — to {message['To']}"):
+        with st.expander(f"{md(message['Subject'])} — to {md(message['To'])}"):
             body = message.get_body(("plain",))
             st.text(body.get_content() if body else "")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import guard
+from dashboard.text import md
 
 guard()
 st.title("Data health")
@@ -17,7 +18,7 @@ given_up = [row for row in data.emails() if row.status == "given up"]
 if given_up:
     st.error(
         f"{len(given_up)} alert or digest emails were given up after "
-        f"{data.settings().alerts.max_attempts} tries. Last error: {given_up[0].last_error}. "
+        f"{data.settings().alerts.max_attempts:d} tries. Last error: {md(given_up[0].last_error)}. "
         "Fix the SMTP settings ([alerts] in config.toml); the Alerts page lists them.",
         icon=":material/mail_lock:",
     )
@@ -94,6 +95,7 @@ else:
     )
     for run in (r for r in runs if r.failed):
         st.error(
-            f"{run.collector} ({choices.get(run.location_id, 'all accounts')}): {run.error}"
-            + (f"\n\nWhat to do: {run.hint}" if run.hint else "")
+            f"{md(run.collector)} ({md(choices.get(run.location_id, 'all accounts'))}): "
+            f"{md(run.error)}"
+            + (f"\n\nWhat to do: {md(run.hint)}" if run.hint else "")
         )

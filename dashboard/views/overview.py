@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import guard
+from dashboard.text import md, star_rating
 from seo_monitor.models import utcnow
 
 filters = guard()
@@ -16,7 +17,7 @@ before = data.kpis(ids, filters.previous, filters.previous_metrics)
 
 st.title("Overview")
 st.caption(
-    f"{filters.label} · {filters.start:%b %d} – {filters.end:%b %d, %Y}, compared with the "
+    f"{md(filters.label)} · {filters.start:%b %d} – {filters.end:%b %d, %Y}, compared with the "
     f"period before. Profile metrics up to {filters.metrics_end:%b %d}, the newest day Google "
     "has reported."
 )
@@ -70,7 +71,7 @@ for column, (label, current, previous) in zip(
     ],
     strict=True,
 ):
-    column.metric(label, f"{current:,}", delta(current, previous))
+    column.metric(md(label), f"{current:,}", delta(current, previous))
 
 weekly = data.weekly_metrics(ids, *filters.metrics_period)
 frame = pd.DataFrame(weekly, columns=["week", "metric", "value"])
@@ -131,8 +132,8 @@ st.subheader("Needs attention")
 failing = [run for run in data.latest_runs() if run.failed]
 for run in failing:
     st.error(
-        f"The {run.collector} collector failed: {run.error}"
-        + (f" — {run.hint}" if run.hint else ""),
+        f"The {md(run.collector)} collector failed: {md(run.error)}"
+        + (f" — {md(run.hint)}" if run.hint else ""),
         icon=":material/sync_problem:",
     )
 waiting = data.unanswered_negative(ids)
@@ -142,9 +143,8 @@ for review in waiting:
     age = (utcnow() - review.created_at).days
     with st.container(border=True):
         st.markdown(
-            f"**{'★' * (review.rating or 0)}{'☆' * (5 - (review.rating or 0))}** · "
-            f"{age} days unanswered"
+            f"**{star_rating(review.rating)}** · {age:d} days unanswered"
         )
-        st.caption(review.location)
+        st.caption(md(review.location))
         # Patients' words are shown as plain text, never as markdown or HTML.
         st.text((review.text or "(rating only, no text)")[:400])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import guard, location_picker
+from dashboard.text import file_slug, md
 from qr.poster import SIZES
 from qr.wording import BUILT_IN, problems
 from seo_monitor.errors import UserError
@@ -18,14 +19,15 @@ SIZE_LABELS = {
     "cards": "Sheet of 10 business cards",
 }
 
+filters = guard()
 st.title("QR posters")
 st.caption(
     "One neutral ask for every patient: no rating asks, no rewards, no asking only happy "
     "patients (Google's rules and the FTC's). Each download is recorded with its link, "
     "wording and placement."
 )
-filters = guard()
 settings = data.settings()
+titles = {choice.id: choice.title for choice in data.location_choices()}
 left, right = st.columns([1, 2])
 with left:
     location_id = location_picker(filters)
@@ -36,11 +38,11 @@ with left:
     for language, fields in settings.posters.wording.items():
         for field, text in fields.items():
             for reason in problems(text):
-                st.warning(f"Your {language} {field} {reason}: {text}")
+                st.warning(f"Your {md(language)} {md(field)} {md(reason)}: {md(text)}")
 try:
     preview = data.poster_preview(location_id, size, tuple(languages)) if languages else None
 except UserError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 with right:
     if preview is None:
@@ -49,15 +51,18 @@ with right:
         st.image(preview, caption="Preview of the first page")
 with left:
     if languages:
+        # The location in every file name: a front desk printing for three clinics can tell
+        # the downloads apart.
+        slug = file_slug(titles[location_id])
         downloads = [
-            ("Download PDF", "poster", size, f"review-poster-{size}.pdf", "application/pdf"),
-            ("QR code (PNG, 300 dpi)", "code", "png", "review-qr.png", "image/png"),
-            ("QR code (SVG)", "code", "svg", "review-qr.svg", "image/svg+xml"),
+            ("Download PDF", "poster", size, f"review-poster-{slug}-{size}.pdf", "application/pdf"),
+            ("QR code (PNG, 300 dpi)", "code", "png", f"review-qr-{slug}.png", "image/png"),
+            ("QR code (SVG)", "code", "svg", f"review-qr-{slug}.svg", "image/svg+xml"),
         ]
         for label, kind, variant, file_name, mime in downloads:
             made = data.review_request(location_id, kind, variant, tuple(languages))
             st.download_button(
-                label,
+                md(label),
                 made.data,
                 file_name=file_name,
                 mime=mime,

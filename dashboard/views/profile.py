@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import guard
+from dashboard.text import md
 from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
 
 filters = guard()
@@ -14,7 +15,7 @@ ids = filters.location_ids
 st.title("Profile metrics")
 start, end = filters.metrics_period
 st.caption(
-    f"{filters.label} · {start:%b %d} – {end:%b %d, %Y} (the newest day Google has reported)"
+    f"{md(filters.label)} · {start:%b %d} – {end:%b %d, %Y} (the newest day Google has reported)"
 )
 
 series = data.daily_metrics(ids, *filters.metrics_period)

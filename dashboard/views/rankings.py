@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.chrome import chosen_location_ids, guard, location_picker
+from dashboard.text import md
 from seo_monitor.queries.rankings import ScanView
 
 filters = guard()
@@ -57,8 +58,8 @@ else:
     )
     row[3].metric("Found in", m.found_in, help="Points where it shows up, of those measured.")
     st.caption(
-        f"Scan of {latest.started_at:%b %d, %Y} — {latest.settings}"
-        + (f"; {m.errors} points failed and are left out" if m.errors else "")
+        f"Scan of {latest.started_at:%b %d, %Y} — {md(latest.settings)}"
+        + (f"; {m.errors:d} points failed and are left out" if m.errors else "")
     )
 
     def cell_style(value: str) -> str:

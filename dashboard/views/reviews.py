@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
+from dashboard.text import md, star_rating
 from seo_monitor.models import utcnow
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
 from seo_monitor.sentiment.lexicon import TOPICS
@@ -30,7 +31,7 @@ kpis = data.reputation(ids, filters.period)
 
 st.title("Reviews")
 st.caption(
-    f"{filters.label} · KPIs for {filters.start:%b %d} – {filters.end:%b %d, %Y}. The inbox "
+    f"{md(filters.label)} · KPIs for {filters.start:%b %d} – {filters.end:%b %d, %Y}. The inbox "
     "lists every review still waiting for a reply, whatever its date, most urgent first."
 )
 
@@ -42,7 +43,7 @@ def reputation_tiles(kpis: Reputation) -> None:
     row[0].metric(
         "Average rating (Google)",
         rating,
-        help=f"Computed from the stored reviews of every source: {computed}",
+        help=f"Computed from the stored reviews of every source: {md(computed)}",
     )
     row[1].metric(
         "Response rate",
@@ -103,22 +104,21 @@ def inbox_filters() -> InboxFilter:
 
 def show_review(review: InboxReview) -> None:
     age = (utcnow() - review.created_at).days
-    stars = review.rating or 0
     with st.container(border=True):
         head = st.columns([3, 1])
         status = "answered" if review.replied else f"waiting {age} days"
         head[0].markdown(
-            f"**{'★' * stars}{'☆' * (5 - stars)}** · {status}"
+            f"**{star_rating(review.rating)}** · {md(status)}"
             + (" · :orange-badge[good stars, negative text]" if review.flagged else "")
         )
-        head[1].markdown(f"priority **{review.priority}**" if review.priority is not None else "")
+        head[1].markdown(f"priority **{review.priority:d}**" if review.priority is not None else "")
         # Names and places come from Google or a CSV: shown as text, never as markdown or HTML.
         st.text(f"{review.location} · {review.source} · {review.created_at:%b %d, %Y}")
         st.text((review.text or "(rating only, no text)")[:1500])
         if review.topics:
-            st.markdown(" ".join(topic_badge(t.label, t.negative) for t in review.topics))
+            st.markdown(md(" · ".join(t.label for t in review.topics)))
         if review.reasons:
-            st.caption("Why: " + "; ".join(review.reasons))
+            st.caption("Why: " + md("; ".join(review.reasons)))
         if review.google_url:
             st.link_button("Open on Google", review.google_url, icon=":material/open_in_new:")
         reply_editor(review, review.location_phone)
@@ -152,7 +152,7 @@ if not reviews:
 for review in reviews:
     show_review(review)
 if pages > 1:
-    st.number_input(f"Page (of {pages}; {total:,} reviews)", 1, pages, key="inbox_page")
+    st.number_input(f"Page (of {pages:d}; {total:,} reviews)", 1, pages, key="inbox_page")
 elif total:
     st.caption(f"{total:,} reviews")
 

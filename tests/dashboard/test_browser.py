@@ -48,6 +48,10 @@ HOSTILE = (
     "doctor misdiagnosed me. Never again."
 )
 HOSTILE_NAME = "<img src=y onerror=alert(2)>Pat **bold** [link](javascript:alert(3))"
+HOSTILE_TITLE = (
+    "Burnet ![p](http://127.0.0.1:9/pixel.png) [Book now](http://127.0.0.1:9/phish) "
+    ":red[RED] **BOLD**"
+)
 PASSWORD = "correct horse battery"
 
 
@@ -284,13 +288,40 @@ def test_signed_out_every_address_shows_only_the_sign_in_form(
             assert page.locator("[data-testid='stException']").count() == 0
 
 
+@contextmanager
+def hostile_location_title(folder: Path) -> Iterator[None]:
+    """One location named with Markdown (an image, a link, a colour, bold) while inside."""
+    engine = make_engine(f"sqlite:///{folder / 'seo-monitor.db'}")
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        location = session.scalars(select(Location).order_by(Location.id)).first()
+        assert location is not None
+        location_id, title = location.id, location.title
+        location.title = HOSTILE_TITLE
+    try:
+        yield
+    finally:
+        with sessions.begin() as session:
+            session.get_one(Location, location_id).title = title
+        engine.dispose()
+
+
+def assert_markdown_inert(page: Page, where: str) -> None:
+    assert page.locator("img[src*='pixel.png'], a[href*='phish']").count() == 0, where
+    assert page.locator("[data-testid='stMain'] strong:text-is('BOLD')").count() == 0, where
+
+
 def test_signed_in_every_address_opens_its_page(
     demo_folder: Path, location_titles: list[str], browser: Browser
 ) -> None:
     from playwright.sync_api import expect
 
     config = config_with(demo_folder, "\n[dashboard]\nrequire_login = true\n")
-    with running_dashboard(config) as base, watched_page(browser) as page:
+    with (
+        hostile_location_title(demo_folder),
+        running_dashboard(config) as base,
+        watched_page(browser) as page,
+    ):
         for spec in PAGES:
             # A bookmarked address in a new visit: sign in there, land on the page asked for.
             open_address(page, base, f"{spec.address}?days=90")
@@ -301,6 +332,7 @@ def test_signed_in_every_address_opens_its_page(
             assert page.url.startswith(f"{base}/{spec.address}")
             assert "days=90" in page.url  # the view in the link survives the sign-in
             assert_sound(page, f"/{spec.address} signed in")
+            assert_markdown_inert(page, f"/{spec.address}")
         page.get_by_role("button", name="Sign out").click()
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
         assert not [title for title in location_titles if title in main_text(page)]
