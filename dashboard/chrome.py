@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.text import md
 from seo_monitor.models import utcnow
+from seo_monitor.profile_metrics import PROVISIONAL_DAYS
 from seo_monitor.settings import is_loopback
 from seo_monitor.users import (
     LoginThrottle,
@@ -39,8 +40,10 @@ ALL = "all"
 class Filters:
     """The current view: which locations (None = all) and which days.
 
-    Reviews count up to today; profile metrics up to the newest day Google has reported, so a
-    period is never compared with one that Google has already finished counting.
+    Reviews count up to today. Profile metrics count up to `metrics_end`, the newest day
+    Google has finished counting: it reports two to three days late and revises the newest
+    days, which are shown as provisional (up to `reported_end`) but never totalled or
+    compared. A comparison needs the whole previous period in the database.
     """
 
     location_ids: tuple[int, ...] | None
@@ -48,6 +51,8 @@ class Filters:
     days: int
     end: date
     metrics_end: date
+    reported_end: date | None = None  # the newest day Google has reported, provisional or not
+    metrics_since: date | None = None  # the first stored day of profile metrics
 
     @property
     def start(self) -> date:
@@ -68,6 +73,11 @@ class Filters:
     @property
     def previous_metrics(self) -> tuple[date, date]:
         return shifted(self.metrics_period, self.days)
+
+    @property
+    def can_compare_metrics(self) -> bool:
+        """True when the database holds every day of the previous metrics period."""
+        return self.metrics_since is not None and self.previous_metrics[0] >= self.metrics_since
 
 
 def shifted(period: tuple[date, date], days: int) -> tuple[date, date]:
@@ -226,9 +236,18 @@ def sidebar_filters() -> Filters:
     )
     params["location"], params["days"] = key, period
     start, end = chosen_dates(period)
-    metrics_end = min(data.newest_metric_day() or end, end)
     label, ids = options[key]
-    filters = Filters(ids, label, (end - start).days + 1, end, metrics_end)
+    reported = data.newest_metric_day()
+    final = reported - timedelta(days=PROVISIONAL_DAYS) if reported else None
+    filters = Filters(
+        ids,
+        label,
+        (end - start).days + 1,
+        end,
+        metrics_end=min(final or end, end),
+        reported_end=min(reported, end) if reported else None,
+        metrics_since=data.first_metric_day(ids),
+    )
     st.sidebar.caption(f"{filters.start:%b %d, %Y} – {end:%b %d, %Y}")
     if st.session_state.get("user"):
         st.sidebar.text(f"Signed in as {st.session_state['user']}")

@@ -68,6 +68,12 @@ def newest_metric_day() -> date | None:
 
 
 @st.cache_data(ttl=TTL)
+def first_metric_day(ids: Ids) -> date | None:
+    with sessions()() as session:
+        return queries.select_first_metric_day(session, ids)
+
+
+@st.cache_data(ttl=TTL)
 def kpis(ids: Ids, period: tuple[date, date], metrics_period: tuple[date, date]) -> queries.Kpis:
     with sessions()() as session:
         return queries.select_kpis(session, ids, Period(*period), Period(*metrics_period))
@@ -86,7 +92,7 @@ def monthly_reviews(ids: Ids, start: date, end: date) -> list[tuple[str, int, in
 
 
 @st.cache_data(ttl=TTL)
-def rating_history(ids: Ids, start: date, end: date) -> list[tuple[str, float]]:
+def rating_history(ids: Ids, start: date, end: date) -> list[tuple[date, float]]:
     with sessions()() as session:
         return queries.select_rating_history(session, ids, Period(start, end))
 

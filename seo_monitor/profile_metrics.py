@@ -30,6 +30,19 @@ LABELS = {
 }
 
 
+GROUP_LABELS = {
+    "views": "Profile views",
+    "calls": "Calls",
+    "directions": "Direction requests",
+    "website_clicks": "Website clicks",
+    "bookings": "Bookings",
+    "messages": "Messages",
+}
+# Google reports a day two to three days late and revises the newest days for a while after:
+# the newest PROVISIONAL_DAYS reported days are shown as provisional and never compared.
+PROVISIONAL_DAYS = 3
+
+
 def metric_group(metric: str) -> str:
     """'views' for the impression metrics, else the action's short name."""
     if metric in VIEW_METRICS:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md, star_rating
 from seo_monitor.models import utcnow
+from seo_monitor.profile_metrics import GROUP_LABELS
 
 filters = guard()
 ids = filters.location_ids
@@ -16,10 +17,11 @@ now = data.kpis(ids, filters.period, filters.metrics_period)
 before = data.kpis(ids, filters.previous, filters.previous_metrics)
 
 st.title("Overview")
+compare_metrics = filters.can_compare_metrics
 st.caption(
     f"{md(filters.label)} · {filters.start:%b %d} – {filters.end:%b %d, %Y}, compared with the "
-    f"period before. Profile metrics up to {filters.metrics_end:%b %d}, the newest day Google "
-    "has reported."
+    f"{filters.days:d} days before. Profile metrics: {filters.metrics_period[0]:%b %d} – "
+    f"{filters.metrics_end:%b %d}, the days Google has finished counting."
 )
 
 
@@ -35,6 +37,7 @@ row[0].metric(
     "Average rating (Google)",
     f"{now.rating:.2f} ★" if now.rating else "–",
     delta(now.rating, before.rating, 2),
+    help=None if before.rating else "No rating recorded for the period before.",
 )
 row[1].metric("Reviews", f"{now.review_count:,}", help="Google's total count")
 row[2].metric(
@@ -61,6 +64,12 @@ row[5].metric(
     else None,
     help=f"Usual pace: {reputation.baseline:g} per 30 days (the 90 days before).",
 )
+no_history = (
+    f"Not enough history to compare: profile metrics are stored from "
+    f"{filters.metrics_since:%b %d, %Y}."
+    if filters.metrics_since
+    else "No profile metrics yet."
+)
 for column, (label, current, previous) in zip(
     st.columns(4),
     [
@@ -71,40 +80,53 @@ for column, (label, current, previous) in zip(
     ],
     strict=True,
 ):
-    column.metric(md(label), f"{current:,}", delta(current, previous))
+    column.metric(
+        md(label),
+        f"{current:,}",
+        delta(current, previous) if compare_metrics else None,
+        help=None if compare_metrics else md(no_history),
+    )
+if not compare_metrics:
+    st.caption(md(no_history))
 
 weekly = data.weekly_metrics(ids, *filters.metrics_period)
-frame = pd.DataFrame(weekly, columns=["week", "metric", "value"])
-by_week = frame.pivot_table(index="week", columns="metric", values="value", aggfunc="sum")
-by_week.index = [f"{week:%b %d}" for week in by_week.index]  # weeks as labels, not a time axis
+by_week = pd.DataFrame(weekly, columns=["week", "metric", "value"])
+by_week["metric"] = by_week["metric"].map(lambda group: GROUP_LABELS.get(group, group))
 left, right = st.columns(2)
 with left:
     st.subheader("Profile views per week")
-    if "views" in by_week:
-        st.bar_chart(by_week[["views"]])
-    else:
+    views = by_week[by_week["metric"] == GROUP_LABELS["views"]]
+    if views.empty:
         st.info("No whole week of profile metrics in this period yet.")
+    else:
+        charts.weekly_bars(views.rename(columns={"value": "views"}), "views", "Profile views")
 with right:
     st.subheader("Calls, directions and website clicks per week")
-    actions = [c for c in ("calls", "directions", "website_clicks") if c in by_week]
-    if actions:
-        st.line_chart(by_week[actions])
-    else:
+    actions = by_week[by_week["metric"] != GROUP_LABELS["views"]]
+    if actions.empty:
         st.info("No whole week of profile metrics in this period yet.")
+    else:
+        charts.lines(actions, x="week", y="value", series="metric", y_title="Per week")
+st.caption(
+    "Whole weeks (Monday to Sunday) of the days Google has finished counting; the newest "
+    "days are on Profile metrics, marked provisional."
+)
 
 st.subheader("Rating over time")
 history = data.rating_history(ids, *filters.period)
 if history:
-    st.line_chart(pd.DataFrame(history, columns=["month", "rating"]).set_index("month"))
+    charts.rating_line(pd.DataFrame(history, columns=["day", "rating"]))
+    st.caption(
+        "Average stars of every stored review up to each day, as patients saw it. Google's "
+        "own figure is the tile above."
+    )
 else:
-    st.info("No reviews in this period.")
+    st.info("No rated reviews yet.")
 
 st.subheader("New reviews per month, by stars")
 monthly = data.monthly_reviews(ids, *filters.period)
 if monthly:
-    frame = pd.DataFrame(monthly, columns=["month", "stars", "reviews"])
-    frame["stars"] = frame["stars"].map(lambda s: f"{s}★")
-    st.bar_chart(frame.pivot_table(index="month", columns="stars", values="reviews", aggfunc="sum"))
+    charts.stars_by_month(pd.DataFrame(monthly, columns=["month", "stars", "reviews"]))
 else:
     st.info("No new reviews in this period.")
 
@@ -142,9 +164,7 @@ if not waiting:
 for review in waiting:
     age = (utcnow() - review.created_at).days
     with st.container(border=True):
-        st.markdown(
-            f"**{star_rating(review.rating)}** · {age:d} days unanswered"
-        )
+        st.markdown(f"**{star_rating(review.rating)}** · {age:d} days unanswered")
         st.caption(md(review.location))
         # Patients' words are shown as plain text, never as markdown or HTML.
         st.text((review.text or "(rating only, no text)")[:400])

@@ -58,6 +58,20 @@ def week_start(session: Session, day: Any) -> Any:
     return func.date(day, "weekday 0", "-6 days")
 
 
+def week_start_of_time(session: Session, moment: Any) -> Any:
+    """The Monday of a timestamp's UTC week, as a date."""
+    if dialect(session).name == "postgresql":
+        return cast(func.date_trunc("week", func.timezone("UTC", moment)), Date)
+    return func.date(moment, "weekday 0", "-6 days")
+
+
+def month_start(session: Session, moment: Any) -> Any:
+    """The first day of a timestamp's UTC month, as a date."""
+    if dialect(session).name == "postgresql":
+        return cast(func.date_trunc("month", func.timezone("UTC", moment)), Date)
+    return func.date(moment, "start of month")
+
+
 def month_of(session: Session, moment: Any) -> Any:
     """'YYYY-MM' of a timestamp."""
     if dialect(session).name == "postgresql":  # the UTC month, whatever the server's zone

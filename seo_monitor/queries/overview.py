@@ -16,7 +16,9 @@ from seo_monitor.queries.common import (
     as_date,
     in_locations,
     month_of,
+    month_start,
     week_start,
+    week_start_of_time,
 )
 
 LIVE = Review.deleted_at.is_(None)
@@ -76,6 +78,15 @@ def select_location_choices(session: Session) -> list[LocationChoice]:
 
 def select_newest_metric_day(session: Session) -> date | None:
     value = session.scalar(select(func.max(DailyMetric.day)))
+    return as_date(value) if value is not None else None
+
+
+def select_first_metric_day(session: Session, location_ids: LocationIds) -> date | None:
+    """The first day of profile metrics stored for these locations: a period that starts
+    before it is not fully held, and is never compared."""
+    value = session.scalar(
+        select(func.min(DailyMetric.day)).where(in_locations(DailyMetric.location_id, location_ids))
+    )
     return as_date(value) if value is not None else None
 
 
@@ -246,10 +257,12 @@ def select_monthly_reviews(
 
 def select_rating_history(
     session: Session, location_ids: LocationIds, period: Period
-) -> list[tuple[str, float]]:
-    """(YYYY-MM, average of all reviews up to that month's end): the rating as patients saw it.
+) -> list[tuple[date, float]]:
+    """(day, average of all stored reviews up to that day): the rating as patients saw it.
 
-    Everything before the period is one sum and count; only the period's months are grouped.
+    One point at the start of the period (the last known value, so a quiet month still shows
+    its rating), then one at the end of each week (periods up to 120 days) or month. Everything
+    before the period is one sum and count; only the period's reviews are grouped.
     """
     rated = and_(LIVE, Review.rating.is_not(None), in_locations(Review.location_id, location_ids))
     before = session.execute(
@@ -257,19 +270,31 @@ def select_rating_history(
             rated, Review.created_at < period.start_time
         )
     ).one()
-    month = month_of(session, Review.created_at).label("month")
+    weekly = period.days <= 120
+    bucket_of = week_start_of_time if weekly else month_start
+    bucket = bucket_of(session, Review.created_at).label("bucket")
     rows = session.execute(
-        select(month, func.sum(Review.rating), func.count())
+        select(bucket, func.sum(Review.rating), func.count())
         .where(rated, Review.created_at >= period.start_time, Review.created_at < period.end_time)
-        .group_by(month)
-        .order_by(month)
+        .group_by(bucket)
+        .order_by(bucket)
     ).all()
-    history = []
     stars, count = int(before[0] or 0), int(before[1])
-    for month_value, month_stars, month_count in rows:
-        stars, count = stars + int(month_stars or 0), count + int(month_count)
-        history.append((str(month_value), round(stars / count, 2)))
+    history = [(period.start, round(stars / count, 2))] if count else []
+    for bucket_start, bucket_stars, bucket_count in rows:
+        stars, count = stars + int(bucket_stars or 0), count + int(bucket_count)
+        end = bucket_end(as_date(bucket_start), weekly)
+        history.append((min(end, period.end), round(stars / count, 2)))
+    if history and history[-1][0] < period.end:
+        history.append((period.end, history[-1][1]))  # unchanged to the last day
     return history
+
+
+def bucket_end(start: date, weekly: bool) -> date:
+    if weekly:
+        return start + timedelta(days=6)
+    next_month = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month - timedelta(days=1)
 
 
 def select_location_rows(

@@ -51,7 +51,8 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
             RatingSnapshot(location_id=south, day=TODAY, average_rating=3.0, total_review_count=10)
         )
         for location in (north, south):
-            for offset in range(60):  # 60 days: 30 in the default period, 30 before it
+            # 66 days: 3 provisional, 30 in the default period, 30 before it, 3 more
+            for offset in range(66):
                 day = LAST_DAY - timedelta(days=offset)
                 session.add(
                     DailyMetric(location_id=location, metric="CALL_CLICKS", day=day, value=2)

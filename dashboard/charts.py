@@ -1,0 +1,131 @@
+"""The dashboard's charts, drawn the same way everywhere: a real time axis (weeks and months in
+date order, spaced by time), one fixed colour per star rating, provisional days dashed, and
+human labels in every legend and axis."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+# 1★ red … 5★ green, in every chart and view.
+STAR_LABELS = ["1★", "2★", "3★", "4★", "5★"]
+STAR_COLOURS = ["#d7301f", "#fc8d59", "#f2c14e", "#91cf60", "#1a9850"]
+STAR_SCALE = alt.Scale(domain=STAR_LABELS, range=STAR_COLOURS)
+LEGEND = alt.Legend(orient="bottom", title=None, labelLimit=0, columns=4)
+
+
+def show(chart: alt.Chart | alt.LayerChart | alt.FacetChart) -> None:
+    st.altair_chart(chart.properties(height=280), width="stretch")
+
+
+def time_axis(field: str, title: str | None, unit: str = "yearmonthdate") -> alt.X:
+    return alt.X(f"{unit}({field}):T", title=title, axis=alt.Axis(labelOverlap="greedy"))
+
+
+def weekly_bars(frame: pd.DataFrame, value: str, title: str) -> None:
+    """One bar per week (frame: week = its Monday, value)."""
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=time_axis("week", "Week starting"),
+            y=alt.Y(f"{value}:Q", title=title),
+            tooltip=[alt.Tooltip("week:T", title="Week of", format="%b %d, %Y"), f"{value}:Q"],
+        )
+    )
+    show(chart)
+
+
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    y_title: str,
+    x_title: str | None = None,
+    provisional_after: date | None = None,
+) -> None:
+    """Lines over time, one per `series`; days after `provisional_after` dashed (Google still
+    counts them, so they are not a drop)."""
+    frame = frame.assign(**{x: pd.to_datetime(frame[x])})
+    base = alt.Chart().encode(
+        x=time_axis(x, x_title),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{series}:N", legend=LEGEND),
+        tooltip=[alt.Tooltip(f"{x}:T", format="%b %d, %Y"), f"{series}:N", f"{y}:Q"],
+    )
+    if provisional_after is None or frame[x].max() <= pd.Timestamp(provisional_after):
+        show(base.mark_line(point=len(frame) < 40).properties(data=frame))
+        return
+    cut = pd.Timestamp(provisional_after)
+    final = frame[frame[x] <= cut]
+    provisional = frame[frame[x] >= cut]  # starts at the last final day: the line joins up
+    chart = alt.layer(
+        base.mark_line().properties(data=final),
+        base.mark_line(strokeDash=[4, 4], opacity=0.6).properties(data=provisional),
+    )
+    show(chart)
+
+
+def rating_line(frame: pd.DataFrame) -> None:
+    """The rating on a scale that shows its changes: a band around the values, within 1 to 5."""
+    low, high = float(frame["rating"].min()), float(frame["rating"].max())
+    margin = max(0.1, (high - low) * 0.25)
+    domain = [max(1.0, round(low - margin, 1)), min(5.0, round(high + margin, 1))]
+    chart = (
+        alt.Chart(frame.assign(day=pd.to_datetime(frame["day"])))
+        .mark_line(point=len(frame) < 40, interpolate="step-after")
+        .encode(
+            x=time_axis("day", None),
+            y=alt.Y("rating:Q", title="Average rating ★", scale=alt.Scale(domain=domain)),
+            tooltip=[
+                alt.Tooltip("day:T", format="%b %d, %Y"),
+                alt.Tooltip("rating:Q", format=".2f"),
+            ],
+        )
+    )
+    show(chart)
+
+
+def stars_by_month(frame: pd.DataFrame) -> None:
+    """New reviews per month, stacked by stars (frame: month 'YYYY-MM', stars 1 to 5, reviews)."""
+    frame = frame.assign(
+        month=pd.to_datetime(frame["month"] + "-01"),
+        stars=frame["stars"].map(lambda s: f"{int(s)}★"),
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=time_axis("month", None, "yearmonth"),
+            y=alt.Y("sum(reviews):Q", title="New reviews"),
+            color=alt.Color("stars:N", scale=STAR_SCALE, legend=LEGEND, sort=STAR_LABELS),
+            order=alt.Order("stars:N", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("month:T", format="%B %Y"),
+                "stars:N",
+                alt.Tooltip("sum(reviews):Q", title="reviews"),
+            ],
+        )
+    )
+    show(chart)
+
+
+def monthly_bars(frame: pd.DataFrame, *, value: str, series: str, y_title: str) -> None:
+    """Grouped counts per month (frame: month 'YYYY-MM', series, value)."""
+    frame = frame.assign(month=pd.to_datetime(frame["month"] + "-01"))
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=time_axis("month", None, "yearmonth"),
+            y=alt.Y(f"sum({value}):Q", title=y_title),
+            color=alt.Color(f"{series}:N", legend=LEGEND),
+            tooltip=[alt.Tooltip("month:T", format="%B %Y"), f"{series}:N", f"sum({value}):Q"],
+        )
+    )
+    show(chart)
