@@ -139,6 +139,18 @@ def test_urgency_follows_the_clock_it_is_given(
 
 
 @pytest.mark.usefixtures("clock")
+def test_an_answered_review_is_not_urgent_in_the_list_of_all_reviews(
+    sessions: sessionmaker[Session], inbox: dict[int, str]
+) -> None:
+    with sessions() as session:
+        reviews, _ = select_inbox(session, InboxFilter(needs_reply=False))
+    order = [inbox[r.id] for r in reviews]
+    assert order.index("answered") > order.index("old-708")  # after every open complaint
+    answered = reviews[order.index("answered")]
+    assert (answered.urgency, answered.urgent) == ("answered", False)
+
+
+@pytest.mark.usefixtures("clock")
 def test_needs_attention_on_the_overview_starts_with_the_new_negative_reviews(
     sessions: sessionmaker[Session], inbox: dict[int, str]
 ) -> None:

@@ -232,7 +232,7 @@ def _inbox_review(row: Any, topics: list[TopicMention], now: datetime) -> InboxR
         location_phone=row.phone,
         topics=topics,
         waiting_days=waited.days,
-        urgency=waited.reason,
+        urgency="answered" if row.reply_text is not None else waited.reason,
         urgent=waited.urgent,
     )
 

@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 from seo_monitor.models import Review, StoredReviewScore
 
 REPLY_WINDOW = timedelta(hours=48)
-# Upper age bounds of the bands after the reply window; anything older is the last band.
+# Upper age bounds of the bands: the reply window (negative reviews only), a month, a quarter,
+# a year; anything older is the last band.
 BANDS = (REPLY_WINDOW, timedelta(days=30), timedelta(days=90), timedelta(days=365))
 
 
 def needs_attention(negative_stars: int) -> ColumnElement[bool]:
-    return or_(negative(negative_stars), StoredReviewScore.flagged.is_(True))
+    flagged = and_(Review.reply_text.is_(None), StoredReviewScore.flagged.is_(True))
+    return or_(negative(negative_stars), flagged)
 
 
 def negative_column(negative_stars: int) -> Any:
@@ -37,7 +39,12 @@ def negative_column(negative_stars: int) -> Any:
 
 
 def negative(negative_stars: int) -> ColumnElement[bool]:
-    return or_(Review.rating <= negative_stars, StoredReviewScore.polarity == "negative")
+    """Unanswered with negative stars or a complaining text (an answered one, in the list of
+    all reviews, needs nothing more)."""
+    return and_(
+        Review.reply_text.is_(None),
+        or_(Review.rating <= negative_stars, StoredReviewScore.polarity == "negative"),
+    )
 
 
 def urgency_order(now: datetime, negative_stars: int) -> list[Any]:
