@@ -24,8 +24,12 @@ from seo_monitor.models import (
     StoredReviewScore,
 )
 from seo_monitor.queries.common import Period, in_locations
-from seo_monitor.queries.overview import LIVE, select_metric_totals, select_rating
-from seo_monitor.queries.overview import select_unanswered_negative as select_oldest_unanswered
+from seo_monitor.queries.overview import (
+    LIVE,
+    select_metric_totals,
+    select_rating,
+    select_unanswered_negative,
+)
 from seo_monitor.queries.reviews import select_topic_summary
 from seo_monitor.replies.templates import suggest_templates
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
@@ -208,7 +212,15 @@ def _section(
             .group_by(Review.rating)
         ).all()
     )
-    waiting = select_oldest_unanswered(session, ids, max_rating=5, limit=5)
+    # Most urgent first as of the week's end, as the dashboard orders them (docs/reviews.md).
+    waiting = select_unanswered_negative(
+        session,
+        ids,
+        max_rating=5,
+        limit=5,
+        now=week.end_time,
+        negative_stars=settings.reviews.negative_stars,
+    )
     limit = settings.alerts.excerpt_chars
     metrics_week = _metrics_week(session, ids, week)
     current = select_metric_totals(session, ids, metrics_week)
@@ -227,7 +239,7 @@ def _section(
             {
                 "location": w.location,
                 "stars": w.rating,
-                "days": (week.end_time - w.created_at).days,
+                "days": w.waiting_days,
                 "excerpt": _excerpt(w.text, min(limit, 160)),
             }
             for w in waiting

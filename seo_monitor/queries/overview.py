@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.models import (
+    Account,
+    DailyMetric,
+    Location,
+    RatingSnapshot,
+    Review,
+    StoredReviewScore,
+    utcnow,
+)
 from seo_monitor.profile_metrics import metric_group
 from seo_monitor.queries.common import (
     LocationIds,
@@ -20,6 +29,7 @@ from seo_monitor.queries.common import (
     week_start,
     week_start_of_time,
 )
+from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
 
 LIVE = Review.deleted_at.is_(None)
 UNANSWERED = and_(LIVE, Review.reply_text.is_(None))
@@ -56,6 +66,9 @@ class AttentionReview:
     rating: int | None
     created_at: datetime
     text: str | None
+    waiting_days: int = 0  # whole days since the review was written, never negative
+    urgency: str = ""  # "new — reply within 48 h (31 h left)", "waiting 12 days", …
+    urgent: bool = False  # negative and still in Google's 48-hour reply window
 
 
 @dataclass(frozen=True)
@@ -375,19 +388,42 @@ def select_location_rows(
 
 
 def select_unanswered_negative(
-    session: Session, location_ids: LocationIds, max_rating: int = 3, limit: int = 10
+    session: Session,
+    location_ids: LocationIds,
+    max_rating: int = 3,
+    limit: int = 10,
+    *,
+    now: datetime | None = None,
+    negative_stars: int = 2,
 ) -> list[AttentionReview]:
-    """The oldest unanswered reviews at or below `max_rating` stars."""
-    rows = session.execute(
+    """The most urgent unanswered reviews at or below `max_rating` stars, as the inbox
+    orders them (queries.urgency): a new 1-2★ review first, not the oldest."""
+    now = now or utcnow()
+    query = (
         select(Review.id, Location.title, Review.rating, Review.created_at, Review.text)
+        .add_columns(negative_column(negative_stars))
         .join(Location, Location.id == Review.location_id)
+        .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
         .where(
             UNANSWERED, Review.rating <= max_rating, in_locations(Review.location_id, location_ids)
         )
-        .order_by(Review.created_at)
-        .limit(limit)
-    ).all()
-    return [AttentionReview(*row) for row in rows]
+    )
+    rows = select_most_urgent(session, query, now, negative_stars, limit)
+    return [_attention_review(row, now) for row in rows]
+
+
+def _attention_review(row: Any, now: datetime) -> AttentionReview:
+    waited = waiting(row.created_at, now, negative=bool(row.negative))
+    return AttentionReview(
+        row.id,
+        row.title,
+        row.rating,
+        row.created_at,
+        row.text,
+        waited.days,
+        waited.reason,
+        waited.urgent,
+    )
 
 
 def _rating(value: float | None) -> float | None:

@@ -12,9 +12,17 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import Location, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
+from seo_monitor.models import (
+    Location,
+    Review,
+    ReviewTopic,
+    ReviewTopicMonth,
+    StoredReviewScore,
+    utcnow,
+)
 from seo_monitor.queries.common import LocationIds, Period, hours_between, in_locations
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating
+from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
 
 VELOCITY_DAYS = 30
@@ -175,52 +183,58 @@ class InboxReview:
     google_url: str | None
     location_phone: str | None = None  # the clinic's own number: fine in a reply
     topics: list[TopicMention] = field(default_factory=list)
+    waiting_days: int = 0  # whole days since the review was written, never negative
+    urgency: str = ""  # why it is where it is: "new — reply within 48 h (31 h left)", …
+    urgent: bool = False  # negative and still in Google's 48-hour reply window
 
 
 def select_inbox(
-    session: Session, filters: InboxFilter, limit: int = 50, offset: int = 0
+    session: Session,
+    filters: InboxFilter,
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    now: datetime | None = None,
+    negative_stars: int = 2,
 ) -> tuple[list[InboxReview], int]:
-    """One page of reviews, highest priority first and then newest; and how many match."""
-    query = _inbox_query(filters)
+    """One page of reviews, most urgent first (queries.urgency); and how many match."""
+    now = now or utcnow()
+    query = _inbox_query(filters).add_columns(negative_column(negative_stars))
     # Counted from the reviews alone (their partial indexes) unless a filter reads the score:
     # the joins never remove a row, but SQLite still reads every match through them (5x).
     counted = select(func.count()).select_from(Review)
     if filters.reads_scores:
         counted = counted.outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
     total = session.scalar(_inbox_filtered(counted, filters)) or 0
-    rows = session.execute(
-        query.order_by(
-            func.coalesce(StoredReviewScore.priority, -1).desc(),
-            Review.created_at.desc(),
-            Review.id.desc(),
-        )
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    rows = select_most_urgent(session, query, now, negative_stars, limit, offset)
     topics = _topics_of(session, [row.id for row in rows])
-    reviews = [
-        InboxReview(
-            id=row.id,
-            location=row.title,
-            source=row.source,
-            rating=row.rating,
-            text=row.text,
-            author=row.author_name,
-            created_at=row.created_at,
-            replied=row.reply_text is not None,
-            reply_state=row.reply_state,
-            priority=row.priority,
-            polarity=row.polarity,
-            flagged=bool(row.flagged),
-            concern=row.concern,
-            reasons=list(row.reasons or []),
-            google_url=row.maps_uri if row.source == "google" else None,
-            location_phone=row.phone,
-            topics=topics.get(row.id, []),
-        )
-        for row in rows
-    ]
-    return reviews, int(total)
+    return [_inbox_review(row, topics.get(row.id, []), now) for row in rows], int(total)
+
+
+def _inbox_review(row: Any, topics: list[TopicMention], now: datetime) -> InboxReview:
+    waited = waiting(row.created_at, now, negative=bool(row.negative))
+    return InboxReview(
+        id=row.id,
+        location=row.title,
+        source=row.source,
+        rating=row.rating,
+        text=row.text,
+        author=row.author_name,
+        created_at=row.created_at,
+        replied=row.reply_text is not None,
+        reply_state=row.reply_state,
+        priority=row.priority,
+        polarity=row.polarity,
+        flagged=bool(row.flagged),
+        concern=row.concern,
+        reasons=list(row.reasons or []),
+        google_url=row.maps_uri if row.source == "google" else None,
+        location_phone=row.phone,
+        topics=topics,
+        waiting_days=waited.days,
+        urgency="answered" if row.reply_text is not None else waited.reason,
+        urgent=waited.urgent,
+    )
 
 
 def _inbox_query(filters: InboxFilter) -> Select[*tuple[Any, ...]]:

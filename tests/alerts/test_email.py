@@ -30,7 +30,14 @@ from seo_monitor.alerts.content import (
 )
 from seo_monitor.alerts.outbox import claim, due_batches, failed_notifications
 from seo_monitor.alerts.render import digest_html
-from seo_monitor.models import CollectorRun, Location, Notification, RatingSnapshot, Review
+from seo_monitor.models import (
+    Account,
+    CollectorRun,
+    Location,
+    Notification,
+    RatingSnapshot,
+    Review,
+)
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
@@ -354,8 +361,9 @@ def test_the_weekly_digest_counts_match_the_data(
     assert digest["total"]["rating"] == pytest.approx(4.21)  # (4.5 × 38 + 3.0 × 9) / 47
     # Seeded metrics: 2 calls a day per clinic, every day: 7 days × 2 clinics × 2 = 28.
     assert digest["total"]["metrics"]["calls"] == {"week": 28, "before": 28}
-    oldest = digest["total"]["waiting"][0]
-    assert oldest["stars"] == 5  # the oldest unanswered review (40 days) comes first
+    waiting = digest["total"]["waiting"]
+    # Most urgent first: the 1-2★ reviews before the 5★ one, even though it waited longest.
+    assert sorted(w["stars"] for w in waiting[:2]) == [1, 2] and waiting[2]["stars"] == 5
     assert [s["title"] for s in digest["locations"]] == sorted(
         ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
     )
@@ -368,6 +376,23 @@ def test_the_weekly_digest_counts_match_the_data(
     assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
     assert message["Subject"].startswith("Weekly digest")
     assert ids["north"]
+
+
+def test_a_review_written_after_the_digest_week_has_waited_0_days_not_minus_1(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    settings = alert_settings(database_url, 2525)
+    week = digest_week(NOW, "UTC")
+    with sessions.begin() as session:
+        account = Account(name="accounts/7", account_name="Harbor Physio")
+        session.add(account)
+        session.flush()
+        location = add_location(session, account.id, "locations/7", "Harbor Physio")
+        late = week.end_time + timedelta(hours=5)  # Monday morning, before the digest is built
+        session.add(review(location, "late", 2, late, None, "The front desk was rude."))
+    with sessions() as session:
+        digest = build_digest(session, settings, list(session.scalars(select(Location))), week)
+    assert [w["days"] for w in digest["total"]["waiting"]] == [0]
 
 
 def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the_rest(
