@@ -108,7 +108,9 @@ def location_rows(
 @st.cache_data(ttl=TTL)
 def unanswered_negative(ids: Ids) -> list[queries.AttentionReview]:
     with sessions()() as session:
-        return queries.select_unanswered_negative(session, ids)
+        return queries.select_unanswered_negative(
+            session, ids, negative_stars=settings().reviews.negative_stars
+        )
 
 
 @st.cache_data(ttl=TTL)
@@ -161,7 +163,9 @@ def inbox(
     filters: queries.InboxFilter, limit: int, offset: int
 ) -> tuple[list[queries.InboxReview], int]:
     with sessions()() as session:
-        return queries.select_inbox(session, filters, limit, offset)
+        return queries.select_inbox(
+            session, filters, limit, offset, negative_stars=settings().reviews.negative_stars
+        )
 
 
 @st.cache_data(ttl=TTL)

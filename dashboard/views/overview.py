@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md, star_rating
-from seo_monitor.models import utcnow
 from seo_monitor.profile_metrics import GROUP_LABELS
 
 filters = guard()
@@ -160,11 +159,13 @@ for run in failing:
     )
 waiting = data.unanswered_negative(ids)
 if not waiting:
-    st.success("No unanswered reviews of 3 stars or fewer.")
+    st.success("No unanswered negative reviews.")
 for review in waiting:
-    age = (utcnow() - review.created_at).days
     with st.container(border=True):
-        st.markdown(f"**{star_rating(review.rating)}** · {age:d} days unanswered")
+        st.markdown(
+            f"**{star_rating(review.rating)}** · {md(review.urgency)}"
+            + (" · :red-badge[reply within 48 h]" if review.urgent else "")
+        )
         st.caption(md(review.location))
         # Patients' words are shown as plain text, never as markdown or HTML.
         st.text((review.text or "(rating only, no text)")[:400])

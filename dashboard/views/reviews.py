@@ -11,7 +11,6 @@ from dashboard import data
 from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
 from dashboard.text import md, star_rating
-from seo_monitor.models import utcnow
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
 from seo_monitor.sentiment.lexicon import TOPICS
 
@@ -103,12 +102,11 @@ def inbox_filters() -> InboxFilter:
 
 
 def show_review(review: InboxReview) -> None:
-    age = (utcnow() - review.created_at).days
     with st.container(border=True):
         head = st.columns([3, 1])
-        status = "answered" if review.replied else f"waiting {age} days"
         head[0].markdown(
-            f"**{star_rating(review.rating)}** · {md(status)}"
+            f"**{star_rating(review.rating)}** · {md(review.urgency)}"
+            + (" · :red-badge[reply within 48 h]" if review.urgent else "")
             + (" · :orange-badge[good stars, negative text]" if review.flagged else "")
         )
         head[1].markdown(f"priority **{review.priority:d}**" if review.priority is not None else "")
@@ -139,6 +137,21 @@ if unscored:
         icon=":material/hourglass_top:",
     )
 
+def linked_review() -> None:
+    """The review an email links to (?review=ID), on top whatever the filters say."""
+    try:
+        review_id = int(st.query_params.get("review", ""))
+    except ValueError:
+        return
+    found, _ = data.inbox(InboxFilter(needs_reply=False, review_id=review_id), 1, 0)
+    st.subheader("The review from your email")
+    if found:
+        show_review(found[0])
+    else:
+        st.info("That review is no longer on Google (deleted by its author or by Google).")
+
+
+linked_review()
 st.subheader("Inbox")
 chosen = inbox_filters()
 page = st.session_state.get("inbox_page", 1)

@@ -150,6 +150,7 @@ class InboxFilter:
     source: str | None = None
     since: date | None = None
     until: date | None = None
+    review_id: int | None = None  # one review (an email's link to it)
 
     @property
     def reads_scores(self) -> bool:
@@ -279,6 +280,8 @@ def _inbox_filtered(
         query = query.where(StoredReviewScore.flagged.is_(True))
     if filters.source:
         query = query.where(Review.source == filters.source)
+    if filters.review_id is not None:
+        query = query.where(Review.id == filters.review_id)
     if filters.since:
         query = query.where(Review.created_at >= Period(filters.since, filters.since).start_time)
     if filters.until:
