@@ -14,7 +14,7 @@ import streamlit as st
 STAR_LABELS = ["1★", "2★", "3★", "4★", "5★"]
 STAR_COLOURS = ["#d7301f", "#fc8d59", "#f2c14e", "#91cf60", "#1a9850"]
 STAR_SCALE = alt.Scale(domain=STAR_LABELS, range=STAR_COLOURS)
-LEGEND = alt.Legend(orient="bottom", title=None, labelLimit=0, columns=4)
+LEGEND = alt.Legend(orient="bottom", direction="horizontal", title=None, labelLimit=0)
 
 
 def show(chart: alt.Chart | alt.LayerChart | alt.FacetChart) -> None:
@@ -25,13 +25,22 @@ def time_axis(field: str, title: str | None, unit: str = "yearmonthdate") -> alt
     return alt.X(f"{unit}({field}):T", title=title, axis=alt.Axis(labelOverlap="greedy"))
 
 
+def period_axis(field: str, title: str | None, unit: str, label_format: str) -> alt.X:
+    """Bars per week or month: one band each, in date order (a date field sorts by time)."""
+    return alt.X(
+        f"{unit}({field}):O",
+        title=title,
+        axis=alt.Axis(format=label_format, formatType="time", labelAngle=0, labelOverlap="greedy"),
+    )
+
+
 def weekly_bars(frame: pd.DataFrame, value: str, title: str) -> None:
     """One bar per week (frame: week = its Monday, value)."""
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=time_axis("week", "Week starting"),
+            x=period_axis("week", "Week starting", "yearmonthdate", "%b %d"),
             y=alt.Y(f"{value}:Q", title=title),
             tooltip=[alt.Tooltip("week:T", title="Week of", format="%b %d, %Y"), f"{value}:Q"],
         )
@@ -101,7 +110,7 @@ def stars_by_month(frame: pd.DataFrame) -> None:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=time_axis("month", None, "yearmonth"),
+            x=period_axis("month", None, "yearmonth", "%b %Y"),
             y=alt.Y("sum(reviews):Q", title="New reviews"),
             color=alt.Color("stars:N", scale=STAR_SCALE, legend=LEGEND, sort=STAR_LABELS),
             order=alt.Order("stars:N", sort="ascending"),
@@ -122,10 +131,53 @@ def monthly_bars(frame: pd.DataFrame, *, value: str, series: str, y_title: str) 
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=time_axis("month", None, "yearmonth"),
+            x=period_axis("month", None, "yearmonth", "%b %Y"),
             y=alt.Y(f"sum({value}):Q", title=y_title),
             color=alt.Color(f"{series}:N", legend=LEGEND),
             tooltip=[alt.Tooltip("month:T", format="%B %Y"), f"{series}:N", f"sum({value}):Q"],
+        )
+    )
+    show(chart)
+
+
+def weekly_lines(frame: pd.DataFrame, *, last_final_day: date) -> None:
+    """Weekly totals of daily series (frame: day, metric, value): whole weeks only, Monday to
+    Sunday, of days Google has finished counting; a part-week would look like a drop."""
+    days = pd.to_datetime(frame["day"])
+    first_monday = days.min() + pd.to_timedelta((7 - days.min().weekday()) % 7, unit="D")
+    last_sunday = pd.Timestamp(last_final_day) - pd.to_timedelta(
+        (last_final_day.weekday() + 1) % 7, unit="D"
+    )
+    whole = frame[(days >= first_monday) & (days <= last_sunday)]
+    if whole.empty:
+        st.info("No whole week of final days in this period yet.")
+        return
+    weeks = (
+        whole.assign(week=pd.to_datetime(whole["day"]).dt.to_period("W-SUN").dt.start_time)
+        .groupby(["week", "metric"], as_index=False)["value"]
+        .sum()
+    )
+    lines(weeks, x="week", y="value", series="metric", y_title="Per week", x_title="Week starting")
+
+
+def rating_against_reviews(frame: pd.DataFrame) -> None:
+    """Each business by its review count and rating (frame: name, rating, reviews, ours)."""
+    frame = frame.assign(who=frame["ours"].map({True: "Your locations", False: "Competitors"}))
+    low = max(1.0, float(frame["rating"].min()) - 0.2)
+    chart = (
+        alt.Chart(frame)
+        .mark_circle(size=90, opacity=0.8)
+        .encode(
+            x=alt.X("reviews:Q", title="Reviews on Google", scale=alt.Scale(nice=True, padding=12)),
+            y=alt.Y("rating:Q", title="Rating ★", scale=alt.Scale(domain=[low, 5.0], padding=12)),
+            color=alt.Color(
+                "who:N",
+                legend=LEGEND,
+                scale=alt.Scale(
+                    domain=["Your locations", "Competitors"], range=["#1f77b4", "#9aa5b1"]
+                ),
+            ),
+            tooltip=["name:N", "rating:Q", "reviews:Q"],
         )
     )
     show(chart)

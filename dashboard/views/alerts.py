@@ -35,8 +35,22 @@ if given_up:
         f"{md(given_up[0].last_error)}",
         icon=":material/mail_lock:",
     )
+KINDS = {"negative": "New negative review", "digest": "Weekly digest", "test": "Test email"}
 if rows:
-    table = pd.DataFrame([vars(r) for r in rows]).drop(columns=["id"])
+    table = pd.DataFrame(
+        [
+            {
+                "Email": KINDS.get(r.kind, r.kind),
+                "To": r.recipient,
+                "Status": r.status,
+                "Queued (UTC)": f"{r.created_at:%Y-%m-%d %H:%M}",
+                "Sent (UTC)": f"{r.sent_at:%Y-%m-%d %H:%M}" if r.sent_at else "–",
+                "Tries": r.attempts,
+                "Last error": r.last_error or "",
+            }
+            for r in rows
+        ]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
 else:
     st.caption("No emails yet.")

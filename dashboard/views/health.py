@@ -96,6 +96,5 @@ else:
     for run in (r for r in runs if r.failed):
         st.error(
             f"{md(run.collector)} ({md(choices.get(run.location_id, 'all accounts'))}): "
-            f"{md(run.error)}"
-            + (f"\n\nWhat to do: {md(run.hint)}" if run.hint else "")
+            f"{md(run.error)}" + (f"\n\nWhat to do: {md(run.hint)}" if run.hint else "")
         )

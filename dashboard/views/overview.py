@@ -101,7 +101,8 @@ with left:
         charts.weekly_bars(views.rename(columns={"value": "views"}), "views", "Profile views")
 with right:
     st.subheader("Calls, directions and website clicks per week")
-    actions = by_week[by_week["metric"] != GROUP_LABELS["views"]]
+    shown_actions = [GROUP_LABELS[g] for g in ("calls", "directions", "website_clicks")]
+    actions = by_week[by_week["metric"].isin(shown_actions)]
     if actions.empty:
         st.info("No whole week of profile metrics in this period yet.")
     else:

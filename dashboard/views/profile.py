@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md
 from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
@@ -14,11 +14,19 @@ filters = guard()
 ids = filters.location_ids
 st.title("Profile metrics")
 start, end = filters.metrics_period
+reported = filters.reported_end
 st.caption(
-    f"{md(filters.label)} · {start:%b %d} – {end:%b %d, %Y} (the newest day Google has reported)"
+    f"{md(filters.label)} · {start:%b %d} – {end:%b %d, %Y}, the days Google has finished "
+    "counting"
+    + (
+        f"; {reported:%b %d} and the days before it back to {end:%b %d} are provisional "
+        "(dashed): Google reports each day two to three days late and revises the newest."
+        if reported and reported > end
+        else "."
+    )
 )
 
-series = data.daily_metrics(ids, *filters.metrics_period)
+series = data.daily_metrics(ids, start, max(end, reported or end))
 if not series:
     st.info(
         "No profile metrics in this period yet. The metrics collector reads them daily; "
@@ -27,21 +35,26 @@ if not series:
 else:
     frame = pd.DataFrame(series, columns=["day", "metric", "value"])
     frame["metric"] = frame["metric"].map(LABELS)
-    wide = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum").fillna(0)
     chosen = st.multiselect(
         "Metrics",
-        list(wide.columns),
-        default=[c for c in ("Calls", "Website clicks", "Direction requests") if c in wide.columns],
+        sorted(frame["metric"].unique()),
+        default=[
+            c
+            for c in ("Calls", "Website clicks", "Direction requests")
+            if c in set(frame["metric"])
+        ],
     )
-    weekly = st.toggle("Weekly totals", value=filters.days > 60)
-    shown = wide[chosen] if chosen else wide
+    weekly = st.toggle(
+        "Weekly totals", value=filters.days > 60, help="Whole weeks, Monday to Sunday."
+    )
+    shown = frame[frame["metric"].isin(chosen)] if chosen else frame
     if weekly:
-        shown = (
-            shown.set_index(pd.to_datetime(shown.index))
-            .resample("W-MON", label="left", closed="left")
-            .sum()
+        charts.weekly_lines(shown, last_final_day=end)
+    else:
+        charts.lines(
+            shown, x="day", y="value", series="metric", y_title="Per day", provisional_after=end
         )
-    st.line_chart(shown)
+    frame = frame[pd.to_datetime(frame["day"]) <= pd.Timestamp(end)]  # totals: final days only
 
     views = frame[frame["metric"].isin([LABELS[m] for m in VIEW_METRICS])]
     totals = views.groupby("metric")["value"].sum()
@@ -57,10 +70,10 @@ else:
     surface.metric("Views on Maps", f"{maps:,}", help=f"Search: {search:,}")
     surface.progress(maps / max(1, maps + search), text=f"{maps / max(1, maps + search):.0%} Maps")
 
-    csv = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum").fillna(0)
+    daily = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum")
     st.download_button(
         "Download daily metrics (CSV)",
-        csv.to_csv().encode(),
+        daily.fillna(0).astype(int).to_csv().encode(),
         file_name=f"profile-metrics-{start}-{end}.csv",
         mime="text/csv",
     )

@@ -7,10 +7,33 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.chrome import chosen_location_ids, guard, location_picker
 from dashboard.text import md
 from seo_monitor.queries.rankings import ScanView
+
+CLINIC_MARK = " ◉"
+
+
+def offset_label(steps: int, spacing_km: float, positive: str, negative: str) -> str:
+    if steps == 0:
+        return "clinic"
+    return f"{abs(steps) * spacing_km:g} km {positive if steps > 0 else negative}"
+
+
+def labelled_grid(scan: ScanView) -> pd.DataFrame:
+    """The scan's grid with each row and column named by its distance from the clinic."""
+    size = len(scan.grid)
+    centre = size // 2
+    cells = [list(row) for row in scan.grid]
+    if size:
+        cells[centre][centre] += CLINIC_MARK
+    return pd.DataFrame(
+        cells,
+        index=[offset_label(centre - r, scan.spacing_km, "N", "S") for r in range(size)],
+        columns=[offset_label(c - centre, scan.spacing_km, "E", "W") for c in range(size)],
+    )
+
 
 filters = guard()
 ids = chosen_location_ids(filters)
@@ -63,6 +86,7 @@ else:
     )
 
     def cell_style(value: str) -> str:
+        value = value.removesuffix(CLINIC_MARK)
         if value == "x":
             return "background-color: #e4e7eb; color: #7b8794"
         if value == "--":
@@ -71,27 +95,30 @@ else:
         colour = "#2f9e44" if rank <= 3 else "#94d82d" if rank <= 10 else "#ffd43b"
         return f"background-color: {colour}; color: #1f2933"
 
-    st.subheader("Where it ranks (north at the top)")
-    grid = pd.DataFrame(latest.grid)
-    st.dataframe(grid.style.map(cell_style), hide_index=True)
-    st.caption("Rank at each grid point; -- not in the results; x the search failed there.")
+    st.subheader("Where it ranks around the clinic")
+    grid = labelled_grid(latest)
+    st.dataframe(grid.style.map(cell_style), width="content")
+    st.caption(
+        "Rank at each point, north at the top; rows and columns say how far from the clinic "
+        "(◉, in the centre) and in which direction. \\-\\- not in the results; x the search "
+        "failed there."
+    )
 
     def trend(scans: list[ScanView]) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                {
-                    "scan": f"{s.started_at:%Y-%m-%d}",
-                    "ARP": s.metrics.arp,
-                    "ATRP": s.metrics.atrp,
-                    "SoLV %": s.metrics.solv,
-                }
-                for s in reversed(scans)
+                {"scan": s.started_at.date(), "measure": name, "value": value}
+                for s in scans
+                for name, value in (("ARP", s.metrics.arp), ("ATRP", s.metrics.atrp))
+                if value is not None
             ]
-        ).set_index("scan")
+        )
 
     if len(comparable) > 1:
         st.subheader("Over time (scans with the same settings)")
-        st.line_chart(trend(comparable))
+        charts.lines(
+            trend(comparable), x="scan", y="value", series="measure", y_title="Average rank"
+        )
     competitors = data.top_competitors(latest.id, location_id)
     if competitors:
         st.subheader("Who takes the map pack")
@@ -102,17 +129,17 @@ bench = data.benchmark(tuple(ids))
 if bench:
     st.dataframe(
         pd.DataFrame([vars(b) for b in bench]).rename(
-            columns={"name": "Business", "rating": "Rating", "reviews": "Reviews", "ours": "Ours"}
+            columns={"name": "Business", "rating": "Rating", "reviews": "Reviews", "ours": "Yours"}
         ),
         hide_index=True,
     )
-    st.scatter_chart(pd.DataFrame([vars(b) for b in bench]), x="reviews", y="rating", color="ours")
+    charts.rating_against_reviews(pd.DataFrame([vars(b) for b in bench]))
     snapshots = data.benchmark_history(tuple(ids), filters.end - timedelta(days=365))
     days = {day for day, *_ in snapshots}
     if len(days) > 1:
         st.caption("Review counts over the last year (weekly snapshots)")
         frame = pd.DataFrame(snapshots, columns=["day", "business", "rating", "reviews"])
-        st.line_chart(frame.pivot_table(index="day", columns="business", values="reviews"))
+        charts.lines(frame, x="day", y="reviews", series="business", y_title="Reviews on Google")
 else:
     st.info("No competitor details yet: `seo-monitor collect competitors` after a scan.")
 

@@ -12,6 +12,36 @@ from collectors.replies import REPLY_LOG_COLUMNS
 from dashboard import data
 from dashboard.chrome import guard
 
+
+def google_verdict(row: dict[str, object]) -> str:
+    """Google's answer in a few words: posted (and its state), rejected (why) or failed."""
+    if row["api_status"] == "failed":
+        return f"not posted: {row['api_error'] or 'no answer'}"
+    if row["reply_state"] == "REJECTED":
+        return f"rejected: {row['policy_violation'] or 'no reason given'}"
+    state = str(row["reply_state"] or "").replace("_", " ").lower()
+    return f"{row['api_status']}" + (f" ({state})" if state else "")
+
+
+def readable(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Newest first, in the words of the page: what was checked and decided before the text."""
+    return pd.DataFrame(
+        [
+            {
+                "When (UTC)": str(row["when"]).replace("T", " ")[:16],
+                "Who": row["who"],
+                "Action": row["action"],
+                "Location": row["location"],
+                "Google": google_verdict(row),
+                "Check found": row["findings"] or "nothing",
+                "Posted anyway because": row["override_reason"],
+                "Reply": row["text"],
+            }
+            for row in reversed(rows)
+        ]
+    )
+
+
 guard()
 st.title("Reply log")
 st.caption(
@@ -34,4 +64,4 @@ else:
         mime="text/csv",
         icon=":material/download:",
     )
-    st.dataframe(pd.DataFrame(rows).iloc[::-1], hide_index=True, width="stretch")
+    st.dataframe(readable(rows), hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
 from dashboard.text import md, star_rating
@@ -137,6 +137,7 @@ if unscored:
         icon=":material/hourglass_top:",
     )
 
+
 def linked_review() -> None:
     """The review an email links to (?review=ID), on top whatever the filters say."""
     try:
@@ -190,6 +191,6 @@ if summary:
     if trend:
         st.caption("Negative mentions per month, at least the last 12 months")
         frame = pd.DataFrame([vars(t) for t in trend])
-        st.bar_chart(frame.pivot_table(index="month", columns="label", values="negative"))
+        charts.monthly_bars(frame, value="negative", series="label", y_title="Negative mentions")
 else:
     st.info("No scored reviews with topics in this period.")

@@ -30,6 +30,7 @@ class ScanView:
     settings: str  # grid, spacing, centre, pages: only scans with equal settings compare
     metrics: ScanMetrics
     grid: list[list[str]]  # rank, "--" (not found) or "x" (error), row 0 at the north
+    spacing_km: float = 0.0  # between neighbouring points; the clinic is at the centre
 
 
 def select_scans(
@@ -64,7 +65,14 @@ def _view(session: Session, scan: RankScan) -> ScanView:
         f"{scan.center_lat:.4f},{scan.center_lng:.4f}, {scan.pages} page(s), {scan.provider}"
     )
     return ScanView(
-        scan.id, scan.keyword, scan.started_at, scan.status, settings, scan_metrics(results), grid
+        scan.id,
+        scan.keyword,
+        scan.started_at,
+        scan.status,
+        settings,
+        scan_metrics(results),
+        grid,
+        scan.spacing_km,
     )
 
 

@@ -65,7 +65,8 @@ def test_a_test_email_arrives_and_is_listed_with_the_digest_preview(
     assert not at.exception
     assert any("Sent to pm@clinic.example" in s.value.replace("\\", "") for s in at.success)
     table = at.dataframe[0].value
-    assert list(table["kind"]) == ["test"] and list(table["status"]) == ["sent"]
+    assert list(table["Email"]) == ["Test email"] and list(table["Status"]) == ["sent"]
+    assert list(table["Last error"]) == [""]  # never "None"
     mails = list((mail_config.parent / "data" / MAILBOX_FOLDER).glob("*.eml"))
     assert len(mails) == 1
     assert any("seo-monitor test email" in e.label.replace("\\", "") for e in at.expander)  # the demo mailbox

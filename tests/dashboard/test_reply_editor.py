@@ -100,4 +100,5 @@ def test_the_reply_log_page_lists_and_exports(collected: int) -> None:
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["text"]) == [SAFE] and list(table["reply_state"]) == ["APPROVED"]
+    assert list(table["Reply"]) == [SAFE] and list(table["Google"]) == ["accepted (approved)"]
+    assert "review" not in table.columns and "id" not in table.columns  # no database ids
