@@ -50,7 +50,13 @@ def reply_editor(review: InboxReview, clinic_phone: str | None) -> None:
                 review.location, replies.office_phone or "our main number", replies.contact_role
             )
             st.session_state[f"{key}-filled"] = choice
-        text = st.text_area("Reply (checked for patient information as you edit)", key=key)
+        # Streamlit hands the box's text over when it loses focus (or on Ctrl+Enter), not per
+        # keystroke: the label says when the check runs.
+        text = st.text_area(
+            "Reply (checked for patient information when you click outside the box or press "
+            "Ctrl+Enter)",
+            key=key,
+        )
         findings = check(text, review, clinic_phone)
         override = ""
         if findings:
