@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -19,8 +21,8 @@ st.caption(
     f"{md(filters.label)} · {start:%b %d} – {end:%b %d, %Y}, the days Google has finished "
     "counting"
     + (
-        f"; {reported:%b %d} and the days before it back to {end:%b %d} are provisional "
-        "(dashed): Google reports each day two to three days late and revises the newest."
+        f"; {end + timedelta(days=1):%b %d} – {reported:%b %d} are provisional (dashed): "
+        "Google reports each day two to three days late and revises the newest days."
         if reported and reported > end
         else "."
     )

@@ -12,6 +12,7 @@ from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
 from dashboard.text import md, star_rating
 from seo_monitor.queries import InboxFilter, InboxReview, Reputation
+from seo_monitor.queries.reviews import TopicMention
 from seo_monitor.sentiment.lexicon import TOPICS
 
 PAGE_SIZE = 20
@@ -114,7 +115,7 @@ def show_review(review: InboxReview) -> None:
         st.text(f"{review.location} · {review.source} · {review.created_at:%b %d, %Y}")
         st.text((review.text or "(rating only, no text)")[:1500])
         if review.topics:
-            st.markdown(md(" · ".join(t.label for t in review.topics)))
+            st.markdown(topic_badges(review.topics))
         if review.reasons:
             st.caption("Why: " + md("; ".join(review.reasons)))
         if review.google_url:
@@ -122,10 +123,12 @@ def show_review(review: InboxReview) -> None:
         reply_editor(review, review.location_phone)
 
 
-def topic_badge(label: str, negative: bool) -> str:
-    # Topic labels are our own constants; escaping & keeps markdown from reading them.
-    text = label.replace("&", "and")
-    return f":red-badge[{text}]" if negative else f":gray-badge[{text}]"
+def topic_badges(topics: list[TopicMention]) -> str:
+    """A red badge for each topic the review complains about, a grey one for a mention."""
+    return " ".join(
+        f":red-badge[{md(t.label)}]" if t.negative else f":gray-badge[{md(t.label)}]"
+        for t in topics
+    )
 
 
 reputation_tiles(kpis)

@@ -19,8 +19,9 @@ MARKDOWN_LABELS = {
     "multiselect", "button", "link_button", "download_button", "text_input", "text_area",
     "number_input", "toggle", "checkbox", "date_input", "form_submit_button", "popover",
 }
-# Values that cannot carry Markdown: numbers and our own counters.
-SAFE_CALLS = {"md", "star_rating", "len", "int", "float", "round"}
+# Values that cannot carry Markdown: numbers, our own counters, and the helpers that build
+# Markdown from escaped parts (each passes every outside text through md()).
+SAFE_CALLS = {"md", "star_rating", "len", "int", "float", "round", "topic_badges"}
 
 
 def is_safe(node: ast.expr) -> bool:
