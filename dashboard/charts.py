@@ -168,7 +168,9 @@ def rating_against_reviews(frame: pd.DataFrame) -> None:
         alt.Chart(frame)
         .mark_circle(size=90, opacity=0.8)
         .encode(
-            x=alt.X("reviews:Q", title="Reviews on Google", scale=alt.Scale(nice=True, padding=12)),
+            x=alt.X(
+                "reviews:Q", title="Reviews on Google", scale=alt.Scale(domainMin=0, padding=12)
+            ),
             y=alt.Y("rating:Q", title="Rating ★", scale=alt.Scale(domain=[low, 5.0], padding=12)),
             color=alt.Color(
                 "who:N",

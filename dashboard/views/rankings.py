@@ -100,7 +100,7 @@ else:
     st.dataframe(grid.style.map(cell_style), width="content")
     st.caption(
         "Rank at each point, north at the top; rows and columns say how far from the clinic "
-        "(◉, in the centre) and in which direction. \\-\\- not in the results; x the search "
+        "(◉, in the centre) and in which direction. `--` not in the results; `x` the search "
         "failed there."
     )
 

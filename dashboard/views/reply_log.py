@@ -5,41 +5,46 @@ from __future__ import annotations
 import csv
 import io
 
-import pandas as pd
 import streamlit as st
 
 from collectors.replies import REPLY_LOG_COLUMNS
 from dashboard import data
 from dashboard.chrome import guard
+from dashboard.text import md
+
+SHOWN = 50  # newest entries on the page; the CSV has them all
+
+
+def words(code: object) -> str:
+    """PERSONAL_INFO -> personal info: Google's codes as a person reads them."""
+    return str(code or "").replace("_", " ").lower()
 
 
 def google_verdict(row: dict[str, object]) -> str:
     """Google's answer in a few words: posted (and its state), rejected (why) or failed."""
+    if row["api_status"] == "blocked":
+        return "not sent: the check found patient information"
     if row["api_status"] == "failed":
         return f"not posted: {row['api_error'] or 'no answer'}"
     if row["reply_state"] == "REJECTED":
-        return f"rejected: {row['policy_violation'] or 'no reason given'}"
-    state = str(row["reply_state"] or "").replace("_", " ").lower()
+        return f"rejected by Google: {words(row['policy_violation']) or 'no reason given'}"
+    state = words(row["reply_state"])
     return f"{row['api_status']}" + (f" ({state})" if state else "")
 
 
-def readable(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """Newest first, in the words of the page: what was checked and decided before the text."""
-    return pd.DataFrame(
-        [
-            {
-                "When (UTC)": str(row["when"]).replace("T", " ")[:16],
-                "Who": row["who"],
-                "Action": row["action"],
-                "Location": row["location"],
-                "Google": google_verdict(row),
-                "Check found": row["findings"] or "nothing",
-                "Posted anyway because": row["override_reason"],
-                "Reply": row["text"],
-            }
-            for row in reversed(rows)
-        ]
-    )
+def show_entry(row: dict[str, object]) -> None:
+    """One entry, its decision first: who did what, Google's verdict, the check, the text."""
+    with st.container(border=True):
+        when = str(row["when"]).replace("T", " ")[:16]
+        st.markdown(
+            f"**{md(when)} UTC** · {md(row['who'])} · {md(row['action'])} · {md(row['location'])}"
+        )
+        st.markdown(f"Google: **{md(google_verdict(row))}**")
+        findings = words(row["findings"])
+        st.markdown(f"Patient-information check: {md(findings or 'nothing found')}")
+        if row["override_reason"]:
+            st.markdown(f"Posted anyway because: {md(row['override_reason'])}")
+        st.text(str(row["text"]))  # the reply as written, never read as Markdown
 
 
 guard()
@@ -64,4 +69,9 @@ else:
         mime="text/csv",
         icon=":material/download:",
     )
-    st.dataframe(readable(rows), hide_index=True, width="stretch")
+    st.caption(
+        f"{len(rows):,} entries, newest first"
+        + (f"; the newest {SHOWN:d} shown, the CSV has all" if len(rows) > SHOWN else "")
+    )
+    for row in list(reversed(rows))[:SHOWN]:
+        show_entry(row)

@@ -28,8 +28,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.jobs import ALL, collect, make_client
+from collectors.replies import post_reply
+from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location, Review
@@ -38,6 +41,7 @@ from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user
 from tests.conftest import sandbox_settings
+from tests.rankings.test_scans import KEY
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -53,6 +57,8 @@ HOSTILE_TITLE = (
     ":red[RED] **BOLD**"
 )
 PASSWORD = "correct horse battery"
+SAFE_REPLY = "Thank you for your feedback. Please call our practice manager at (512) 555-0100."
+UNSAFE_REPLY = "Hi there, sorry your knee still hurts after your visit on Tuesday."
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,15 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with running_sandbox(world, quota_per_minute=100_000) as server:
         settings = sandbox_settings(server, folder, url)
         collect(settings, sessions, ALL, make_client(settings), now=lambda: world.now)
+        fill_the_pages_that_need_more(folder, sessions, world)
     with sessions.begin() as session:
         location_id = session.scalars(select(Location.id)).first()
         assert location_id is not None
         # One old (the overview lists the oldest unanswered), one new (top of the inbox).
-        for external_id, age in (("hostile-old", timedelta(days=800)), ("hostile-new", timedelta(0))):
+        for external_id, age in (
+            ("hostile-old", timedelta(days=800)),
+            ("hostile-new", timedelta(0)),
+        ):
             session.add(
                 Review(
                     location_id=location_id,
@@ -116,6 +126,31 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         score_location(session, location_id, ScoringRules())
     engine.dispose()
     return folder
+
+
+def fill_the_pages_that_need_more(
+    folder: Path, sessions: sessionmaker[Session], world: World
+) -> None:
+    """Map scans, competitors and two posted replies, so every page shows what it is for."""
+    config = folder / "config.toml"
+    plain = config.read_text()
+    config.write_text(
+        plain + '[rankings]\nkeywords = ["physical therapy", "sports rehab"]\ngrid_size = 5\n'
+    )
+    settings = load_settings(config, KEY)
+    client = make_client(settings)
+    collect(settings, sessions, ["rankings", "competitors"], client, now=lambda: world.now)
+    with sessions() as session:
+        waiting = list(
+            session.scalars(
+                select(Review.id).where(Review.reply_text.is_(None)).order_by(Review.id).limit(2)
+            )
+        )
+    post_reply(sessions, client, waiting[0], SAFE_REPLY, "coordinator")
+    post_reply(
+        sessions, client, waiting[1], UNSAFE_REPLY, "manager", override_reason="Patient asked us to"
+    )
+    config.write_text(plain)  # the dashboards below run without a Places key
 
 
 @pytest.fixture(scope="module")
