@@ -104,4 +104,4 @@ def test_the_reply_log_page_lists_and_exports(collected: int) -> None:
     shown = [m.value.replace("\\", "") for m in at.markdown]
     assert "Google: **accepted (approved)**" in shown
     assert "Patient-information check: nothing found" in shown
-    assert re.match(r"\*\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\*\* · coordinator · post", shown[0])
+    assert re.match(r"\*\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\*\* · dashboard · post", shown[0])
