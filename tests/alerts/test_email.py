@@ -331,12 +331,12 @@ def test_the_weekly_digest_counts_match_the_data(
     settings = alert_settings(database_url, port)
     ids = seed(sessions, failed_run=True)
     week = digest_week(NOW, "UTC")
-    with sessions.begin() as session:  # Google's figures on the week's last day
+    with sessions.begin() as session:  # Google's figures on the day before the week
         for location, rating, count in ((ids["north"], 4.5, 38), (ids["south"], 3.0, 9)):
             session.add(
                 RatingSnapshot(
                     location_id=location,
-                    day=week.end,
+                    day=week.start - timedelta(days=1),
                     average_rating=rating,
                     total_review_count=count,
                 )
@@ -351,11 +351,15 @@ def test_the_weekly_digest_counts_match_the_data(
         assert digest["total"]["by_stars"][stars] == sum(
             1 for r in in_week if str(r.rating) == stars
         )
-    assert digest["total"]["rating"] == pytest.approx(4.21)  # (4.5 × 38 + 3.0 × 9) / 47
+    # Today's figure, (4.6 × 40 + 3.0 × 10) / 50, against (4.5 × 38 + 3.0 × 9) / 47 then.
+    assert digest["total"]["rating"] == pytest.approx(4.28)
+    assert digest["total"]["rating_change"] == pytest.approx(0.07)
     # Seeded metrics: 2 calls a day per clinic, every day: 7 days × 2 clinics × 2 = 28.
     assert digest["total"]["metrics"]["calls"] == {"week": 28, "before": 28}
-    oldest = digest["total"]["waiting"][0]
-    assert oldest["stars"] == 5  # the oldest unanswered review (40 days) comes first
+    # The 1★ and the 2★ wait for a reply, not the unanswered 5★ of 40 days ago.
+    assert digest["total"]["waiting_count"] == 2
+    waiting = [w["stars"] for s in digest["locations"] for w in s["waiting"]]
+    assert sorted(waiting) == [1, 2]
     assert [s["title"] for s in digest["locations"]] == sorted(
         ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
     )
@@ -406,7 +410,9 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     assert [s["title"] for s in digest["locations"]] == ["Clinic 10", "Clinic 05", "Clinic 08"]
     assert (digest["more_attention"], digest["calm"]) == (1, 8)
     assert digest["total"]["new_reviews"] == 12 + 7  # the totals still cover every location
-    assert {f["collector"] for f in digest["total"]["failures"]} == {"reviews", "locations"}
+    # The total lists the group-wide failure and counts the one its location's section lists.
+    assert [f["collector"] for f in digest["total"]["failures"]] == ["locations"]
+    assert digest["total"]["location_failures"] == 1
     with sessions.begin() as session:
         assert queue_digests(session, settings, NOW) == 1
     send_due(sessions, settings, now=lambda: NOW)
