@@ -20,7 +20,7 @@ from seo_monitor.settings import Settings
 
 METRICS = ("views", "calls", "directions", "website_clicks")
 WAITING_SHOWN = 5  # per section; the rest are counted
-WAITING_MAX_DAYS = 90  # older unanswered reviews are counted, not listed
+WAITING_MAX_DAYS = 90  # older reviews waiting for a reply are counted apart, not listed
 REPLY_WINDOW_HOURS = 48  # Google asks owners to reply within 24-48 hours
 
 
@@ -190,37 +190,41 @@ def needs_a_reply(settings: Settings, ids: list[int], now: datetime) -> ColumnEl
 def _waiting(
     session: Session, settings: Settings, ids: list[int], now: datetime, shown: int
 ) -> dict[str, Any]:
-    """How many reviews need a reply (how many are new, at how many locations), and the
-    `shown` most urgent: new ones inside Google's reply window first, then the others, newest
-    first; none older than `WAITING_MAX_DAYS`."""
+    """How many reviews of the last `WAITING_MAX_DAYS` need a reply (how many are new, at
+    how many locations) and how many older ones do, and the `shown` most urgent: new ones
+    inside Google's reply window first, then the others, newest first."""
     needed = needs_a_reply(settings, ids, now)
     new = Review.created_at >= now - timedelta(hours=REPLY_WINDOW_HOURS)
+    recent = Review.created_at >= now - timedelta(days=WAITING_MAX_DAYS)
     scored = (StoredReviewScore, StoredReviewScore.review_id == Review.id)
-    count, urgent, places = session.execute(
-        select(func.count(), func.count(case((new, 1))), func.count(Review.location_id.distinct()))
+    count, urgent, places, everything = session.execute(
+        select(
+            func.count(case((recent, 1))),
+            func.count(case((new, 1))),
+            func.count(case((recent, Review.location_id)).distinct()),
+            func.count(),
+        )
         .select_from(Review)
         .outerjoin(*scored)
         .where(needed)
     ).one()
     rows = session.execute(
         select(Review.id, Location.title, Location.maps_uri, Review.rating, Review.created_at)
-        .add_columns(Review.text, new.label("new"))
+        .add_columns(Review.text, new.label("new"), StoredReviewScore.flagged)
         .join(Location, Location.id == Review.location_id)
         .outerjoin(*scored)
-        .where(needed, Review.created_at >= now - timedelta(days=WAITING_MAX_DAYS))
-        .order_by(
-            case((new, 0), else_=1),
-            Review.created_at.desc(),
-            Review.id.desc(),
-        )
+        .where(needed, recent)
+        .order_by(case((new, 0), else_=1), Review.created_at.desc(), Review.id.desc())
         .limit(shown)
     ).all()
     limit = min(settings.alerts.excerpt_chars, 160)
     return {
+        "waiting_summary": not shown,
         "waiting_count": int(count),
         "waiting_new": int(urgent),
         "waiting_locations": int(places),
-        "waiting": [_waiting_item(settings, row, now, limit) for row in rows] if shown else [],
+        "waiting_older": int(everything) - int(count),
+        "waiting": [_waiting_item(settings, row, now, limit) for row in rows],
     }
 
 
@@ -232,6 +236,7 @@ def _waiting_item(settings: Settings, row: Any, now: datetime, limit: int) -> di
         "stars": row.rating,
         "age": waited(now - row.created_at),
         "new": bool(row.new),
+        "complaint": bool(row.flagged),  # good stars, a complaint in the text
         "excerpt": excerpt(row.text, limit),
         "link": link or row.maps_uri,
         "link_label": "Open it in the dashboard" if link else "See it on Google",

@@ -135,10 +135,10 @@ def test_waiting_for_a_reply_lists_what_needs_one_new_first_and_never_old_praise
     assert [w["age"] for w in waiting[:3]] == ["5 hours", "1 day", "20 days"]
     assert [w["new"] for w in waiting[:3]] == [True, True, False]  # inside the 48 h window
     assert all(w["stars"] != 5 for w in waiting) and len(waiting) == 5  # capped
-    # The 478- and 706-day-old praise is not waiting; the 400-day-old 1★ is counted.
-    assert (total["waiting_count"], total["waiting_new"]) == (3 + 5 + 1, 2)
+    # The 478- and 706-day-old praise is not waiting; the 400-day-old 1★ is counted apart.
+    assert (total["waiting_count"], total["waiting_new"], total["waiting_older"]) == (8, 2, 1)
     html, text = email_of(make_settings(database_url), "digest", [digest])
-    assert "…and 4 more on the dashboard's Reviews page" in html
+    assert "…and 3 more and 1 older than 90 days on the dashboard's Reviews page" in html
     assert "Lovely staff" not in html and "-1 days" not in text
     assert "NEW 2* Riverbend PT, 5 hours" in text
 
@@ -162,7 +162,30 @@ def test_the_all_locations_section_counts_what_each_location_lists(
     html, text = email_of(make_settings(database_url), "digest", [digest])
     for words in ("North rude.", "South rude.", "North slow.", "South slow."):
         assert html.count(words) == 1 and text.count(words) == 1
-    assert "4 reviews at 2 locations, 2 new in the last 48 hours" in html
+    assert "4 reviews from the last 90 days at 2 locations, 2 new in the last 48 hours" in html
+
+
+def test_a_digest_queued_by_the_previous_version_still_renders(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    """Payloads are stored when queued: an update must not break the ones still waiting."""
+    with sessions.begin() as session:
+        location_id = clinic(session, "Riverbend PT")
+        session.add(review(location_id, "w", 1, NOW - timedelta(days=3), None, "Rude."))
+    digest = digest_of(sessions, make_settings(database_url))
+    new_keys = {"rating_change_from", "rating_since", "metrics_from", "location_failures"}
+    old = {k: v for k, v in digest.items() if k not in {"dashboard_links"}}
+    old["total"] = {
+        **{k: v for k, v in digest["total"].items() if k not in new_keys},
+        "waiting": [
+            {"location": w["location"], "stars": w["stars"], "days": 3, "excerpt": w["excerpt"]}
+            for w in digest["total"]["waiting"]
+        ],
+    }
+    for key in [k for k in old["total"] if k.startswith("waiting_")]:
+        del old["total"][key]
+    html, text = email_of(make_settings(database_url), "digest", [old])
+    assert "Riverbend PT, 3 days" in html and "1* Riverbend PT, 3 days" in text
 
 
 def sandbox_metrics(session: Session, location_id: int, days: int) -> World:
@@ -247,3 +270,19 @@ def test_emails_link_to_the_review_in_the_dashboard_only_at_its_public_address(
         assert f'href="{expected}"' in html and expected in text
         assert "localhost" not in html + text
         assert ("set public_url under [dashboard]" in html + text) is hint
+
+
+def test_a_location_with_only_old_reviews_waiting_says_so_in_its_own_section(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    with sessions.begin() as session:
+        for number, title, age in ((1, "North", 200), (2, "South", 3)):
+            location_id = clinic(session, title, number)
+            session.add(review(location_id, "w", 1, NOW - timedelta(days=age), None, "Rude."))
+    html, text = email_of(
+        make_settings(database_url), "digest", [digest_of(sessions, make_settings(database_url))]
+    )
+    assert "Waiting for a reply: none from the last 90 days; 1 older" in text
+    north = html[html.index(">North</h3>") : html.index(">South</h3>")]
+    assert "none from the last 90 days; 1 older on the dashboard's Reviews page" in north
+    assert "each location's section lists its own" in html
