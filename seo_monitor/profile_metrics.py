@@ -48,3 +48,9 @@ def metric_group(metric: str) -> str:
     if metric in VIEW_METRICS:
         return "views"
     return next((name for name, m in ACTION_METRICS.items() if m == metric), metric.lower())
+
+
+# Google reports a day two to three days late and keeps revising it for a few days more (the
+# sandbox models this: missing for 2 days, then settling over 4). Figures are compared only
+# over days at least this old: a day still being counted looks like a drop.
+FINAL_AFTER_DAYS = 5

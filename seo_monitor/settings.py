@@ -377,7 +377,7 @@ class AlertSettings(Section):
     )
     dashboard_url: str | None = documented(
         None,
-        "Address of the dashboard, for links in emails.",
+        "Older name of dashboard.public_url, used only when that is unset.",
         example="https://seo.example-clinic.com",
     )
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -169,22 +172,36 @@ def test_the_dashboard_refuses_to_listen_beyond_loopback_without_a_user(tmp_path
     assert refused.returncode == 2 and "seo-monitor user add" in refused.stderr
 
 
-def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> None:
-    import socket
-
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def demo_ports_taken() -> Iterator[None]:
+    """The ports a running `make run` holds (sandbox, mailbox, dashboard) are taken, by it or
+    by us: a test must never need them."""
+    with ExitStack() as stack:
+        for port in (8765, 8025, 8501):
+            sock = stack.enter_context(socket.socket())
+            try:
+                sock.bind(("127.0.0.1", port))
+                sock.listen()
+            except OSError:
+                pass  # already taken, by the demo itself
+        yield
+
+
+def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> None:
+    ports = ["--port", str(free_port()), "--mail-port", str(free_port()), "--no-dashboard"]
     debug = {"SEO_MONITOR_LOGGING__LEVEL": "DEBUG"}  # the most a log could ever hold
-    result = seo_monitor(
-        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path, env=debug
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Locations (3):" in result.stdout and "0 not ok" in result.stdout
-    assert_no_secrets_or_patient_words(result.stdout + result.stderr)
-    again = seo_monitor(
-        "demo", "--dir", "demo", "--port", str(port), "--no-dashboard", cwd=tmp_path
-    )
+    with demo_ports_taken():
+        result = seo_monitor("demo", "--dir", "demo", *ports, cwd=tmp_path, env=debug)
+        assert result.returncode == 0, result.stderr
+        assert "Locations (3):" in result.stdout and "0 not ok" in result.stdout
+        assert_no_secrets_or_patient_words(result.stdout + result.stderr)
+        again = seo_monitor("demo", "--dir", "demo", *ports, cwd=tmp_path)
     assert again.returncode == 0 and "new 0" in again.stdout  # the second collection is incremental
 
 
@@ -211,12 +228,9 @@ def assert_no_secrets_or_patient_words(output: str) -> None:
 
 def test_run_starts_the_scheduler_and_the_dashboard_and_ctrl_c_stops_both(tmp_path: Path) -> None:
     import signal
-    import socket
     import time
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     seo_monitor("init", cwd=tmp_path)
     seo_monitor("db", "upgrade", cwd=tmp_path)
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,13 +11,21 @@ import pytest
 import requests
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.google_client import load_credentials
-from seo_monitor.sandbox import World
+from collectors.google_client import GoogleClient, load_credentials
+from collectors.jobs import collect, make_client
+from collectors.replies import post_reply
+from seo_monitor.errors import UserError
+from seo_monitor.models import Review
+from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
-from tests.conftest import WORLD_NOW
+from seo_monitor.sandbox.world_file import WORLD_FILE, load_world, save_world
+from seo_monitor.settings import Settings
+from tests.conftest import WORLD_NOW, sandbox_settings
 
 
 def service(server: SandboxServer, api: str, **kwargs: object):
@@ -169,3 +178,85 @@ def test_bad_fault_specs_are_refused(spec: str) -> None:
 def test_faults_can_target_one_api() -> None:
     plan = FaultPlan.parse("mybusiness:5xx=1")
     assert plan.pick("mybusiness") == "5xx" and plan.pick("businessprofileperformance") is None
+
+
+def fingerprint(world: World) -> list[object]:
+    return [
+        (
+            r.review_id,
+            r.rating,
+            r.comment(),
+            r.update_time,
+            r.deleted,
+            r.reply.comment if r.reply else None,
+        )
+        for loc in world.locations
+        for r in loc.reviews
+    ]
+
+
+def test_a_saved_world_continues_as_the_original_would(tmp_path: Path) -> None:
+    original = World(seed=3, locations=2, now=WORLD_NOW)
+    original.advance(60 * 24 * 5)
+    save_world(original, tmp_path / WORLD_FILE)
+    restored, continued = load_world(tmp_path / WORLD_FILE, 2, WORLD_NOW)
+    assert continued and fingerprint(restored) == fingerprint(original)
+    for world in (original, restored):  # the same next changes
+        world.advance(60 * 24 * 5)
+    assert fingerprint(restored) == fingerprint(original)
+
+
+def test_a_demo_restarted_later_catches_up_and_a_different_size_is_refused(
+    tmp_path: Path,
+) -> None:
+    save_world(World(seed=1, locations=3, now=WORLD_NOW), tmp_path / WORLD_FILE)
+    world, _ = load_world(tmp_path / WORLD_FILE, 3, WORLD_NOW + timedelta(days=10))
+    assert world.now == WORLD_NOW + timedelta(days=10)
+    with pytest.raises(UserError, match="--locations 3"):
+        load_world(tmp_path / WORLD_FILE, 5, WORLD_NOW)
+
+
+def test_a_restarted_demo_keeps_the_replies_it_posted_and_the_reviews_that_arrived(
+    tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    """Rebuilding the world at each start lost the replies posted and the reviews that had
+    arrived: the next full sync marked them deleted, the reply log still said posted."""
+    world_file = tmp_path / "data" / WORLD_FILE
+
+    def demo(act: Callable[[World, Settings, GoogleClient], None], later: timedelta) -> World:
+        world, _ = load_world(world_file, 3, WORLD_NOW)
+        world.on_change = lambda changed: save_world(changed, world_file)
+        with running_sandbox(world, quota_per_minute=100_000) as server:
+            settings = sandbox_settings(server, tmp_path / "demo", database_url)
+            client = make_client(settings)
+            jobs = ["locations", "reviews"]
+            collect(settings, sessions, jobs, client, now=lambda: world.now + later)
+            act(world, settings, client)
+        return world
+
+    def first(world: World, settings: Settings, client: GoogleClient) -> None:
+        world.advance(60 * 24 * 3)  # the demo clock runs: new reviews arrive
+        collect(settings, sessions, ["reviews"], client, now=lambda: world.now)
+        post_reply(sessions, client, unanswered(sessions), REPLY, "coordinator")
+
+    demo(first, timedelta(0))
+    world = demo(lambda *_: None, timedelta(days=8))  # a full sync this time
+    with sessions() as session:
+        reviews = session.scalars(select(Review)).all()
+        deleted = {r.external_id for r in reviews if r.deleted_at is not None}
+        replied = [r for r in reviews if r.reply_text == REPLY]
+    gone = {r.review_id for loc in world.locations for r in loc.reviews if r.deleted}
+    assert deleted == gone and len(replied) == 1
+    assert len(reviews) == sum(len(loc.reviews) for loc in world.locations)
+
+
+REPLY = "Thank you for your feedback. Please call our practice manager at (512) 555-0100."
+
+
+def unanswered(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        review_id = session.scalars(
+            select(Review.id).where(Review.reply_text.is_(None), Review.deleted_at.is_(None))
+        ).first()
+    assert review_id is not None
+    return review_id

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from seo_monitor.alerts.links import PUBLIC_URL_HINT
 from seo_monitor.alerts.outbox import Batch, message_id
 from seo_monitor.errors import UserError
 from seo_monitor.models import utcnow
@@ -49,7 +50,12 @@ def compose(alerts: AlertSettings, batch: Batch, now: datetime | None = None) ->
     domain = str(alerts.from_address).rpartition("@")[2]
     message["Message-ID"] = message_id(batch.keys, domain)
     env = environment()
-    context = {**context, "subject": subject, "labels": METRIC_LABELS}
+    context = {
+        **context,
+        "subject": subject,
+        "labels": METRIC_LABELS,
+        "public_url_hint": PUBLIC_URL_HINT,
+    }
     message.set_content(env.get_template(f"{batch.kind}.txt").render(context))
     message.add_alternative(env.get_template(f"{batch.kind}.html").render(context), subtype="html")
     return message
@@ -68,7 +74,7 @@ def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
         digest = batch.payloads[0]
         week = f"{digest['week_start']} to {digest['week_end']}"
         # Digests queued by an earlier version lack the counts of locations left out.
-        counts = {"more_attention": 0, "calm": 0}
+        counts = {"more_attention": 0, "calm": 0, "dashboard_links": False}
         return f"Weekly digest, {week}", {**counts, **digest, "week": week}
     if batch.kind == "test":
         return "seo-monitor test email", batch.payloads[0]

@@ -30,6 +30,7 @@ from seo_monitor.sandbox.demo import (
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
 from seo_monitor.sandbox.server import SandboxServer
+from seo_monitor.sandbox.world_file import WORLD_FILE, load_world, save_world
 
 
 @cli.command()
@@ -127,14 +128,24 @@ def demo(
 ) -> None:
     """The demo: a sandbox Google, a demo database, every collector once, then the dashboard.
 
-    Running it again reuses the demo database: the second collection is incremental.
+    Running it again continues the demo: the database and the sandbox's world (replies
+    posted, reviews that arrived) are both kept in the folder, and the second collection is
+    incremental. Delete the folder for a new demo.
     """
-    world = World(seed=1, locations=location_count, now=default_world_time())
+    world_file = folder / "data" / WORLD_FILE
+    world, continued = load_world(world_file, location_count, default_world_time())
+    save_world(world, world_file)
+    world.on_change = lambda changed: save_world(changed, world_file)
     mailbox = folder / "data" / MAILBOX_FOLDER
     with serving(world, port=port) as server, demo_mailbox(mailbox, mail_port):
         settings = load_settings(write_demo_config(folder, server.url, mail_port, world))
         configure_logging(settings.logging.level)
         click.echo(f"Sandbox Google at {server.url}; demo data in {settings.data_dir}")
+        click.echo(
+            f"The sandbox world continues where the last demo left it ({world_file})."
+            if continued
+            else f"A new sandbox world, kept in {world_file} for the next demo."
+        )
         engine = open_database(settings, schema_needed=False)
         upgrade(engine, backup_dir=settings.data_dir / "backups")
         client = make_client(settings)

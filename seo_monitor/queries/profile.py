@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import DailyMetric, SearchKeyword
+from seo_monitor.profile_metrics import FINAL_AFTER_DAYS
 from seo_monitor.queries.common import LocationIds, Period, as_date, in_locations
 
 
@@ -84,3 +85,43 @@ def select_keyword_months(session: Session, location_ids: LocationIds) -> list[d
         .order_by(SearchKeyword.month)
     ).all()
     return [as_date(m) for m in months]
+
+
+@dataclass(frozen=True)
+class FinalDays:
+    """The profile metric days that can be compared: held for every reporting location and
+    old enough that Google no longer revises them."""
+
+    first: date  # the oldest day stored
+    last: date  # the newest final day
+
+    def period(self, days: int, up_to: date) -> Period | None:
+        """The `days` final days ending at `up_to` or earlier; None when the database does
+        not hold them all."""
+        end = min(self.last, up_to)
+        period = Period(end - timedelta(days=days - 1), end)
+        return period if period.start >= self.first else None
+
+    def holds(self, period: Period) -> bool:
+        return self.first <= period.start and period.end <= self.last
+
+
+def select_final_days(session: Session, location_ids: LocationIds, today: date) -> FinalDays | None:
+    """The days every location reporting in the last four weeks holds, cut to the final
+    ones (`FINAL_AFTER_DAYS` before `today`).
+
+    A location whose collection stopped long ago is left out: it would hold back every
+    comparison of the group."""
+    rows = session.execute(
+        select(func.min(DailyMetric.day), func.max(DailyMetric.day))
+        .where(in_locations(DailyMetric.location_id, location_ids))
+        .group_by(DailyMetric.location_id)
+    ).all()
+    spans = [(as_date(first), as_date(last)) for first, last in rows]
+    final = today - timedelta(days=FINAL_AFTER_DAYS)
+    reporting = [s for s in spans if s[1] >= final - timedelta(days=28)] or spans
+    if not reporting:
+        return None
+    first = max(s[0] for s in reporting)
+    last = min(final, *(s[1] for s in reporting))
+    return FinalDays(first, last) if last >= first else None

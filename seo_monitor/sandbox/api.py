@@ -349,6 +349,7 @@ class SandboxApi:
             review.reply.state, review.reply.policy_violation = "REJECTED", "PERSONAL_INFO"
         else:
             review.reply.state = "APPROVED"
+        self.world.changed()
         return 200, response
 
     def delete_reply(
@@ -359,6 +360,7 @@ class SandboxApi:
             return error(404, "NOT_FOUND", "Requested entity was not found.")
         review.reply = None
         review.update_time = self.world.now
+        self.world.changed()
         return 200, {}
 
     # --- Places (New) and Search Console ------------------------------------------------------

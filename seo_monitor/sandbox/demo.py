@@ -45,7 +45,8 @@ smtp_port = {mail_port}
 smtp_security = "none"
 from_address = "seo-monitor@demo-clinic.example"
 recipients = ["practice.manager@demo-clinic.example"]
-dashboard_url = "http://localhost:8501"
+# Emails link each review on Google; with the dashboard at an address other devices open,
+# set it under [dashboard] as public_url = "https://…" and they link to it instead.
 """
 
 DEMO_SPEEDUP = 480  # sandbox minutes per real minute while the demo runs (8 hours a minute)

@@ -12,6 +12,7 @@ import hashlib
 import math
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -168,6 +169,12 @@ class World:
         for location in self.locations:
             self._seed_reviews(location, reviews_per_location)
         self._steps = 0
+        # Called (under `lock`) after every change: the demo keeps its world in a file.
+        self.on_change: Callable[[World], None] | None = None
+
+    def changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
 
     # --- building -----------------------------------------------------------------------------
     def _make_location(self, index: int) -> SandboxLocation:
@@ -267,6 +274,7 @@ class World:
                     for _ in range(_poisson(rng, per_day * days)):
                         at = start + (self.now - start) * rng.random()
                         changes[kind] += self._change(kind, location, rng, at)
+            self.changed()
             return changes
 
     def _change(

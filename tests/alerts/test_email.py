@@ -30,14 +30,7 @@ from seo_monitor.alerts.content import (
 )
 from seo_monitor.alerts.outbox import claim, due_batches, failed_notifications
 from seo_monitor.alerts.render import digest_html
-from seo_monitor.models import (
-    Account,
-    CollectorRun,
-    Location,
-    Notification,
-    RatingSnapshot,
-    Review,
-)
+from seo_monitor.models import CollectorRun, Location, Notification, RatingSnapshot, Review
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
@@ -338,12 +331,12 @@ def test_the_weekly_digest_counts_match_the_data(
     settings = alert_settings(database_url, port)
     ids = seed(sessions, failed_run=True)
     week = digest_week(NOW, "UTC")
-    with sessions.begin() as session:  # Google's figures on the week's last day
+    with sessions.begin() as session:  # Google's figures on the day before the week
         for location, rating, count in ((ids["north"], 4.5, 38), (ids["south"], 3.0, 9)):
             session.add(
                 RatingSnapshot(
                     location_id=location,
-                    day=week.end,
+                    day=week.start - timedelta(days=1),
                     average_rating=rating,
                     total_review_count=count,
                 )
@@ -358,12 +351,15 @@ def test_the_weekly_digest_counts_match_the_data(
         assert digest["total"]["by_stars"][stars] == sum(
             1 for r in in_week if str(r.rating) == stars
         )
-    assert digest["total"]["rating"] == pytest.approx(4.21)  # (4.5 × 38 + 3.0 × 9) / 47
+    # Today's figure, (4.6 × 40 + 3.0 × 10) / 50, against (4.5 × 38 + 3.0 × 9) / 47 then.
+    assert digest["total"]["rating"] == pytest.approx(4.28)
+    assert digest["total"]["rating_change"] == pytest.approx(0.07)
     # Seeded metrics: 2 calls a day per clinic, every day: 7 days × 2 clinics × 2 = 28.
     assert digest["total"]["metrics"]["calls"] == {"week": 28, "before": 28}
-    waiting = digest["total"]["waiting"]
-    # Most urgent first: the 1-2★ reviews before the 5★ one, even though it waited longest.
-    assert sorted(w["stars"] for w in waiting[:2]) == [1, 2] and waiting[2]["stars"] == 5
+    # The 1★ and the 2★ wait for a reply, not the unanswered 5★ of 40 days ago.
+    assert digest["total"]["waiting_count"] == 2
+    waiting = [w["stars"] for s in digest["locations"] for w in s["waiting"]]
+    assert sorted(waiting) == [1, 2]
     assert [s["title"] for s in digest["locations"]] == sorted(
         ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
     )
@@ -376,23 +372,6 @@ def test_the_weekly_digest_counts_match_the_data(
     assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
     assert message["Subject"].startswith("Weekly digest")
     assert ids["north"]
-
-
-def test_a_review_written_after_the_digest_week_has_waited_0_days_not_minus_1(
-    sessions: sessionmaker[Session], database_url: str
-) -> None:
-    settings = alert_settings(database_url, 2525)
-    week = digest_week(NOW, "UTC")
-    with sessions.begin() as session:
-        account = Account(name="accounts/7", account_name="Harbor Physio")
-        session.add(account)
-        session.flush()
-        location = add_location(session, account.id, "locations/7", "Harbor Physio")
-        late = week.end_time + timedelta(hours=5)  # Monday morning, before the digest is built
-        session.add(review(location, "late", 2, late, None, "The front desk was rude."))
-    with sessions() as session:
-        digest = build_digest(session, settings, list(session.scalars(select(Location))), week)
-    assert [w["days"] for w in digest["total"]["waiting"]] == [0]
 
 
 def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the_rest(
@@ -431,7 +410,9 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     assert [s["title"] for s in digest["locations"]] == ["Clinic 10", "Clinic 05", "Clinic 08"]
     assert (digest["more_attention"], digest["calm"]) == (1, 8)
     assert digest["total"]["new_reviews"] == 12 + 7  # the totals still cover every location
-    assert {f["collector"] for f in digest["total"]["failures"]} == {"reviews", "locations"}
+    # The total lists the group-wide failure and counts the one its location's section lists.
+    assert [f["collector"] for f in digest["total"]["failures"]] == ["locations"]
+    assert digest["total"]["location_failures"] == 1
     with sessions.begin() as session:
         assert queue_digests(session, settings, NOW) == 1
     send_due(sessions, settings, now=lambda: NOW)
