@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.text import md
 from seo_monitor.models import utcnow
-from seo_monitor.profile_metrics import PROVISIONAL_DAYS
+from seo_monitor.profile_metrics import last_final_day
 from seo_monitor.settings import is_loopback
 from seo_monitor.users import (
     LoginThrottle,
@@ -238,7 +238,7 @@ def sidebar_filters() -> Filters:
     start, end = chosen_dates(period)
     label, ids = options[key]
     reported = data.newest_metric_day()
-    final = reported - timedelta(days=PROVISIONAL_DAYS) if reported else None
+    final = last_final_day(utcnow().date(), reported) if reported else None
     filters = Filters(
         ids,
         label,

@@ -3,6 +3,8 @@
 Views are the four impression metrics added up (Google counts a person once a day per metric).
 """
 
+from datetime import date, timedelta
+
 VIEW_METRICS = (
     "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
     "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
@@ -38,9 +40,6 @@ GROUP_LABELS = {
     "bookings": "Bookings",
     "messages": "Messages",
 }
-# Google reports a day two to three days late and revises the newest days for a while after:
-# the newest PROVISIONAL_DAYS reported days are shown as provisional and never compared.
-PROVISIONAL_DAYS = 3
 
 
 def metric_group(metric: str) -> str:
@@ -51,6 +50,12 @@ def metric_group(metric: str) -> str:
 
 
 # Google reports a day two to three days late and keeps revising it for a few days more (the
-# sandbox models this: missing for 2 days, then settling over 4). Figures are compared only
-# over days at least this old: a day still being counted looks like a drop.
+# sandbox models this: missing for 2 days, then settling over 4). Figures are totalled and
+# compared only over days at least this old (the dashboard, the digest); newer days are shown
+# as provisional: a day still being counted looks like a drop.
 FINAL_AFTER_DAYS = 5
+
+
+def last_final_day(today: date, newest_reported: date) -> date:
+    """The newest day whose figures Google has finished counting."""
+    return min(newest_reported, today - timedelta(days=FINAL_AFTER_DAYS))

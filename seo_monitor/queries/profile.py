@@ -118,7 +118,7 @@ def select_final_days(session: Session, location_ids: LocationIds, today: date) 
         .group_by(DailyMetric.location_id)
     ).all()
     spans = [(as_date(first), as_date(last)) for first, last in rows]
-    final = today - timedelta(days=FINAL_AFTER_DAYS)
+    final = today - timedelta(days=FINAL_AFTER_DAYS)  # as profile_metrics.last_final_day
     reporting = [s for s in spans if s[1] >= final - timedelta(days=28)] or spans
     if not reporting:
         return None
