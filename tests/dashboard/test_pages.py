@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from seo_monitor.models import Location, SchedulerJob
+from seo_monitor.models import DailyMetric, Location, SchedulerJob
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user, remove_user
@@ -62,6 +63,22 @@ def test_overview_shows_kpis_trends_locations_and_what_needs_attention(
     texts = [t.value for t in at.text]
     assert HOSTILE_TEXT in texts  # shown verbatim as text: the tag is not rendered
     assert not [m for m in at.markdown if "<script>" in m.value]
+
+
+def test_days_google_is_still_counting_are_neither_totalled_nor_compared(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    with sessions.begin() as session:  # the newest days, as Google first reports them: low
+        session.execute(
+            update(DailyMetric)
+            .where(DailyMetric.day > LAST_DAY - timedelta(days=3))
+            .values(value=0)
+        )
+    at = app()
+    assert metric(at, "Calls") == ("120", "+0")  # not 108 and "−12": no drop that is not there
+    profile = app("profile")
+    assert "are provisional (dashed)" in profile.caption[0].value
 
 
 def test_the_location_picker_and_period_live_in_the_url(
@@ -129,7 +146,9 @@ def test_login_is_asked_for_and_checked(
     assert at.title[0].value == "Overview"
 
 
-def signed_in_app(dashboard_config: Path, sessions: sessionmaker[Session], extra: str = "") -> AppTest:
+def signed_in_app(
+    dashboard_config: Path, sessions: sessionmaker[Session], extra: str = ""
+) -> AppTest:
     seed(sessions)
     dashboard_config.write_text(
         dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n" + extra
