@@ -43,7 +43,7 @@ bench: $(STAMP)
 # writes them here only when told to.
 screenshots: $(STAMP)
 	SEO_MONITOR_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/dashboard/test_browser.py \
-		-k demo_data -p no:cacheprovider
+		-p no:cacheprovider
 
 # config.example.toml is generated from the settings model; a test keeps them equal.
 config-example: $(STAMP)

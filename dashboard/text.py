@@ -16,11 +16,15 @@ import unicodedata
 # Every ASCII punctuation mark may be backslash-escaped in CommonMark; these are the ones that
 # start Markdown, HTML, maths or Streamlit's directives.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+# Streamlit turns bare addresses into links after the escapes are read (GFM autolinks on the
+# text): an invisible word joiner inside "://", "www." and before "@" keeps them text.
+_AUTOLINK = re.compile(r"(?<=[a-zA-Z])(?=://)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def md(text: object) -> str:
-    """`text` as a Markdown string that renders exactly as written."""
-    return _SPECIAL.sub(r"\\\1", str(text))
+    """`text` as a Markdown string that renders exactly as written, never as a link."""
+    return _SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, str(text)))
 
 
 def star_rating(rating: int | None) -> str:

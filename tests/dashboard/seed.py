@@ -130,3 +130,8 @@ def review(
 
 def expected_window() -> tuple[date, date]:
     return LAST_DAY - timedelta(days=29), LAST_DAY
+
+
+def as_shown(markdown: str) -> str:
+    """Markdown written by dashboard.text.md, as the page shows it (escapes and joiners gone)."""
+    return markdown.replace("\\", "").replace("\u2060", "")

@@ -233,6 +233,14 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
     raise TimeoutError(f"the dashboard did not open port {port}")
 
 
+def seo_monitor(*arguments: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "seo_monitor", *arguments], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
 @contextmanager
 def watched_page(browser: Browser) -> Iterator[Page]:
     """A page that records script dialogs and every request to a host but the dashboard."""
@@ -282,20 +290,15 @@ def sign_in(page: Page) -> None:
 
 
 # --- the four states --------------------------------------------------------------------------
-def test_a_fresh_install_welcomes_at_every_address(tmp_path: Path, browser: Browser) -> None:
+def test_a_fresh_install_welcomes_at_every_address(
+    tmp_path: Path, browser: Browser, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
-    subprocess.run(
-        [sys.executable, "-m", "seo_monitor", "init", "--dir", str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
-    config = tmp_path / "config.toml"
-    subprocess.run(
-        [sys.executable, "-m", "seo_monitor", "--config", str(config), "db", "upgrade"],
-        check=True,
-        capture_output=True,
-    )
+    folder = tmp_path / "clinic"
+    seo_monitor("init", "--dir", str(folder))
+    config = folder / "config.toml"
+    seo_monitor("--config", str(config), "db", "upgrade")
     with running_dashboard(config) as base, watched_page(browser) as page:
         for address in ADDRESSES:
             open_address(page, base, address)
@@ -303,10 +306,11 @@ def test_a_fresh_install_welcomes_at_every_address(tmp_path: Path, browser: Brow
             assert "seo-monitor auth google" in main_text(page)
             assert_sound(page, f"/{address} on a fresh install")
             assert page.locator("[data-testid='stSidebarNav']").count() == 0
+        page.screenshot(path=str(screenshots / "welcome.png"))
 
 
 def test_signed_out_every_address_shows_only_the_sign_in_form(
-    demo_folder: Path, location_titles: list[str], browser: Browser
+    demo_folder: Path, location_titles: list[str], browser: Browser, screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -321,6 +325,7 @@ def test_signed_out_every_address_shows_only_the_sign_in_form(
             assert "Rude front desk" not in shown and "collector" not in shown.lower()
             assert page.locator("[data-testid='stSidebarNav']").count() == 0
             assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(screenshots / "sign-in.png"))
 
 
 @contextmanager
@@ -342,7 +347,8 @@ def hostile_location_title(folder: Path) -> Iterator[None]:
 
 
 def assert_markdown_inert(page: Page, where: str) -> None:
-    assert page.locator("img[src*='pixel.png'], a[href*='phish']").count() == 0, where
+    found = page.locator("img[src*='pixel.png'], a[href*='phish']")
+    assert found.count() == 0, f"{where}: {found.evaluate_all('(e) => e.map(x => x.outerHTML)')}"
     assert page.locator("[data-testid='stMain'] strong:text-is('BOLD')").count() == 0, where
 
 

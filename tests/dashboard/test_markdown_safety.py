@@ -5,6 +5,7 @@ written, never as a link, image, colour or bold."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,26 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 # Calls whose every positional argument is Markdown, and calls whose label is.
 MARKDOWN_BODIES = {"markdown", "caption", "write", "info", "warning", "error", "success", "toast"}
 MARKDOWN_LABELS = {
-    "title", "header", "subheader", "expander", "metric", "tabs", "radio", "selectbox",
-    "multiselect", "button", "link_button", "download_button", "text_input", "text_area",
-    "number_input", "toggle", "checkbox", "date_input", "form_submit_button", "popover",
+    "title",
+    "header",
+    "subheader",
+    "expander",
+    "metric",
+    "tabs",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "button",
+    "link_button",
+    "download_button",
+    "text_input",
+    "text_area",
+    "number_input",
+    "toggle",
+    "checkbox",
+    "date_input",
+    "form_submit_button",
+    "popover",
 }
 # Values that cannot carry Markdown: numbers, our own counters, and the helpers that build
 # Markdown from escaped parts (each passes every outside text through md()).
@@ -89,3 +107,12 @@ def test_escaped_text_has_no_markdown_left(hostile: str) -> None:
     for index, char in enumerate(escaped):
         if char in "![]()*_:`$#<>~-" and (index == 0 or escaped[index - 1] != "\\"):
             pytest.fail(f"{char!r} at {index} is not escaped in {escaped!r}")
+
+
+@pytest.mark.parametrize(
+    "address", ["http://127.0.0.1:9/phish", "www.phish.example", "pm@clinic.example"]
+)
+def test_bare_addresses_are_not_turned_into_links(address: str) -> None:
+    escaped = md(address).replace("\\", "")
+    assert "://" not in escaped and "www." not in escaped and not re.search(r"\w@", escaped)
+    assert escaped.replace("\u2060", "") == address  # and look the same

@@ -17,7 +17,7 @@ from seo_monitor.models import DailyMetric, Location, SchedulerJob
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user, remove_user
-from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, seed
+from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, as_shown, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -86,7 +86,7 @@ def test_the_location_picker_and_period_live_in_the_url(
 ) -> None:
     ids = seed(sessions)
     at = app(location=f"l{ids['south']}", days="90")
-    assert "Riverbend PT - South" in at.caption[0].value.replace("\\", "")  # Markdown-escaped
+    assert "Riverbend PT - South" in as_shown(at.caption[0].value)  # Markdown-escaped
     # One clinic × 2 calls × the 63 final days stored; the 90 days before are not stored.
     assert metric(at, "Calls") == ("126", "")
     assert "Not enough history to compare" in at.caption[1].value

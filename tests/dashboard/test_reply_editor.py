@@ -17,6 +17,7 @@ from collectors.jobs import collect, make_client
 from seo_monitor.models import ReplyLog, Review
 from seo_monitor.sandbox import World
 from seo_monitor.settings import Settings
+from tests.dashboard.seed import as_shown
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 UNSAFE = "So glad your knee is better after your visit on Tuesday!"
@@ -101,7 +102,7 @@ def test_the_reply_log_page_lists_and_exports(collected: int) -> None:
     at.run()
     assert not at.exception
     assert [t.value for t in at.text] == [SAFE]  # the reply, as written
-    shown = [m.value.replace("\\", "") for m in at.markdown]
+    shown = [as_shown(m.value) for m in at.markdown]
     assert "Google: **accepted (approved)**" in shown
     assert "Patient-information check: nothing found" in shown
     assert re.match(r"\*\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\*\* · dashboard · post", shown[0])
