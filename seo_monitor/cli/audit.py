@@ -11,6 +11,7 @@ from seo_monitor.audit import Profile
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.queries.common import matching_locations
+from seo_monitor.settings import Settings
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -36,7 +37,8 @@ def audit(
 ) -> None:
     """Audit a website's local SEO (any site, e.g. a competitor's) and print what to fix."""
     profile = Profile(name, (address,) if address else (), city, phone)
-    settings = app.settings
+    # Without a config file (a quick look at any site): the defaults, public sites only.
+    settings = app.settings if location or app.config_file.exists() else Settings()
     if location:
         with session_factory(open_database(settings))() as session:
             chosen = matching_locations(session, location)[0]

@@ -72,6 +72,12 @@ CONTACT = (
 )
 
 
+# JSON-LD nested 3,000 deep (18 kB): json.loads gives up with a RecursionError.
+DEEP = GOOD.replace(
+    "</head>", '<script type="application/ld+json">' + "[" * 3000 + "]" * 3000 + "</script></head>"
+)
+
+
 class Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
@@ -88,6 +94,7 @@ class Site(BaseHTTPRequestHandler):
             "/book": (200, "text/html", b"<title>Book</title><p>Book a visit</p>"),
             "/split": (200, "text/html; charset=utf-8", SPLIT.encode()),
             "/split/contact-us": (200, "text/html; charset=utf-8", CONTACT.encode()),
+            "/deep": (200, "text/html; charset=utf-8", DEEP.encode()),
         }
         if self.path == "/loop":
             self.send_response(302)
@@ -182,6 +189,15 @@ def test_timeouts_and_bad_encodings(site: str) -> None:
     assert result.findings and all(f.check != "reachable" for f in result.findings)
 
 
+def test_json_ld_nested_thousands_deep_is_a_finding_not_a_crash(site: str) -> None:
+    result = audit_url(site + "/deep", PROFILE, LOCAL)
+    [deep] = [f for f in result.findings if f.check == "structured data"]
+    assert (
+        deep.message == "1 JSON-LD block is nested too deeply to read; search engines skip it too."
+    )
+    assert result.score == 85 - 7  # the clinic's own markup beside it still counts
+
+
 def test_address_matching_is_tolerant() -> None:
     assert normalise_address("1200 Barton Springs Road, Suite 210") == normalise_address(
         "1200 barton springs rd ste 210"
@@ -189,36 +205,49 @@ def test_address_matching_is_tolerant() -> None:
     assert score([]) == 100
 
 
-def test_the_audit_command(site: str) -> None:
+def audit_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-    env["SEO_MONITOR_WEBSITE__ALLOW_HOSTS"] = '["127.0.0.1"]'
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seo_monitor",
-            "audit",
-            site + "/bad",
-            "--name",
-            PROFILE.name or "",
-            "--phone",
-            "(512) 555-0100",
-            "--address",
-            "1200 Barton Springs Road",
-            "--city",
-            "Austin",
-            "--json",
-        ],
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's code
+    return subprocess.run(
+        [sys.executable, "-m", "seo_monitor", "audit", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        cwd="/tmp",
+        cwd=cwd,
+    )
+
+
+def test_the_audit_command(site: str, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[website]\nallow_hosts = ["127.0.0.1"]\n')
+    done = audit_command(
+        site + "/bad",
+        "--name",
+        PROFILE.name or "",
+        "--phone",
+        "(512) 555-0100",
+        "--address",
+        "1200 Barton Springs Road",
+        "--city",
+        "Austin",
+        "--json",
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["score"] < 40 and {f["check"] for f in report["findings"]} >= {"phone", "title"}
+
+
+def test_the_audit_command_without_a_config_reads_public_sites_only(
+    site: str, tmp_path: Path
+) -> None:
+    done = audit_command(site + "/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        f"{site}/: no score, the site could not be read (127.0.0.1 is a loopback address"
+    )
+    assert "Traceback" not in done.stderr
 
 
 def with_demo_websites(
