@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
+from requests.utils import requote_uri
 
 from seo_monitor import __version__
 from seo_monitor.settings import Settings
@@ -161,7 +162,8 @@ def check_target(url: str, policy: FetchPolicy) -> Target:
         raise FetchProblem("the address has an invalid port") from None
     if not host:
         raise FetchProblem("the address has no host name")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # As a browser sends it: non-ASCII and spaces percent-encoded, existing escapes kept.
+    path = requote_uri((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     try:
         addresses = (
             [ipaddress.ip_address(host)] if _is_literal(host) else _lookup(host, port, policy)
@@ -174,9 +176,11 @@ def check_target(url: str, policy: FetchPolicy) -> Target:
         for address in addresses:
             reason = refused_reason(address)
             if reason:
+                # Which internal address a name has is not told: no map of the network.
+                verb = "is" if _is_literal(host) else "resolves to"
                 raise FetchProblem(
-                    f"{host} is {reason} address ({address}): only public websites are "
-                    "audited (an operator can allow an internal host with [website] allow_hosts)"
+                    f"{host} {verb} {reason} address: only public websites are audited "
+                    "(an operator can allow an internal host with [website] allow_hosts)"
                 )
     return Target(url, scheme, host, port, str(addresses[0]), path)
 

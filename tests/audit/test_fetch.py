@@ -265,7 +265,8 @@ def test_a_name_that_resolves_to_an_internal_address_is_refused_after_resolution
     calls: list[str] = []
     dns = fake_dns({"intranet.clinic.example": ["93.184.215.14", "10.1.2.3"]}, calls)
     reason = unreachable_reason("https://intranet.clinic.example/", FetchPolicy(resolve=dns))
-    assert reason.startswith("intranet.clinic.example is a private address (10.1.2.3)")
+    assert reason.startswith("intranet.clinic.example resolves to a private address: only")
+    assert "10.1.2.3" not in reason
     assert set(calls) == {"intranet.clinic.example"}  # robots.txt and the page
 
 
@@ -355,6 +356,11 @@ def test_a_certificate_for_another_name_is_refused(
 )
 def test_public_and_embedded_addresses(address: str, refused: str | None) -> None:
     assert refused_reason(ipaddress.ip_address(address)) == refused
+
+
+def test_addresses_with_spaces_or_accents_are_sent_encoded(serve: Callable[..., Server]) -> None:
+    site = serve({"/caf%C3%A9?q=a%20b": page(HOME)})
+    assert Fetcher(LOCAL).get(site.url("/café?q=a b")).status == 200
 
 
 def test_an_allowed_host_may_be_named_with_or_without_its_port() -> None:
