@@ -22,6 +22,7 @@ import ipaddress
 import select
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -150,8 +151,9 @@ def is_allowed(policy: FetchPolicy, host: str, port: int) -> bool:
     return host in policy.allow_hosts or _host_port(host, port) in policy.allow_hosts
 
 
-def check_target(url: str, policy: FetchPolicy) -> Target:
-    """The checked hop for `url`, or FetchProblem saying why it may not be read."""
+def check_target(url: str, policy: FetchPolicy, seconds: float | None = None) -> Target:
+    """The checked hop for `url`, or FetchProblem saying why it may not be read; the name's
+    lookup may take `seconds` (DeadlineReached after that)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -166,7 +168,9 @@ def check_target(url: str, policy: FetchPolicy) -> Target:
     path = requote_uri((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     try:
         addresses = (
-            [ipaddress.ip_address(host)] if _is_literal(host) else _lookup(host, port, policy)
+            [ipaddress.ip_address(host)]
+            if _is_literal(host)
+            else _lookup(host, port, policy, seconds)
         )
     except (OSError, UnicodeError, ValueError):
         raise FetchProblem(f"the host name {host} does not resolve") from None
@@ -193,9 +197,26 @@ def _is_literal(host: str) -> bool:
     return True
 
 
-def _lookup(host: str, port: int, policy: FetchPolicy) -> list[IPAddress]:
+def _lookup(host: str, port: int, policy: FetchPolicy, seconds: float | None) -> list[IPAddress]:
+    """The resolver's answer within `seconds`: the system's resolver has no deadline of its
+    own, so it runs in a thread that is left behind when a slow DNS server overruns."""
+    answer: list[Sequence[str] | Exception] = []
+
+    def work() -> None:
+        try:
+            answer.append(policy.resolve(host, port))
+        except Exception as exc:  # handed to the caller below
+            answer.append(exc)
+
+    worker = threading.Thread(target=work, name="audit-dns", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not answer:
+        raise DeadlineReached
+    if isinstance(answer[0], Exception):
+        raise answer[0]
     # A scope id (fe80::1%eth0) is dropped: the address alone decides.
-    return [ipaddress.ip_address(a.split("%", 1)[0]) for a in policy.resolve(host, port)]
+    return [ipaddress.ip_address(a.split("%", 1)[0]) for a in answer[0]]
 
 
 class Fetcher:
@@ -218,7 +239,10 @@ class Fetcher:
         if deadline <= started:
             raise self.too_slow(deadline)
         for _ in range(self.policy.max_redirects + 1):
-            target = check_target(url, self.policy)
+            try:
+                target = check_target(url, self.policy, remaining(deadline, self.clock))
+            except DeadlineReached:
+                raise self.too_slow(deadline) from None
             status, headers, body = self._exchange(target, method, deadline)
             location = headers.get("Location")
             if status not in REDIRECTS or not location:

@@ -270,6 +270,20 @@ def test_a_name_that_resolves_to_an_internal_address_is_refused_after_resolution
     assert set(calls) == {"intranet.clinic.example"}  # robots.txt and the page
 
 
+def test_a_slow_name_lookup_ends_at_the_deadline() -> None:
+    answered = threading.Event()
+
+    def slow_dns(host: str, port: int) -> list[str]:
+        answered.wait(5)  # a DNS server that takes its time
+        return ["93.184.215.14"]
+
+    started = time.monotonic()
+    reason = unreachable_reason("https://slow-dns.example/", replace(FAST, resolve=slow_dns))
+    answered.set()
+    assert time.monotonic() - started < 1.8
+    assert reason == "robots.txt too slow: no complete answer within 1 s"  # its lookup, first
+
+
 def test_every_redirect_hop_is_checked(serve: Callable[..., Server]) -> None:
     inner = serve({"/": page(HOME)})
     site = serve(
