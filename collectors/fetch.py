@@ -8,8 +8,8 @@ Every fetch (robots.txt, pages, link checks) goes through `Fetcher.get`, which
 3. connects to the address it checked (no second lookup an attacker's DNS could answer
    differently), keeping TLS server name and certificate checks for the host name;
 4. follows redirects itself, checking every hop the same way;
-5. gives the whole request (connect, headers, body, redirects) one deadline, and the whole site
-   another, instead of a timeout that each byte resets;
+5. gives the whole request (lookups, connect, headers, body, redirects) one deadline, and the
+   whole site another, instead of a timeout that each byte resets;
 6. stops reading once the decoded body (gzip and deflate are decoded as they stream) passes the
    byte cap.
 """
