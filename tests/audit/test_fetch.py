@@ -189,7 +189,7 @@ def test_a_page_trickling_one_byte_at_a_time_ends_at_the_deadline(
     site.routes["/"] = trickle(where, site.stop)
     started = time.monotonic()
     reason = unreachable_reason(site.url(), FAST)
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 3  # the server would go on for 40 s
     assert reason == "too slow: no complete answer within 1 s"
 
 
@@ -200,7 +200,7 @@ def test_a_trickling_robots_txt_ends_the_audit_with_a_clear_reason(
     site.routes["/robots.txt"] = trickle("body", site.stop)
     started = time.monotonic()
     reason = unreachable_reason(site.url(), FAST)
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 3  # the server would go on for 40 s
     assert reason == "robots.txt too slow: no complete answer within 1 s"
 
 
@@ -208,13 +208,13 @@ def test_the_whole_audit_has_a_deadline_however_many_slow_pages(
     serve: Callable[..., Server],
 ) -> None:
     def slow(handler: BaseHTTPRequestHandler) -> None:
-        time.sleep(0.6)  # under the page deadline, but four of them pass the site's
+        time.sleep(1.5)  # under the page deadline, but three of them pass the site's
         page(HOME)(handler)
 
     site = serve({"/": page(HOME), "/contact": slow, "/team": slow, "/visit": slow})
     started = time.monotonic()
     result = audit_url(site.url(), Profile(), replace(LOCAL, site_seconds=1.0))
-    assert time.monotonic() - started < 1.6
+    assert time.monotonic() - started < 3  # not the 4.5 s the three slow pages take
     [speed] = [f for f in result.findings if f.check == "speed"]
     assert "could not be read in time (15 s a page, 1 s for the site)" in speed.message
     assert result.score is not None  # the home page was read: the audit still counts
@@ -280,7 +280,7 @@ def test_a_slow_name_lookup_ends_at_the_deadline() -> None:
     started = time.monotonic()
     reason = unreachable_reason("https://slow-dns.example/", replace(FAST, resolve=slow_dns))
     answered.set()
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 3  # the DNS answer takes 5 s
     assert reason == "robots.txt too slow: no complete answer within 1 s"  # its lookup, first
 
 
