@@ -14,6 +14,20 @@ from typing import Any
 from seo_monitor.errors import UserError
 
 REPLAYABLE = ("reviews", "metrics")
+MAX_DEPTH = 64  # Google's responses nest about six levels; deeper would strain the savers
+
+
+def nesting_over(data: Any, limit: int) -> bool:
+    """Whether lists and objects nest deeper than `limit` (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class ReplayClient:
@@ -30,6 +44,12 @@ class ReplayClient:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise UserError(f"cannot read recorded response {path}: {exc}") from None
+        except RecursionError:
+            data = None  # thousands of nested arrays: said below, like any over-deep file
+        if data is None or nesting_over(data, MAX_DEPTH):
+            raise UserError(
+                f"{path}: nested more than {MAX_DEPTH} levels deep; not a Google API response"
+            )
         pages = data if isinstance(data, list) else [data]
         if not pages or not all(isinstance(page, dict) for page in pages):
             raise UserError(f"{path}: expected a Google API response object or a list of them")

@@ -2,7 +2,8 @@
 
 Pure checks on fetched HTML (collectors/website.py does the fetching). Each finding has a
 severity and a concrete fix; the score starts at 100 and loses the weight of each finding:
-high 15, medium 7, low 3 (never below 0).
+high 15, medium 7, low 3 (never below 0). A site that could not be read has no score, and the
+result says why.
 """
 
 from __future__ import annotations
@@ -92,13 +93,15 @@ class PageFacts:
 @dataclass(frozen=True)
 class AuditResult:
     url: str
-    score: int
+    score: int | None  # None: the site could not be read, `reason` says why
     findings: list[Finding]
+    reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "url": self.url,
             "score": self.score,
+            "reason": self.reason,
             "findings": [asdict(f) for f in self.findings],
         }
 
@@ -112,9 +115,11 @@ def audit_page(
     profile: Profile,
     others: Sequence[PageFacts] = (),
     broken: Sequence[tuple[str, str]] = (),
+    more: Sequence[Finding] = (),
 ) -> AuditResult:
     """The home page's checks; name, address and phone may also be on `others` (the contact
-    and location pages); `broken` lists internal links that failed, with why."""
+    and location pages); `broken` lists internal links that failed, with why; `more` are the
+    fetcher's own findings (pages too slow to read)."""
     soup = BeautifulSoup(page.html, "html.parser")
     every = BeautifulSoup("".join(p.html for p in [page, *others]), "html.parser")
     text = " ".join(every.get_text(" ").split())
@@ -125,6 +130,7 @@ def audit_page(
         *_links(soup, page.url),
         *_media_and_speed(soup, page),
         *_broken(broken),
+        *more,
     ]
     return AuditResult(page.url, score(findings), findings)
 
@@ -143,14 +149,15 @@ def _broken(broken: Sequence[tuple[str, str]]) -> Iterator[Finding]:
 
 
 def unreachable(url: str, problem: str) -> AuditResult:
-    """A site that could not be audited is itself the finding."""
+    """A site that could not be audited is itself the finding, and gets no score: nothing of
+    it was checked, so no number would be fair to it or to the site it is compared with."""
     finding = Finding(
         "reachable",
         "high",
         f"site unreachable: {problem}",
         "Check the website address in the Google profile and that the site is up.",
     )
-    return AuditResult(url, score([finding]), [finding])
+    return AuditResult(url, None, [finding], reason=problem)
 
 
 def _basics(soup: BeautifulSoup, page: PageFacts, profile: Profile) -> Iterator[Finding]:
@@ -312,13 +319,20 @@ def _parses(number: str, region: str) -> bool:
     return True
 
 
-def structured_data(soup: BeautifulSoup) -> list[dict[str, Any]]:
-    """schema.org items from JSON-LD and microdata, as dicts with @type."""
+def structured_data(
+    soup: BeautifulSoup, unreadable: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """schema.org items from JSON-LD and microdata, as dicts with @type; JSON-LD blocks nested
+    too deeply to read are skipped and named in `unreadable`."""
     items: list[dict[str, Any]] = []
     for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
         try:
             data = json.loads(script.string or "")
         except json.JSONDecodeError:
+            continue
+        except RecursionError:  # hostile or broken markup: thousands of nested arrays
+            if unreadable is not None:
+                unreadable.append("nested too deeply")
             continue
         graph = data.get("@graph", [data]) if isinstance(data, dict) else data
         items += (
@@ -340,7 +354,16 @@ def _types(item: dict[str, Any]) -> set[str]:
 
 
 def _structured_data(soup: BeautifulSoup, profile: Profile) -> Iterator[Finding]:
-    local = [item for item in structured_data(soup) if _types(item) & LOCAL_TYPES]
+    unreadable: list[str] = []
+    local = [item for item in structured_data(soup, unreadable) if _types(item) & LOCAL_TYPES]
+    if unreadable:
+        yield Finding(
+            "structured data",
+            "medium",
+            f"{len(unreadable)} JSON-LD block{'s are' if len(unreadable) > 1 else ' is'} "
+            "nested too deeply to read; search engines skip it too.",
+            "Keep the JSON-LD markup to a few levels: the clinic, its address, geo and hours.",
+        )
     if not local:
         yield Finding(
             "structured data",

@@ -85,6 +85,8 @@ ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
 Cron = Annotated[str, AfterValidator(_check_cron)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
 DatabaseUrl = Annotated[str | None, AfterValidator(_resolve_database_url)]
+# A host name or address, optionally with a port: clinic.local, 10.0.0.5:8080, [fd00::5]:80.
+HostEntry = Annotated[str, Field(pattern=r"^(\[[0-9A-Fa-f:.]+\]|[^\s/:@\[\]]+)(:[0-9]{1,5})?$")]
 
 
 def secret(description: str) -> Any:
@@ -474,6 +476,33 @@ class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
 
 
+class WebsiteSettings(Section):
+    """The website audit (`seo-monitor audit`, the weekly job, the dashboard's Website page)."""
+
+    allow_hosts: list[HostEntry] = documented(
+        [],
+        "Host names (any port) or host:port pairs the audit may read even though they resolve "
+        "to a loopback, private or other internal address. Everything else must be a public "
+        "website: the audit refuses internal addresses so that nobody can use it to probe "
+        "your network.",
+        example=["intranet.example-clinic.local", "127.0.0.1:8080"],
+    )
+    request_timeout_seconds: float = documented(
+        15.0,
+        "Longest time for one page, robots.txt or link check, from connecting to the last "
+        "byte and across redirects (not a timeout that each byte resets).",
+        gt=0,
+        le=300,
+    )
+    site_timeout_seconds: float = documented(
+        60.0,
+        "Longest time for the audit of one site, all its pages together; the weekly job gives "
+        "each location's site this budget.",
+        gt=0,
+        le=1800,
+    )
+
+
 class LocationSettings(Section):
     """Settings for one location, matched by its Google name or store code."""
 
@@ -518,6 +547,7 @@ class Settings(Section):
     dashboard: DashboardSettings = DashboardSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
+    website: WebsiteSettings = WebsiteSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
     )

@@ -6,11 +6,12 @@ import json
 
 import click
 
-from collectors.website import audit_url
+from collectors.website import audit_site
 from seo_monitor.audit import Profile
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
 from seo_monitor.db import session_factory
 from seo_monitor.queries.common import matching_locations
+from seo_monitor.settings import Settings
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -36,18 +37,22 @@ def audit(
 ) -> None:
     """Audit a website's local SEO (any site, e.g. a competitor's) and print what to fix."""
     profile = Profile(name, (address,) if address else (), city, phone)
+    # Without a config file (a quick look at any site): the defaults, public sites only.
+    settings = app.settings if location or app.config_file.exists() else Settings()
     if location:
-        settings = app.settings
         with session_factory(open_database(settings))() as session:
             chosen = matching_locations(session, location)[0]
             profile = Profile(
                 chosen.title, tuple(chosen.address_lines or ()), chosen.locality, chosen.phone
             )
-    result = audit_url(url, profile)
+    result = audit_site(url, settings, profile)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{result.url}: score {result.score}/100")
+    if result.score is None:
+        click.echo(f"{result.url}: no score, the site could not be read ({result.reason})")
+    else:
+        click.echo(f"{result.url}: score {result.score}/100")
     for finding in sorted(result.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)):
         click.echo(f"  [{finding.severity}] {finding.check}: {finding.message}")
         click.echo(f"      fix: {finding.fix}")

@@ -6,6 +6,7 @@ import json
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from seo_monitor.private_files import write_private_text
 from seo_monitor.sandbox.server import PLACES_API_KEY, authorized_user_info
@@ -33,6 +34,10 @@ reviews = "*/2 * * * *"
 metrics = "*/15 * * * *"
 locations = "0 * * * *"
 jitter_seconds = 0
+
+# The website audit reads only public sites, except the hosts allowed here: the sandbox's.
+[website]
+allow_hosts = ["{host}"]
 """
 
 
@@ -71,7 +76,7 @@ def write_demo_config(
     website is the sandbox's demo site for it."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
-    text = DEMO_CONFIG.format(root=root)
+    text = DEMO_CONFIG.format(root=root, host=urlsplit(root).netloc)
     if mail_port is not None:
         text += DEMO_ALERTS.format(mail_port=mail_port)
     for location in world.locations if world else []:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,17 +18,22 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors import website
+from collectors.fetch import FetchPolicy
 from collectors.jobs import collect, make_client
-from collectors.website import audit_url
+from collectors.website import audit_site, audit_url
 from seo_monitor.audit import Profile, normalise_address, score
 from seo_monitor.config import load_settings
-from seo_monitor.models import SiteAudit
+from seo_monitor.models import Location, SiteAudit
+from seo_monitor.queries.audits import score_change, score_history, select_audits
 from seo_monitor.sandbox import World
+from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.server import SandboxServer
 from seo_monitor.settings import Settings
+from tests.audit.test_fetch import Server, trickle
 from tests.conftest import sandbox_settings
 
+# The test sites run on 127.0.0.1, which the audit refuses unless an operator allows it.
+LOCAL = FetchPolicy(allow_hosts=frozenset({"127.0.0.1"}))
 PROFILE = Profile(
     "Riverbend Physical Therapy",
     ("1200 Barton Springs Road", "Suite 210"),
@@ -66,6 +72,12 @@ CONTACT = (
 )
 
 
+# JSON-LD nested 3,000 deep (18 kB): json.loads gives up with a RecursionError.
+DEEP = GOOD.replace(
+    "</head>", '<script type="application/ld+json">' + "[" * 3000 + "]" * 3000 + "</script></head>"
+)
+
+
 class Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
@@ -82,6 +94,7 @@ class Site(BaseHTTPRequestHandler):
             "/book": (200, "text/html", b"<title>Book</title><p>Book a visit</p>"),
             "/split": (200, "text/html; charset=utf-8", SPLIT.encode()),
             "/split/contact-us": (200, "text/html; charset=utf-8", CONTACT.encode()),
+            "/deep": (200, "text/html; charset=utf-8", DEEP.encode()),
         }
         if self.path == "/loop":
             self.send_response(302)
@@ -109,7 +122,7 @@ def site() -> Iterator[str]:
 
 def checks(url: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for finding in audit_url(url, PROFILE).findings:
+    for finding in audit_url(url, PROFILE, LOCAL).findings:
         found.setdefault(finding.check, []).append(
             f"{finding.severity}: {finding.message} | {finding.fix}"
         )
@@ -117,7 +130,7 @@ def checks(url: str) -> dict[str, list[str]]:
 
 
 def test_a_good_page_only_loses_points_for_http(site: str) -> None:
-    result = audit_url(site + "/", PROFILE)
+    result = audit_url(site + "/", PROFILE, LOCAL)
     assert [f.check for f in result.findings] == ["https"]  # the test server has no TLS
     assert result.score == 85
 
@@ -148,7 +161,7 @@ def test_a_neglected_page_gets_concrete_fixes(site: str) -> None:
         "images",
     ):
         assert check in found, check
-    assert audit_url(site + "/bad", PROFILE).score < 20
+    assert (audit_url(site + "/bad", PROFILE, LOCAL).score or 0) < 20
 
 
 @pytest.mark.parametrize(
@@ -162,18 +175,27 @@ def test_a_neglected_page_gets_concrete_fixes(site: str) -> None:
     ],
 )
 def test_bad_sites_become_a_finding_not_a_crash(site: str, path: str, problem: str) -> None:
-    result = audit_url(site + path, PROFILE)
+    result = audit_url(site + path, PROFILE, LOCAL)
     [finding] = result.findings
     assert finding.message.startswith("site unreachable:") and problem in finding.message
-    assert result.score == 85
+    assert result.score is None and result.reason and problem in result.reason
 
 
-def test_timeouts_and_bad_encodings(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(website, "TIMEOUT", 0.5)
-    [slow] = audit_url(site + "/slow", PROFILE).findings
-    assert "no answer within" in slow.message
-    result = audit_url(site + "/latin", PROFILE)
+def test_timeouts_and_bad_encodings(site: str) -> None:
+    policy = FetchPolicy(allow_hosts=LOCAL.allow_hosts, request_seconds=0.5)
+    [slow] = audit_url(site + "/slow", PROFILE, policy).findings
+    assert "too slow: no complete answer within 0.5 s" in slow.message
+    result = audit_url(site + "/latin", PROFILE, LOCAL)
     assert result.findings and all(f.check != "reachable" for f in result.findings)
+
+
+def test_json_ld_nested_thousands_deep_is_a_finding_not_a_crash(site: str) -> None:
+    result = audit_url(site + "/deep", PROFILE, LOCAL)
+    [deep] = [f for f in result.findings if f.check == "structured data"]
+    assert (
+        deep.message == "1 JSON-LD block is nested too deeply to read; search engines skip it too."
+    )
+    assert result.score == 85 - 7  # the clinic's own markup beside it still counts
 
 
 def test_address_matching_is_tolerant() -> None:
@@ -183,43 +205,69 @@ def test_address_matching_is_tolerant() -> None:
     assert score([]) == 100
 
 
-def test_the_audit_command(site: str) -> None:
+def audit_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seo_monitor",
-            "audit",
-            site + "/bad",
-            "--name",
-            PROFILE.name or "",
-            "--phone",
-            "(512) 555-0100",
-            "--address",
-            "1200 Barton Springs Road",
-            "--city",
-            "Austin",
-            "--json",
-        ],
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's code
+    return subprocess.run(
+        [sys.executable, "-m", "seo_monitor", "audit", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        cwd="/tmp",
+        cwd=cwd,
+    )
+
+
+def test_the_audit_command(site: str, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[website]\nallow_hosts = ["127.0.0.1"]\n')
+    done = audit_command(
+        site + "/bad",
+        "--name",
+        PROFILE.name or "",
+        "--phone",
+        "(512) 555-0100",
+        "--address",
+        "1200 Barton Springs Road",
+        "--city",
+        "Austin",
+        "--json",
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["score"] < 40 and {f["check"] for f in report["findings"]} >= {"phone", "title"}
 
 
-def with_demo_websites(config: Path, sandbox_url: str, world: World) -> Settings:
-    """Point every location's website at the sandbox's demo site: nothing leaves 127.0.0.1."""
+def test_the_audit_command_without_a_config_reads_public_sites_only(
+    site: str, tmp_path: Path
+) -> None:
+    done = audit_command(site + "/", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        f"{site}/: no score, the site could not be read (127.0.0.1 is a loopback address"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def with_demo_websites(
+    config: Path,
+    sandbox_url: str,
+    world: World,
+    sites: dict[str, str] | None = None,
+    **website: object,
+) -> Settings:
+    """Point every location's website at the sandbox's demo site (or at `sites`, by store
+    code): nothing leaves 127.0.0.1, which `[website] allow_hosts` allows."""
+    options = {"allow_hosts": ["127.0.0.1"], **website}
     config.write_text(
         config.read_text()
+        + "\n[website]\n"
+        + "".join(f"{key} = {json.dumps(value)}\n" for key, value in options.items())
         + "".join(
-            f'\n[[locations]]\nmatch = "{loc.store_code}"\nwebsite = "{sandbox_url}/site/{loc.store_code}/"\n'
+            f'\n[[locations]]\nmatch = "{loc.store_code}"\nwebsite = "'
+            + (sites or {}).get(loc.store_code, f"{sandbox_url}/site/{loc.store_code}/")
+            + '"\n'
             for loc in world.locations
         )
     )
@@ -246,4 +294,92 @@ def test_the_website_job_audits_each_demo_site_and_keeps_the_result(
     assert {"structured data", "booking"} <= checks[0]  # the first demo site's flaws
     assert {"phone", "viewport", "images"} <= checks[1]
     assert {"review link", "tel link"} <= checks[2]
-    assert all(0 < a.score < 100 for a in audits)
+    assert all(a.score is not None and 0 < a.score < 100 for a in audits)
+
+
+def test_the_demo_configuration_lets_the_audit_read_the_sandbox_sites(
+    sandbox: SandboxServer, tmp_path: Path, world: World
+) -> None:
+    settings = load_settings(write_demo_config(tmp_path, sandbox.url, world=world), {})
+    site = f"{sandbox.url}/site/{world.locations[0].store_code}/"
+    assert audit_site(site, settings).score is not None
+    refused = audit_site(site, Settings())
+    assert refused.score is None and "127.0.0.1 is a loopback address" in (refused.reason or "")
+
+
+def test_a_site_too_slow_for_its_budget_gets_no_score_and_the_job_goes_on(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    slow = Server({})
+    slow.routes["/"] = trickle("body", slow.stop)
+    try:
+        sandbox_settings(sandbox, tmp_path, database_url)
+        first = world.locations[0].store_code
+        settings = with_demo_websites(
+            tmp_path / "config.toml",
+            sandbox.url,
+            world,
+            {first: slow.url()},
+            request_timeout_seconds=5.0,
+            site_timeout_seconds=0.8,
+        )
+        client = make_client(settings)
+        collect(settings, sessions, ["locations"], client, now=lambda: world.now)
+        started = time.monotonic()
+        summaries = collect(settings, sessions, ["website"], client, now=lambda: world.now)
+        assert time.monotonic() - started < 5  # the slow site got its 0.8 s, not more
+    finally:
+        slow.close()
+    assert [s.status for s in summaries] == ["ok"] * len(world.locations)
+    with sessions() as session:
+        [location_id] = session.scalars(select(Location.id).where(Location.store_code == first))
+        [latest] = select_audits(session, location_id)
+    assert latest.status == "unreachable" and latest.score is None
+    assert latest.reason == "too slow: no complete answer within 0.8 s for the whole site"
+
+
+def test_an_unreadable_site_is_never_a_number_in_the_history(
+    sessions: sessionmaker[Session],
+) -> None:
+    def audit(day: int, status: str, score: int | None) -> SiteAudit:
+        finding = {
+            "check": "reachable",
+            "severity": "high",
+            "message": "site unreachable: HTTP 503",
+            "fix": "…",
+        }
+        return SiteAudit(
+            location_id=None,
+            url="https://clinic.example/",
+            fetched_at=datetime(2026, 3, day, tzinfo=UTC),
+            status=status,
+            score=score,
+            findings=[finding] if status == "unreachable" else [],
+        )
+
+    with sessions.begin() as session:
+        location = Location(name="locations/1", title="Clinic")
+        session.add(location)
+        session.flush()
+        # The newest first: unreadable, then one stored with the old unreachable score of 85.
+        for row in (
+            audit(1, "ok", 60),
+            audit(8, "unreachable", 85),
+            audit(15, "unreachable", None),
+        ):
+            row.location_id = location.id
+            session.add(row)
+        session.flush()
+        audits = select_audits(session, location.id)
+    assert [(a.score, a.reason) for a in audits] == [
+        (None, "HTTP 503"),
+        (None, "HTTP 503"),
+        (60, None),
+    ]
+    assert score_history(audits) == [(datetime(2026, 3, 1, tzinfo=UTC), 60)]
+    assert score_change(audits) is None
+    assert score_change([*audits[2:], *audits[2:]]) == 0
