@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors import replies
 from collectors.jobs import make_client
 from collectors.replies import PracticeDetails, ReplyOutcome
-from collectors.website import audit_url
+from collectors.website import audit_site as audit_site_now
 from qr.requests import Made, build_code, build_poster, record
 from seo_monitor import queries
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import build_digest, digest_week
 from seo_monitor.alerts.outbox import DeliveryReport, enqueue
 from seo_monitor.alerts.render import digest_html
-from seo_monitor.audit import Profile
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import CollectorError, UserError
@@ -315,4 +314,4 @@ def audits(location_id: int) -> list[AuditRow]:
 @st.cache_data(ttl=600)
 def audit_site(url: str) -> dict[str, Any]:
     """Audit any site now (e.g. a competitor's); nothing is stored."""
-    return audit_url(url, Profile()).as_dict()
+    return audit_site_now(url, settings()).as_dict()

@@ -427,7 +427,7 @@ def _media_and_speed(soup: BeautifulSoup, page: PageFacts) -> Iterator[Finding]:
         yield Finding(
             "images",
             "low",
-            f"{len(missing_alt)} images have no alt text.",
+            f"{len(missing_alt)} image{'s have' if len(missing_alt) > 1 else ' has'} no alt text.",
             "Describe each image in an alt attribute (screen readers and search use it).",
         )
     if page.size_bytes > 1_500_000:

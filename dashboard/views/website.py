@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.chrome import guard, location_picker
+from dashboard.text import md
+from seo_monitor.queries.audits import score_change, score_history
 
-SEVERITY = {"high": 0, "medium": 1, "low": 2, "info": 3}
+SEVERITY = {"high": "1 · high", "medium": "2 · medium", "low": "3 · low", "info": "4 · note"}
+
+
+def findings_table(findings: list[dict[str, Any]]) -> None:
+    """Most serious first, every word shown (a table wraps; a data grid would cut the fix)."""
+    rows = sorted(findings, key=lambda f: SEVERITY.get(f["severity"], "9"))
+    st.table(
+        pd.DataFrame(
+            [
+                {
+                    "Severity": SEVERITY.get(f["severity"], f["severity"]),
+                    "Check": str(f["check"]).capitalize(),
+                    "What we found": f["message"],
+                    "What to do": f["fix"],
+                }
+                for f in rows
+            ]
+        ).set_index("Severity")
+    )
+
+
+def score_text(score: int | None) -> str:
+    return "No score" if score is None else f"{score}/100"
+
 
 filters = guard()
-
 st.title("Website")
 location_id = location_picker(filters)
 history = data.audits(location_id)
@@ -22,48 +48,37 @@ if not history:
     )
 else:
     latest = history[0]
-    before = history[1].score if len(history) > 1 else None
+    change = score_change(history)
     row = st.columns(3)
-    row[0].metric(
-        "Score",
-        f"{latest.score}/100",
-        f"{(latest.score or 0) - before:+d}" if before is not None else None,
-    )
+    row[0].metric("Score", score_text(latest.score), f"{change:+d}" if change is not None else None)
     row[1].metric("Findings", len(latest.findings))
     row[2].metric("Checked", f"{latest.fetched_at:%b %d, %Y}")
     st.text(latest.url)  # from Google or config: shown as text
-    findings = sorted(latest.findings, key=lambda f: SEVERITY.get(f["severity"], 9))
-    if findings:
-        st.dataframe(
-            pd.DataFrame(findings).rename(
-                columns={
-                    "check": "Check",
-                    "severity": "Severity",
-                    "message": "What we found",
-                    "fix": "What to do",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    if latest.score is None:
+        st.warning(f"The site could not be read, so it has no score: {md(latest.reason)}")
+    elif latest.findings:
+        findings_table(latest.findings)
     else:
         st.success("Nothing to fix.")
-    if len(history) > 1:
+    scores = score_history(history)
+    if len(scores) > 1:
         st.subheader("Score over time")
-        st.line_chart(
-            pd.DataFrame(
-                [{"day": f"{a.fetched_at:%Y-%m-%d}", "score": a.score} for a in reversed(history)]
-            ).set_index("day")
+        frame = pd.DataFrame(
+            [{"day": when.date(), "site": "Score", "score": score} for when, score in scores]
         )
+        charts.lines(frame, x="day", y="score", series="site", y_title="Score (of 100)")
 
 st.subheader("Compare with a competitor's site")
 other = st.text_input("Their website", placeholder="https://competitor.example/")
 if other:
     report = data.audit_site(other)
-    theirs = report["score"]
     ours = history[0].score if history else None
     cols = st.columns(2)
-    cols[0].metric("Their score", f"{theirs}/100")
-    cols[1].metric("Ours", f"{ours}/100" if ours is not None else "–")
-    if report["findings"]:
-        st.dataframe(pd.DataFrame(report["findings"]), hide_index=True, width="stretch")
+    cols[0].metric("Their score", score_text(report["score"]))
+    cols[1].metric("Ours", score_text(ours) if history else "–")
+    if report["score"] is None:
+        st.warning(
+            f"Their site could not be read, so there is nothing to compare: {md(report['reason'])}"
+        )
+    elif report["findings"]:
+        findings_table(report["findings"])

@@ -48,11 +48,16 @@ def test_the_website_page(
     choices.set_value(next(o for o in choices.options if o)).run()
     score = next(m for m in at.metric if m.label == "Score")
     assert score.value.endswith("/100")
-    table = at.dataframe[0].value
-    assert {"Check", "Severity", "What we found", "What to do"} <= set(table.columns)
+    table = at.table[0].value  # a table shows every word of the fix; a data grid cuts it
+    assert {"Check", "What we found", "What to do"} <= set(table.columns)
+    assert table.index.name == "Severity" and table.index[0].startswith("1 · ")
     assert any("Score over time" in h.value for h in at.subheader)
     at.text_input[0].set_value(f"{sandbox.url}/site/{world.locations[1].store_code}/").run()
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Their score").value.endswith("/100")
+    # A site that cannot be read (here: an internal address) gets no score, and says why.
+    at.text_input[0].set_value("http://127.0.0.1:1/").run()
+    assert next(m for m in at.metric if m.label == "Their score").value == "No score"
+    assert any("could not be read" in w.value for w in at.warning)
     st.cache_data.clear()
     st.cache_resource.clear()
