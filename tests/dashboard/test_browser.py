@@ -268,9 +268,16 @@ def leaving_the_machine(url: str) -> list[str]:
 def open_address(page: Page, base: str, address: str) -> None:
     page.goto(f"{base}/{address}", wait_until="networkidle")
     page.wait_for_selector("[data-testid='stMain']", timeout=30_000)
-    page.wait_for_function(  # the script has finished: Streamlit's "running" widget is gone
-        "!document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000
-    )
+    wait_until_drawn(page)
+
+
+def wait_until_drawn(page: Page) -> None:
+    """The script run has finished: Streamlit's "running" widget is gone, and stays gone."""
+    for _ in range(2):
+        page.wait_for_function(
+            "!document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000
+        )
+        page.wait_for_timeout(300)
 
 
 def main_text(page: Page) -> str:
@@ -370,6 +377,7 @@ def test_signed_in_every_address_opens_its_page(
             expect(page.get_by_role("heading", name=spec.title, exact=True)).to_be_visible(
                 timeout=30_000
             )
+            wait_until_drawn(page)
             assert page.url.startswith(f"{base}/{spec.address}")
             assert "days=90" in page.url  # the view in the link survives the sign-in
             assert_sound(page, f"/{spec.address} signed in")
