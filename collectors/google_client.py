@@ -97,6 +97,8 @@ class Transient(Exception):
 
 
 class GoogleClient:
+    lists_everything = True  # a list read to its last page is all Google has (see replay.py)
+
     def __init__(
         self,
         credentials: Credentials,
