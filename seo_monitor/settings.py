@@ -199,6 +199,12 @@ class ReviewSettings(Section):
         ge=1,
         le=5,
     )
+    import_max_megabytes: int = documented(
+        50,
+        "`seo-monitor import reviews` refuses a CSV file larger than this (MB).",
+        ge=1,
+        le=2000,
+    )
 
 
 class ReplySettings(Section):
