@@ -161,7 +161,9 @@ class GoogleSettings(Section):
     )
     max_attempts: int = documented(
         5,
-        "Tries per call on rate limits, server errors and timeouts before the run fails.",
+        "Tries per call on server errors and timeouts before the run fails. Rate limits (429) "
+        "are tried at least this often, and on until the waits outlast Google's one-minute "
+        "quota window.",
         ge=1,
         le=20,
     )
