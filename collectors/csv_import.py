@@ -124,12 +124,16 @@ def _next_row(path: Path, reader: Iterator[list[str]], line: int) -> list[str] |
     try:
         return next(reader, None)
     except csv.Error as exc:
-        if "unexpected end of data" in str(exc) or "field larger than" in str(exc):
-            raise UserError(
-                f"{path}: line {line}: a quoted field starts here and does not end (a missing "
-                "closing quote?); nothing was imported"
-            ) from None
-        raise UserError(f"{path}: line {line}: not a readable CSV row ({exc})") from None
+        if "unexpected end of data" in str(exc):
+            problem = "a quoted field starts here and does not end (a missing closing quote?)"
+        elif "field larger than" in str(exc):
+            problem = (
+                f"a field longer than {csv.field_size_limit()} characters starts here "
+                "(a missing closing quote?)"
+            )
+        else:
+            problem = f"not a readable CSV row ({exc})"
+        raise UserError(f"{path}: line {line}: {problem}; nothing was imported") from None
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:

@@ -5,6 +5,7 @@ fake clock, shared with the sandbox's quota windows where a test needs them."""
 from __future__ import annotations
 
 import heapq
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from google.oauth2.credentials import Credentials
 
-from collectors.google_client import GoogleClient, Transient, load_credentials
+from collectors.google_client import GoogleClient, Transient, classify, load_credentials
 from collectors.jobs import ALL, collect
 from collectors.pacing import Pacer, rate_limit_delay, retry_after_seconds
 from seo_monitor.db import make_engine, session_factory
@@ -190,6 +191,23 @@ def test_rate_limit_delays_have_jitter_and_a_floor() -> None:
     assert len(spread) > 1 and all(6 <= d <= 10 for d in spread)
 
 
+def test_a_429_carries_google_s_retry_after_or_retry_info_delay() -> None:
+    body = {
+        "error": {
+            "code": 429,
+            "status": "RESOURCE_EXHAUSTED",
+            "details": [
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12.5s"}
+            ],
+        }
+    }
+    from_header = classify("mybusiness", 429, b"{}", "30")
+    from_body = classify("mybusiness", 429, json.dumps(body).encode())
+    assert isinstance(from_header, Transient) and from_header.rate_limited
+    assert (from_header.retry_after, getattr(from_body, "retry_after", None)) == ("30", "13")
+    assert not getattr(classify("mybusiness", 503, b"{}", "30"), "rate_limited", True)
+
+
 def sandbox_client(server: SandboxServer, tmp_path: Path, clock: Any, **options: Any) -> Any:
     settings = sandbox_settings(server, tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     client = GoogleClient(
@@ -202,14 +220,17 @@ def sandbox_client(server: SandboxServer, tmp_path: Path, clock: Any, **options:
     return settings, client
 
 
+@pytest.mark.parametrize("api", ["discovery", "rest"])  # googleapiclient, and plain requests
 def test_the_sandbox_s_retry_after_is_waited_for_and_then_the_call_succeeds(
-    world: World, tmp_path: Path
+    world: World, tmp_path: Path, api: str
 ) -> None:
     clock = FakeClock()
+    location = world.locations[0]
+    parent = f"accounts/{location.account_id}/locations/{location.location_id}"
     with running_sandbox(world, quota_per_minute=2, clock=clock, send_retry_after=True) as server:
         _, client = sandbox_client(server, tmp_path, clock, backoff_seconds=0.01)
         for _ in range(3):  # the third is over the sandbox's quota of 2 a minute
-            client.list_accounts()
+            client.list_accounts() if api == "discovery" else client.list_reviews(parent)
         stats = server.state.stats()
     assert stats["rate_limited"] == 1
     assert len(clock.slept) == 1 and 60 <= clock.slept[0] <= 62  # the window's end, announced
