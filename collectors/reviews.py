@@ -190,6 +190,23 @@ def review_parent(session: Session, location: Location) -> str:
     return f"{account.name}/{location.name}"
 
 
+def settle_full_read(
+    session: Session,
+    client: GoogleClient,
+    location: Location,
+    missing: set[str],
+    skipped: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """After a read to the last page: mark the stored reviews it did not list as deleted, if
+    the read was whole. How many were marked, and how many were kept because it was not."""
+    if client.lists_everything:  # a replayed file is not a read of Google's list
+        location.reviews_full_sync_at = now
+    if skipped or not client.lists_everything:
+        return 0, len(missing)
+    return mark_deleted(session, location.id, missing, now), 0
+
+
 def collect_reviews(
     client: GoogleClient, session: Session, location: Location, now: datetime
 ) -> dict[str, int]:
@@ -226,13 +243,9 @@ def collect_reviews(
     written = save_reviews(session, location.id, list(rows.values()), now)
     deleted, not_deleted = 0, 0
     if reached_end and full:
-        missing = stored.updated.keys() - rows.keys()
-        if skipped or not client.lists_everything:
-            not_deleted = len(missing)
-        else:
-            deleted = mark_deleted(session, location.id, missing, now)
-        if client.lists_everything:  # a replayed file is not a read of Google's list
-            location.reviews_full_sync_at = now
+        deleted, not_deleted = settle_full_read(
+            session, client, location, stored.updated.keys() - rows.keys(), skipped, now
+        )
     if first_page is not None:
         save_rating_snapshot(session, location.id, first_page, now)
     return {
