@@ -3,20 +3,22 @@
 v1 APIs go through googleapiclient with the discovery documents it ships; the v4 reviews API
 (no shipped discovery document) goes over plain REST with google-auth's authorised session.
 Every call waits for its API's pacer, so a large account finishes near the per-minute quota
-instead of running into 429s. 429/5xx/timeouts/garbled answers are retried with exponential
-backoff and jitter; 401/403/404/quota 0 stop at once with a hint for the person reading it.
+instead of running into 429s. 5xx/timeouts/garbled answers are retried with exponential
+backoff and jitter; 429s wait as Google says (`Retry-After`) or back off past the quota window,
+and slow the pacer down (pacing.py); 401/403/404/quota 0 stop at once with a hint for the
+person reading it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import random
-import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from google_auth_oauthlib.flow import InstalledAppFlow
 from googleapiclient.discovery import Resource, build
 from googleapiclient.errors import HttpError
 
+from collectors.pacing import Pacer, rate_limit_delay, retry_after_seconds
 from seo_monitor.errors import CollectorError
 from seo_monitor.private_files import write_private_text
 
@@ -49,38 +52,6 @@ API_NAMES = {
 }
 
 
-class Pacer:
-    """Keeps the calls started in any `window` seconds under the per-minute quota.
-
-    A sliding log of start times: a call may start once the call `limit` places before it is
-    more than a window ago. Work between calls (parsing, saving) thus uses up no quota time,
-    and a sweep finishes close to calls / quota. The limit keeps a little headroom because
-    Google sees our calls a few milliseconds late, not always in the same rhythm.
-    """
-
-    def __init__(
-        self,
-        per_minute: int,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        window: float = 60.0,
-    ) -> None:
-        self.limit = max(1, per_minute - max(2, per_minute // 100))
-        self.window = window
-        self.clock, self.sleep = clock, sleep
-        self.starts: deque[float] = deque(maxlen=self.limit)
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self.lock:
-            now = self.clock()
-            full = len(self.starts) == self.limit
-            slot = max(now, self.starts[0] + self.window) if full else now
-            self.starts.append(slot)
-        if slot > now:
-            self.sleep(slot - now)
-
-
 def pages(fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every page of a Google list call: `fetch(page_token)` until no nextPageToken comes."""
     token: str | None = None
@@ -93,10 +64,20 @@ def pages(fetch: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, A
 
 
 class Transient(Exception):
-    """A failure worth retrying (rate limit, server error, timeout, garbled answer)."""
+    """A failure worth retrying (rate limit, server error, timeout, garbled answer). A rate
+    limit carries Google's `Retry-After` header or RetryInfo delay, if it sent one."""
+
+    def __init__(
+        self, message: str, *, rate_limited: bool = False, retry_after: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.rate_limited = rate_limited
+        self.retry_after = retry_after
 
 
 class GoogleClient:
+    lists_everything = True  # a list read to its last page is all Google has (see replay.py)
+
     def __init__(
         self,
         credentials: Credentials,
@@ -109,6 +90,8 @@ class GoogleClient:
         sleep: Callable[[float], None] = time.sleep,
         quota_window: float = 60.0,
         places_api_key: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.credentials = credentials
         self.places_api_key = places_api_key
@@ -117,6 +100,7 @@ class GoogleClient:
         self.quota_per_minute = quota_per_minute
         self.timeout, self.max_attempts = timeout, max_attempts
         self.backoff_seconds, self.sleep = backoff_seconds, sleep
+        self.clock, self.wall_clock = clock, wall_clock  # wall: for Retry-After dates
         self.calls: Counter[str] = Counter()
         self._pacers: dict[str, Pacer] = {}
         self._services: dict[str, Resource] = {}
@@ -253,7 +237,8 @@ class GoogleClient:
             try:
                 result = request.execute(num_retries=0)
             except HttpError as exc:
-                raise classify(api, exc.status_code, exc.content) from None
+                retry_after = exc.resp.get("retry-after") if exc.resp is not None else None
+                raise classify(api, exc.status_code, exc.content, retry_after) from None
             # googleapiclient hands back the raw text when the body is not JSON.
             if not isinstance(result, dict):
                 raise Transient("the answer was not valid JSON")
@@ -285,50 +270,94 @@ class GoogleClient:
         return self._call(api, send)
 
     def _call(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        pacer = self._pacers.setdefault(
-            api, Pacer(self.quota_per_minute, sleep=self.sleep, window=self.quota_window)
-        )
-        last: Exception | None = None
-        for attempt in range(1, self.max_attempts + 1):
+        """Send within `api`'s pacing; retry what is transient until `_retry_delay` gives up."""
+        if api not in self._pacers:
+            self._pacers[api] = Pacer(
+                self.quota_per_minute, clock=self.clock, sleep=self.sleep, window=self.quota_window
+            )
+        pacer = self._pacers[api]
+        attempt, rate_limited_for = 0, 0.0
+        while True:
+            attempt += 1
             pacer.wait()
             self.calls[api] += 1
             try:
                 return send()
-            except Transient as exc:
-                last = exc
-            except (
-                requests.Timeout,
-                requests.ConnectionError,
-                TimeoutError,
-                ConnectionError,
-                httplib2.HttpLib2Error,
-            ) as exc:
-                last = Transient(f"network problem ({type(exc).__name__})")
-            except json.JSONDecodeError:
-                last = Transient("the answer was not valid JSON")
-            except google.auth.exceptions.RefreshError:
-                raise CollectorError(
-                    "Google refused to renew the access token (revoked or expired)",
-                    permanent=True,
-                    hint=RECONNECT,
-                    affects_all=True,
-                ) from None
-            except google.auth.exceptions.TransportError as exc:
-                last = Transient(f"could not reach Google's token service ({type(exc).__name__})")
-            if attempt < self.max_attempts:
-                delay = self.backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
-                log.info("%s: %s; retry %d in %.1fs", api, last, attempt, delay)
+            except Exception as exc:  # sorted into Transient, or raised again
+                last = transient(exc)
+            delay = self._retry_delay(api, attempt, last, rate_limited_for)
+            log.info("%s: %s; retry %d in %.1fs", api, last, attempt, delay)
+            if last.rate_limited:
+                rate_limited_for += delay
+                pacer.back_off(delay)  # every call through this pacer waits, then goes slower
+            else:
                 self.sleep(delay)
+
+    def _retry_delay(
+        self, api: str, attempt: int, last: Transient, rate_limited_for: float
+    ) -> float:
+        """The wait before the next try, or CollectorError once the retries are spent.
+
+        Server errors and timeouts: `max_attempts` tries, exponential backoff. Rate limits:
+        at least `max_attempts` tries, and on until the waits add up to more than one quota
+        window — a shorter wait cannot outlast a full window."""
+        label = API_NAMES.get(api, api)
+        if not last.rate_limited:
+            if attempt >= self.max_attempts:
+                raise CollectorError(
+                    f"{label}: {last} (gave up after {attempt} attempts)",
+                    hint="Google was unavailable or slow; the next scheduled run tries again.",
+                )
+            return float(self.backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+        asked = retry_after_seconds(last.retry_after, self.wall_clock())
+        if asked is not None and asked > 2 * self.quota_window:
+            raise CollectorError(
+                f"{label}: rate limited; Google asked to wait {asked:.0f} s before trying again",
+                hint="The project's quota is used up for now; the next scheduled run tries again.",
+            )
+        if attempt >= self.max_attempts and rate_limited_for > self.quota_window:
+            raise CollectorError(
+                f"{label}: {last} (still rate limited after {attempt} attempts over "
+                f"{rate_limited_for:.0f} s)",
+                hint="Another program or run may share this Google Cloud project's quota; "
+                "lower google.quota_per_minute, or run the collectors at different times.",
+            )
+        return rate_limit_delay(attempt, asked, self.backoff_seconds, self.quota_window)
+
+
+def transient(exc: Exception) -> Transient:
+    """A failure worth retrying as Transient; anything else is raised again as it is (or, for
+    a token Google will not renew, as a permanent CollectorError)."""
+    if isinstance(exc, Transient):
+        return exc
+    if isinstance(
+        exc,
+        requests.Timeout
+        | requests.ConnectionError
+        | TimeoutError
+        | ConnectionError
+        | httplib2.HttpLib2Error,
+    ):
+        return Transient(f"network problem ({type(exc).__name__})")
+    if isinstance(exc, json.JSONDecodeError):
+        return Transient("the answer was not valid JSON")
+    if isinstance(exc, google.auth.exceptions.RefreshError):
         raise CollectorError(
-            f"{API_NAMES.get(api, api)}: {last} (gave up after {self.max_attempts} attempts)",
-            hint="Google was unavailable or slow; the next scheduled run tries again.",
-        )
+            "Google refused to renew the access token (revoked or expired)",
+            permanent=True,
+            hint=RECONNECT,
+            affects_all=True,
+        ) from None
+    if isinstance(exc, google.auth.exceptions.TransportError):
+        return Transient(f"could not reach Google's token service ({type(exc).__name__})")
+    raise exc
 
 
 def json_answer(api: str, response: requests.Response) -> dict[str, Any]:
     """A REST answer as a JSON object; an HTTP error or a garbled body becomes an exception."""
     if response.status_code >= 400:
-        raise classify(api, response.status_code, response.content)
+        retry_after = response.headers.get("Retry-After")
+        raise classify(api, response.status_code, response.content, retry_after)
     try:
         data = response.json() if response.content else {}
     except ValueError:
@@ -338,7 +367,7 @@ def json_answer(api: str, response: requests.Response) -> dict[str, Any]:
     return data
 
 
-def classify(api: str, status: int, content: bytes) -> Exception:
+def classify(api: str, status: int, content: bytes, retry_after: str | None = None) -> Exception:
     """Turn an HTTP error from Google into Transient or a permanent CollectorError."""
     error = _error_body(content)
     message = str(error.get("message") or f"HTTP {status}")[:300]
@@ -351,7 +380,13 @@ def classify(api: str, status: int, content: bytes) -> Exception:
             hint="Apply for Business Profile API access (the 'Application for Basic API Access' "
             "form) for this Google Cloud project; see docs/google-cloud-setup.md.",
         )
-    if status == 429 or status >= 500:
+    if status == 429:
+        return Transient(
+            f"HTTP 429 {error.get('status', '')}".strip(),
+            rate_limited=True,
+            retry_after=retry_after or _retry_info_delay(error),
+        )
+    if status >= 500:
         return Transient(f"HTTP {status} {error.get('status', '')}".strip())
     if status == 401:
         return CollectorError(
@@ -398,6 +433,18 @@ def _quota_limit(error: dict[str, Any]) -> str | None:
         metadata = detail.get("metadata") if isinstance(detail, dict) else None
         if isinstance(metadata, dict) and "quota_limit_value" in metadata:
             return str(metadata["quota_limit_value"])
+    return None
+
+
+def _retry_info_delay(error: dict[str, Any]) -> str | None:
+    """google.rpc.RetryInfo's retryDelay ("30s", "1.5s") as whole seconds, if Google sent it."""
+    for detail in error.get("details") or []:
+        delay = detail.get("retryDelay") if isinstance(detail, dict) else None
+        if isinstance(delay, str) and delay.endswith("s"):
+            try:
+                return str(math.ceil(float(delay[:-1])))
+            except ValueError:
+                return None
     return None
 
 

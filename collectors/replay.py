@@ -34,6 +34,8 @@ class ReplayClient:
     """Stands in for GoogleClient with recorded pages (same method names, no network)."""
 
     total_calls = 0
+    # A recorded file may hold only some pages or some reviews: what it lacks is not gone.
+    lists_everything = False
 
     def __init__(self, pages: list[dict[str, Any]]) -> None:
         self.pages = pages

@@ -5,7 +5,9 @@ Steps for one location:
    updateTime) — unless this is the first sync or the weekly full read is due.
 2. If the number of live reviews we would then hold differs from Google's totalReviewCount,
    something changed below the watermark (a deletion): keep reading to the end.
-3. Upsert what was read; after a full read, mark reviews Google no longer lists as deleted.
+3. Upsert what was read; after a full read, mark reviews Google no longer lists as deleted —
+   only when the read is whole: a skipped record or a recorded file (`--load`, perhaps a
+   subset) may lack reviews that still exist, so then nothing is marked, and the run says so.
 4. Keep Google's average rating and total count for the day.
 """
 
@@ -188,6 +190,23 @@ def review_parent(session: Session, location: Location) -> str:
     return f"{account.name}/{location.name}"
 
 
+def settle_full_read(
+    session: Session,
+    client: GoogleClient,
+    location: Location,
+    missing: set[str],
+    skipped: int,
+    now: datetime,
+) -> tuple[int, int]:
+    """After a read to the last page: mark the stored reviews it did not list as deleted, if
+    the read was whole. How many were marked, and how many were kept because it was not."""
+    if client.lists_everything:  # a replayed file is not a read of Google's list
+        location.reviews_full_sync_at = now
+    if skipped or not client.lists_everything:
+        return 0, len(missing)
+    return mark_deleted(session, location.id, missing, now), 0
+
+
 def collect_reviews(
     client: GoogleClient, session: Session, location: Location, now: datetime
 ) -> dict[str, int]:
@@ -222,10 +241,11 @@ def collect_reviews(
     known = stored.updated.keys() | stored.deleted
     new = [r for r in rows.values() if r.external_id not in known]
     written = save_reviews(session, location.id, list(rows.values()), now)
-    deleted = 0
+    deleted, not_deleted = 0, 0
     if reached_end and full:
-        deleted = mark_deleted(session, location.id, stored.updated.keys() - rows.keys(), now)
-        location.reviews_full_sync_at = now
+        deleted, not_deleted = settle_full_read(
+            session, client, location, stored.updated.keys() - rows.keys(), skipped, now
+        )
     if first_page is not None:
         save_rating_snapshot(session, location.id, first_page, now)
     return {
@@ -235,4 +255,5 @@ def collect_reviews(
         "deleted": deleted,
         "skipped": skipped,
         "full": int(reached_end and full),
+        **({"not_deleted": not_deleted} if not_deleted else {}),
     }

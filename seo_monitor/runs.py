@@ -64,12 +64,31 @@ def run_recorded(
         summary.status, summary.error = "failed", f"internal error ({type(exc).__name__})"
         summary.hint = "See the scheduler's log for the traceback; the next run tries again."
         log.exception("%s for location %s crashed", collector, location_id)
-    if summary.status == "ok" and summary.counts.get("skipped"):
-        summary.status = "partial"
-        summary.error = f"{summary.counts['skipped']} malformed record(s) skipped"
+    notes = _incomplete_read_notes(summary.counts)
+    if summary.status == "ok" and notes:
+        summary.status, summary.error = "partial", "; ".join(notes)
     summary.api_calls = api_calls() - calls_before
     _finish(sessions, run_id, summary, now())
     return summary
+
+
+def _incomplete_read_notes(counts: dict[str, int]) -> list[str]:
+    """What a run that saved its data could not do: skipped records, deletions held back."""
+    notes = []
+    skipped, not_deleted = counts.get("skipped", 0), counts.get("not_deleted", 0)
+    if skipped:
+        notes.append(f"{skipped} malformed record(s) skipped")
+    if not_deleted:
+        why = (
+            "the read skipped records, so it may have missed them"
+            if skipped
+            else "a recorded file may hold only some of them"
+        )
+        notes.append(
+            f"deletions not applied: {not_deleted} stored record(s) missing from this read "
+            f"were kept, because {why}"
+        )
+    return notes
 
 
 def _start(

@@ -163,7 +163,9 @@ class GoogleSettings(Section):
     )
     max_attempts: int = documented(
         5,
-        "Tries per call on rate limits, server errors and timeouts before the run fails.",
+        "Tries per call on server errors and timeouts before the run fails. Rate limits (429) "
+        "are tried at least this often, and on until the waits outlast Google's one-minute "
+        "quota window.",
         ge=1,
         le=20,
     )
@@ -200,6 +202,12 @@ class ReviewSettings(Section):
         "reviews it takes to get there.",
         ge=1,
         le=5,
+    )
+    import_max_megabytes: int = documented(
+        50,
+        "`seo-monitor import reviews` refuses a CSV file larger than this (MB).",
+        ge=1,
+        le=2000,
     )
 
 

@@ -117,7 +117,8 @@ def import_reviews_command(app: AppContext, file: Path, source: str, wanted: str
                 f"location {wanted!r} is disabled in config.toml ([[locations]] enabled)"
             )
         location = locations[0]
-        counts = import_reviews(session, file, source, location, utcnow())
+        max_bytes = settings.reviews.import_max_megabytes * 1024 * 1024
+        counts = import_reviews(session, file, source, location, utcnow(), max_bytes)
         scored = score_location(session, location.id, rules_from(settings))
     click.echo(
         f"{counts['rows']} reviews read from {file.name}; {counts['changed']} new or "

@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,22 +49,25 @@ class SandboxState:
     rate_limited: int = 0
     windows: dict[str, deque[float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.monotonic  # the quota windows' time; tests pass their own
+    send_retry_after: bool = False  # answer an over-quota call with Retry-After (seconds)
 
     def __post_init__(self) -> None:
         self.api = SandboxApi(self.world)
 
-    def over_quota(self, api: str) -> bool:
-        """A sliding window per API (60 s), like Google's per-minute quota."""
-        now = time.monotonic()
+    def over_quota(self, api: str) -> float | None:
+        """A sliding window per API (60 s), like Google's per-minute quota: None when the call
+        may go ahead, else the seconds until the window has room again."""
+        now = self.clock()
         with self.lock:
             window = self.windows.setdefault(api, deque())
             while window and window[0] <= now - self.quota_window:
                 window.popleft()
             if len(window) >= self.quota_per_minute:
                 self.rate_limited += 1
-                return True
+                return window[0] + self.quota_window - now
             window.append(now)
-            return False
+            return None
 
     def stats(self) -> dict[str, Any]:
         with self.lock:
@@ -148,8 +152,12 @@ class Handler(BaseHTTPRequestHandler):
             )
         if fault == "quota0":
             return self.reply(*quota_error(api, 0))
-        if state.over_quota(api) or fault == "429":
-            return self.reply(*quota_error(api, state.quota_per_minute))
+        wait = state.over_quota(api)
+        if wait is not None or fault == "429":
+            headers = {}
+            if wait is not None and state.send_retry_after:
+                headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return self.reply(*quota_error(api, state.quota_per_minute), headers=headers)
         if fault == "5xx":
             return self.reply(*error(503, "UNAVAILABLE", "The service is currently unavailable."))
         if fault == "timeout":
@@ -242,13 +250,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def reply(self, status: int, body: Any) -> None:
-        self.send(status, json.dumps(body).encode())
+    def reply(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self.send(status, json.dumps(body).encode(), headers)
 
-    def send(self, status: int, payload: bytes) -> None:
+    def send(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 
@@ -304,6 +314,8 @@ def running_sandbox(
     quota_per_minute: int = 300,
     timeout_delay: float = 5.0,
     quota_window: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
+    send_retry_after: bool = False,
 ) -> Iterator[SandboxServer]:
     """Serve `world` on 127.0.0.1 in a background thread for the duration of the block."""
     state = SandboxState(
@@ -312,6 +324,8 @@ def running_sandbox(
         quota_per_minute=quota_per_minute,
         timeout_delay=timeout_delay,
         quota_window=quota_window,
+        clock=clock,
+        send_retry_after=send_retry_after,
     )
     server = SandboxServer(state, port)
     thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)

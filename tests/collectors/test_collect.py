@@ -7,7 +7,10 @@ from datetime import timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.google_client import pages
 from collectors.jobs import ALL, collect, make_client
+from collectors.replay import ReplayClient
+from collectors.reviews import review_parent
 from seo_monitor.models import (
     CollectorRun,
     DailyMetric,
@@ -16,6 +19,7 @@ from seo_monitor.models import (
     SearchKeyword,
     StoredReviewScore,
 )
+from seo_monitor.runs import RunSummary
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
 from seo_monitor.sentiment.text import split_translation
@@ -214,3 +218,78 @@ def test_a_stop_request_finishes_the_current_location_and_leaves_the_rest(
     with sessions() as session:
         saved_locations = set(session.scalars(select(Review.location_id)))
     assert saved_locations == {summaries[0].location_id}
+
+
+class FullReadOf(ReplayClient):
+    """Recorded pages standing in for a whole read of Google's list (as GoogleClient is)."""
+
+    lists_everything = True
+
+
+def recorded_pages(
+    settings: Settings, sessions: sessionmaker[Session], location_id: int
+) -> list[dict[str, object]]:
+    client = make_client(settings)
+    with sessions() as session:
+        parent = review_parent(session, session.get_one(Location, location_id))
+    return list(pages(lambda token: client.list_reviews(parent, token)))
+
+
+def collect_from(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    world: World,
+    client: ReplayClient,
+    location_id: int,
+) -> RunSummary:
+    (summary,) = collect(
+        settings,
+        sessions,
+        ["reviews"],
+        client,  # type: ignore[arg-type]
+        wanted_location=str(location_id),
+        now=lambda: world.now,
+    )
+    return summary
+
+
+def live_count(sessions: sessionmaker[Session], location_id: int) -> int:
+    return sum(r.deleted_at is None for r in stored_reviews(sessions, location_id).values())
+
+
+def test_a_full_read_that_skipped_a_malformed_review_marks_nothing_deleted(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world, ["locations", "reviews"])
+    location_id = location_ids(sessions)[f"locations/{world.locations[0].location_id}"]
+    stored = live_count(sessions, location_id)
+    recorded = recorded_pages(settings, sessions, location_id)
+    recorded[-1]["reviews"][0]["createTime"] = "last Tuesday"  # type: ignore[index]
+    world.now += timedelta(days=8)  # the weekly full read is due
+    summary = collect_from(settings, sessions, world, FullReadOf(recorded), location_id)
+    assert summary.status == "partial"
+    assert (summary.counts["skipped"], summary.counts["deleted"]) == (1, 0)
+    assert summary.counts["not_deleted"] == 1
+    assert "1 malformed record(s) skipped" in (summary.error or "")
+    assert "deletions not applied" in (summary.error or "")
+    assert live_count(sessions, location_id) == stored
+
+
+def test_loading_a_partial_file_never_marks_reviews_deleted(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    run(settings, sessions, world, ["locations", "reviews"])
+    location_id = location_ids(sessions)[f"locations/{world.locations[0].location_id}"]
+    stored = live_count(sessions, location_id)
+    with sessions() as session:
+        synced = session.get_one(Location, location_id).reviews_full_sync_at
+    first_page = recorded_pages(settings, sessions, location_id)[:1]
+    world.now += timedelta(days=8)  # the weekly full read is due
+    summary = collect_from(settings, sessions, world, ReplayClient(first_page), location_id)
+    kept = stored - len(first_page[0]["reviews"])  # type: ignore[arg-type]
+    assert summary.status == "partial" and summary.counts["deleted"] == 0
+    assert summary.counts["not_deleted"] == kept > 0
+    assert "a recorded file may hold only some of them" in (summary.error or "")
+    assert live_count(sessions, location_id) == stored
+    with sessions() as session:  # a file is not a read of Google: the weekly read still runs
+        assert session.get_one(Location, location_id).reviews_full_sync_at == synced

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -161,3 +162,103 @@ def test_the_import_command(
         [*command[:-1], "nowhere"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert wrong.returncode == 2 and "no active location matches 'nowhere'" in wrong.stderr
+
+
+def import_text(sessions: sessionmaker[Session], tmp_path: Path, text: str, **options: int) -> str:
+    """The message the import of `text` is refused with (nothing imported)."""
+    clinic = location(sessions)
+    with pytest.raises(UserError) as caught, sessions.begin() as session:
+        import_reviews(session, write(tmp_path, text), "yelp", clinic, NOW, **options)
+    with sessions() as session:
+        assert session.scalars(select(Review)).all() == []
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ("5,0001-01-01", "line 3: date '0001-01-01' is before 2000"),
+        ("5,1999-12-31T23:00:00Z", "line 3: date '1999-12-31T23:00:00Z' is before 2000"),
+        ("5,9999-12-31", "line 3: date '9999-12-31' is in the future"),
+        ("5,2027-01-15", "line 3: date '2027-01-15' is in the future"),  # NOW is 2026-11-02
+        ("5,2026-10-01,,,Thanks,2030-01-01", "line 3: reply date '2030-01-01' is in the future"),
+        ("5,2026-10-09,,,Thanks,2026-10-01", "line 3: reply date '2026-10-01' is before the"),
+    ],
+)
+def test_impossible_dates_are_refused_with_their_line(
+    sessions: sessionmaker[Session], tmp_path: Path, cells: str, expected: str
+) -> None:
+    text = f"rating,date,text,author,reply,reply_date\n4,2026-10-01\n{cells}\n"
+    assert expected in import_text(sessions, tmp_path, text)
+
+
+def test_a_reply_on_the_review_s_day_with_a_date_only_is_kept_at_the_review_s_time(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    clinic = location(sessions)
+    text = "rating,date,reply,reply_date\n5,2026-10-05T14:30:00Z,Thanks!,2026-10-05\n"
+    with sessions.begin() as session:
+        import_reviews(session, write(tmp_path, text), "yelp", clinic, NOW)
+    with sessions() as session:
+        review = session.scalars(select(Review)).one()
+    assert review.reply_updated_at == review.created_at == datetime(2026, 10, 5, 14, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "second"),
+    [("rating,stars,date", "rating", "stars"), ("Rating,date, rating ", "Rating", " rating ")],
+)
+def test_two_columns_for_one_field_are_refused_naming_both(
+    sessions: sessionmaker[Session], tmp_path: Path, header: str, first: str, second: str
+) -> None:
+    message = import_text(sessions, tmp_path, f"{header}\n5,4,2026-10-01\n")
+    assert f"the columns {first!r} and {second!r} both hold the rating" in message
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("", "line 4: a quoted field starts here and does not end"),
+        ("x" * 200_000 + "\n", "line 4: a field longer than 131072 characters starts here"),
+    ],
+)
+def test_an_unterminated_quote_is_refused_at_its_line_instead_of_swallowing_the_file(
+    sessions: sessionmaker[Session], tmp_path: Path, tail: str, expected: str
+) -> None:
+    text = (
+        'rating,date,text\n5,2026-10-01,"one\nline, two"\n4,2026-10-02,"Rude front desk\n'
+        "3,2026-10-03,ok\n" + tail
+    )
+    assert expected in import_text(sessions, tmp_path, text)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    text = "rating,date\n" + "5,2026-10-01\n" * 100
+    message = import_text(sessions, tmp_path, text, max_bytes=1000)
+    assert "1312 bytes is larger than the 1000 bytes limit" in message
+    assert "reviews.import_max_megabytes" in message
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_fifo_or_a_device_is_refused_at_once(
+    sessions: sessionmaker[Session], tmp_path: Path, special: str
+) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "reviews.csv"
+        os.mkfifo(path)  # nobody writes to it: reading would wait forever
+    clinic = location(sessions)
+    started = time.monotonic()
+    with pytest.raises(UserError, match="not a regular file"), sessions.begin() as session:
+        import_reviews(session, path, "yelp", clinic, NOW)
+    assert time.monotonic() - started < 2
+
+
+def test_blank_rows_are_skipped_and_line_numbers_count_multi_line_reviews(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    text = 'rating,date,text\n5,2026-10-01,"Kind,\nand on time"\n,,\n\n4,yesterday,\n'
+    assert "1 row(s)" in (message := import_text(sessions, tmp_path, text))
+    assert "line 6: date 'yesterday'" in message
