@@ -11,6 +11,7 @@ from seo_monitor.alerts import one_address, send_due, send_test_email
 from seo_monitor.alerts.content import build_digest, digest_week
 from seo_monitor.alerts.render import digest_html
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.cli.output import check_writable, write_output
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
 from seo_monitor.models import utcnow
@@ -71,6 +72,7 @@ def preview_group() -> None:
 def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
     """Last week's digest as HTML, for all locations or one."""
     settings = app.settings
+    check_writable(out)
     with session_factory(open_database(settings))() as session:
         chosen = matching_locations(session, location)
         if not chosen:
@@ -78,7 +80,7 @@ def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
         digest = build_digest(
             session, settings, chosen, digest_week(utcnow(), settings.scheduler.timezone)
         )
-    out.write_text(digest_html(settings.alerts, digest), encoding="utf-8")
+    write_output(out, digest_html(settings.alerts, digest))
     click.echo(f"Digest for {digest['week_start']} to {digest['week_end']} written to {out}.")
 
 

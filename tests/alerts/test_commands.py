@@ -73,6 +73,9 @@ def test_alerts_test_takes_exactly_one_address_and_alerts_status_shows_what_is_s
         assert "line break" in refused.stderr or "one email address" in refused.stderr
     down = run_cli(config, "alerts", "test", "--to", "me@clinic.example")  # nothing listens
     assert down.returncode == 2 and "was not sent: 127.0.0.1:" in down.stderr
+    nowhere = tmp_path / "missing" / "digest.html"
+    preview = run_cli(config, "alerts", "preview", "weekly", "--out", str(nowhere))
+    assert preview.returncode == 2 and "does not exist" in preview.stderr
     status = run_cli(config, "alerts", "status")
     assert status.returncode == 0, status.stderr
     assert (

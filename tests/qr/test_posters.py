@@ -216,3 +216,18 @@ def test_the_qr_commands(
         session.execute(Location.__table__.update().values(place_id=None))
     missing = run_cli(config, "qr", "code", "--location", "ATX-9", "-o", str(tmp_path / "m.png"))
     assert missing.returncode == 2 and "review_link" in missing.stderr
+
+
+def test_a_code_or_poster_for_a_missing_folder_is_refused_before_anything_is_recorded(
+    tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    location(sessions, place_id="ChIJN1t_tDeuEmsRUsoyG83frY4")
+    config = tmp_path / "config.toml"
+    config.write_text(f"[database]\nurl = {json.dumps(database_url)}\n")
+    for command in ("code", "poster"):
+        out = tmp_path / "no such folder" / f"x.{command}"
+        done = run_cli(config, "qr", command, "--location", "ATX-9", "-o", str(out))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"the folder {out.parent} does not exist" in done.stderr
+    with sessions() as session:
+        assert session.scalars(select(ReviewRequest)).all() == []
