@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
-from sqlalchemy.engine import make_url
 
 from seo_monitor.errors import ConfigError
+from seo_monitor.masking import mask_url
 from seo_monitor.settings import Settings, is_secret, section_models
 
 ENV_PREFIX = "SEO_MONITOR_"
@@ -177,7 +177,7 @@ def describe_error(err: ErrorDetails, file_name: str, origins: Mapping[Key, str]
 
 def describe_problem(err: ErrorDetails, key: Key) -> str:
     kind, value = err["type"], err.get("input")
-    got = f"got {json.dumps(value)}" if isinstance(value, str | int | float | bool) else ""
+    got = f"got {json.dumps(shown(value))}" if isinstance(value, str | int | float | bool) else ""
     if kind == "extra_forbidden":
         known = field_names_at(key[:-1])
         close = difflib.get_close_matches(key[-1], known, n=1)
@@ -214,7 +214,8 @@ def field_names_at(key: Key) -> list[str]:
 
 
 def masked_settings(settings: Settings) -> dict[str, Any]:
-    """The resolved settings as plain data with every secret replaced by '********'."""
+    """The resolved settings as plain data with every secret replaced by '********' and every
+    URL's secrets (password, ?password=, ?api_key= …) by '***'."""
 
     def mask(value: Any) -> Any:
         if isinstance(value, SecretStr):
@@ -225,12 +226,15 @@ def masked_settings(settings: Settings) -> dict[str, Any]:
             return str(value)
         if isinstance(value, list):
             return [mask(item) for item in value]
-        return value
+        if isinstance(value, dict):
+            return {key: mask(item) for key, item in value.items()}
+        return shown(value)
 
     data: dict[str, Any] = mask(settings)
-    data["database"]["url"] = mask_url_password(settings.database_url)
+    data["database"]["url"] = mask_url(settings.database_url)
     return data
 
 
-def mask_url_password(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+def shown(value: Any) -> Any:
+    """A value fit to print: any URL in it with its secrets masked."""
+    return mask_url(value) if isinstance(value, str) and "://" in value else value
