@@ -25,6 +25,8 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from seo_monitor.images import logo_problem
+
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
     """Relative paths in config.toml are relative to the folder that holds config.toml."""
@@ -78,6 +80,13 @@ def _check_time_zone(value: str) -> str:
         raise ValueError(
             f"unknown time zone {value!r}; use an IANA name such as America/Chicago"
         ) from None
+    return value
+
+
+def _check_logo(value: Path | None) -> Path | None:
+    problem = logo_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(f"{problem}; give the clinic's logo as a PNG or JPEG file")
     return value
 
 
@@ -277,7 +286,7 @@ class PosterSettings(Section):
         "#1f6feb", "Colour of the clinic's name on posters (#rrggbb).", example="#0b7a75"
     )
     text_color: HexColor = documented("#1f2933", "Colour of the other text (#rrggbb).")
-    logo_file: ConfigPath | None = documented(
+    logo_file: Annotated[ConfigPath | None, AfterValidator(_check_logo)] = documented(
         None,
         "The clinic's logo (PNG or JPEG) for the top of posters and, where it still scans, "
         "the centre of PNG codes.",
