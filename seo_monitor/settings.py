@@ -19,6 +19,7 @@ from pydantic import (
     EmailStr,
     Field,
     SecretStr,
+    StrictBool,
     ValidationInfo,
     model_validator,
 )
@@ -277,6 +278,8 @@ class RankingSettings(Section):
 
 
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+# The languages posters have wording for (qr/wording.py; a test keeps the two equal).
+POSTER_LANGUAGES = ("en", "es")
 
 
 class PosterSettings(Section):
@@ -304,6 +307,17 @@ class PosterSettings(Section):
         "warning.",
         example={"en": {"headline": "Tell us about your visit"}},
     )
+
+    @model_validator(mode="after")
+    def _languages_have_wording(self) -> PosterSettings:
+        known = [*POSTER_LANGUAGES, *(k for k in self.wording if k not in POSTER_LANGUAGES)]
+        unknown = [language for language in self.languages if language not in known]
+        if unknown:
+            raise ValueError(
+                f"posters.languages: no wording for {', '.join(map(repr, unknown))} (posters "
+                f"have {', '.join(known)}); add it under posters.wording or remove it"
+            )
+        return self
 
 
 class AlertSettings(Section):
@@ -410,7 +424,7 @@ class DashboardSettings(Section):
         min_length=1,
     )
     port: int = documented(8501, "Port to listen on.", ge=1, le=65535)
-    require_login: bool = documented(
+    require_login: StrictBool = documented(
         False, "Ask for a user name and password even on a loopback address."
     )
     public_url: str | None = documented(
@@ -491,7 +505,7 @@ class LocationSettings(Section):
         json_schema_extra={"example": "ATX-001"},
         min_length=1,
     )
-    enabled: bool = documented(True, "false: collectors skip this location.")
+    enabled: StrictBool = documented(True, "false: collectors skip this location.")
     alert_recipients: list[EmailStr] = documented(
         [],
         "Who gets this location's alerts and digest besides alerts.recipients.",
