@@ -264,3 +264,14 @@ def test_a_poster_language_with_its_own_wording_is_accepted(tmp_path: Path) -> N
 
 def test_the_settings_know_the_languages_posters_have() -> None:
     assert set(POSTER_LANGUAGES) == set(BUILT_IN)
+
+
+def test_secrets_in_any_url_setting_are_masked(tmp_path: Path) -> None:
+    text = (
+        '[database]\nurl = "postgresql+psycopg://u@db:5432/seo?password=S3cret"\n'
+        '[rankings]\nserp_endpoint = "https://serp.example/v1?api_key=S3cret&hl=en"\n'
+        '[[locations]]\nmatch = "ATX-1"\nreview_link = "https://r.example/?token=S3cret"\n'
+    )
+    shown = json.dumps(masked_settings(load_settings(write_config(tmp_path, text), {})))
+    assert "S3cret" not in shown
+    assert "password=***" in shown and "api_key=***&hl=en" in shown and "token=***" in shown
