@@ -79,7 +79,8 @@ def read_toml(path: Path) -> dict[str, Any]:
             "Create one with `seo-monitor init` (or point --config / SEO_MONITOR_CONFIG at yours)."
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"cannot read config file {path}: {reason}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
