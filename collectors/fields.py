@@ -1,11 +1,16 @@
 """Single values read out of an API answer or an export, whatever their shape: the right type
 or None, never an exception. Text loses NUL bytes (PostgreSQL cannot store them) and is cut to
-what its column holds; numbers must be finite and fit a 64-bit column."""
+what its column holds; a one-line value (a name, a phone number) also loses line breaks and
+other control characters; numbers must be finite and fit a 64-bit column."""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
+
+# C0 and C1 controls (CR, LF, tab, ESC …) and the Unicode line and paragraph separators.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 LARGEST = 2**63 - 1
 
@@ -22,6 +27,15 @@ def text(value: Any, limit: int) -> str | None:
     if not isinstance(value, str):
         return None
     cleaned = value.replace("\x00", "")[:limit]
+    return cleaned or None
+
+
+def line(value: Any, limit: int) -> str | None:
+    """One line of text: control characters become a space (a title with CR/LF would break an
+    email's Subject and any one-line display), spaces are collapsed."""
+    if not isinstance(value, str):
+        return None
+    cleaned = " ".join(CONTROL.sub(" ", value).split())[:limit]
     return cleaned or None
 
 

@@ -53,45 +53,45 @@ def fetch_locations(client: GoogleClient, account: str) -> Iterator[dict[str, An
 
 
 def parse_account(raw: dict[str, Any]) -> dict[str, Any]:
-    name = fields.text(fields.obj(raw).get("name"), 200)
+    name = fields.line(fields.obj(raw).get("name"), 200)
     if name is None or not name.startswith("accounts/"):
         raise MalformedRecord("account without a valid name")
     return {
         "name": name,
-        "account_name": fields.text(raw.get("accountName"), 500),
-        "type": fields.text(raw.get("type"), 40),
+        "account_name": fields.line(raw.get("accountName"), 500),
+        "type": fields.line(raw.get("type"), 40),
     }
 
 
 def parse_location(raw: dict[str, Any]) -> dict[str, Any]:
     """A Business Information Location as a `locations` row (without account_id)."""
     raw = fields.obj(raw)
-    name, title = fields.text(raw.get("name"), 200), fields.text(raw.get("title"), 500)
+    name, title = fields.line(raw.get("name"), 200), fields.line(raw.get("title"), 500)
     if name is None or not name.startswith("locations/") or title is None:
         raise MalformedRecord("location without a valid name or title")
     address = fields.obj(raw.get("storefrontAddress"))
     metadata = fields.obj(raw.get("metadata"))
     latlng = fields.obj(raw.get("latlng"))
     category = fields.obj(fields.obj(raw.get("categories")).get("primaryCategory"))
-    lines = (fields.text(line, 500) for line in fields.items(address.get("addressLines")))
+    lines = (fields.line(line, 500) for line in fields.items(address.get("addressLines")))
     return {
         "name": name,
         "title": title,
-        "store_code": fields.text(raw.get("storeCode"), 200),
+        "store_code": fields.line(raw.get("storeCode"), 200),
         "address_lines": [line for line in lines if line],
-        "locality": fields.text(address.get("locality"), 200),
-        "region": fields.text(address.get("administrativeArea"), 200),
-        "postal_code": fields.text(address.get("postalCode"), 40),
-        "country": fields.text(address.get("regionCode"), 8),
-        "phone": fields.text(fields.obj(raw.get("phoneNumbers")).get("primaryPhone"), 64),
-        "website": fields.text(raw.get("websiteUri"), URL_LIMIT),
-        "place_id": fields.text(metadata.get("placeId"), 300),
-        "maps_uri": fields.text(metadata.get("mapsUri"), URL_LIMIT),
-        "new_review_uri": fields.text(metadata.get("newReviewUri"), URL_LIMIT),
+        "locality": fields.line(address.get("locality"), 200),
+        "region": fields.line(address.get("administrativeArea"), 200),
+        "postal_code": fields.line(address.get("postalCode"), 40),
+        "country": fields.line(address.get("regionCode"), 8),
+        "phone": fields.line(fields.obj(raw.get("phoneNumbers")).get("primaryPhone"), 64),
+        "website": fields.line(raw.get("websiteUri"), URL_LIMIT),
+        "place_id": fields.line(metadata.get("placeId"), 300),
+        "maps_uri": fields.line(metadata.get("mapsUri"), URL_LIMIT),
+        "new_review_uri": fields.line(metadata.get("newReviewUri"), URL_LIMIT),
         "latitude": _coordinate(latlng.get("latitude"), 90),
         "longitude": _coordinate(latlng.get("longitude"), 180),
-        "primary_category": fields.text(category.get("displayName"), 300),
-        "open_status": fields.text(fields.obj(raw.get("openInfo")).get("status"), 40),
+        "primary_category": fields.line(category.get("displayName"), 300),
+        "open_status": fields.line(fields.obj(raw.get("openInfo")).get("status"), 40),
     }
 
 

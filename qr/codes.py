@@ -13,6 +13,7 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 
 from seo_monitor.errors import UserError
+from seo_monitor.images import logo_problem
 
 PRINT_DPI = 300
 LOGO_SHARE = 0.22  # the logo covers at most this much of the code's width (H corrects 30 %)
@@ -64,12 +65,18 @@ def _image(link: str, width_mm: float, with_logo: bool) -> Image.Image:
 
 
 def _logo(path: Path) -> Image.Image:
+    check_logo(path)
     try:
         return Image.open(path).convert("RGBA")
-    except FileNotFoundError:
-        raise UserError(f"the logo file {path} does not exist (posters.logo_file)") from None
-    except OSError as exc:
+    except (OSError, Image.DecompressionBombError) as exc:
         raise UserError(f"the logo file {path} is not an image PIL can read: {exc}") from None
+
+
+def check_logo(path: Path) -> None:
+    """The logo may have changed since the settings were read (a long-running dashboard)."""
+    problem = logo_problem(path)
+    if problem:
+        raise UserError(f"posters.logo_file: {problem}")
 
 
 def _with_logo(image: Image.Image, logo: Image.Image) -> Image.Image:

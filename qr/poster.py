@@ -14,7 +14,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from qr.codes import matrix
+from qr.codes import check_logo, matrix
 from qr.wording import Wording
 from seo_monitor.errors import UserError
 
@@ -110,8 +110,8 @@ class PosterContent:
 def poster_pdf(content: PosterContent, size: str) -> bytes:
     if size not in SIZES:
         raise UserError(f"unknown poster size {size!r}; choose one of {', '.join(SIZES)}")
-    if content.logo is not None and not content.logo.is_file():
-        raise UserError(f"the logo file {content.logo} does not exist (posters.logo_file)")
+    if content.logo is not None:
+        check_logo(content.logo)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=SIZES[size], pageCompression=1)
     canvas.setTitle(f"Review request — {content.clinic}")

@@ -8,9 +8,12 @@ reads the environment.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
+import logging
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,11 +21,12 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
-from sqlalchemy.engine import make_url
 
 from seo_monitor.errors import ConfigError
+from seo_monitor.masking import mask_url
 from seo_monitor.settings import Settings, is_secret, section_models
 
+log = logging.getLogger(__name__)
 ENV_PREFIX = "SEO_MONITOR_"
 CONFIG_PATH_ENV = "SEO_MONITOR_CONFIG"
 # Reserved for the project's own test suite (e.g. SEO_MONITOR_TEST_POSTGRES_URL).
@@ -67,18 +71,40 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows save a byte-order mark that TOML itself does not allow.
+        text = read_regular_file(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"config file not found: {path}\n"
             "Create one with `seo-monitor init` (or point --config / SEO_MONITOR_CONFIG at yours)."
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"cannot read config file {path}: {reason}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: {describe_toml_error(exc)}") from None
+
+
+MAX_FILE_BYTES = 1_000_000  # a config or a secret is a few kilobytes
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The file's bytes; a FIFO, a device (/dev/zero) or a huge file is refused instead of
+    hanging or filling memory. Opened without blocking, then checked, then read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES:,} bytes")
+    except OSError:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def describe_toml_error(exc: tomllib.TOMLDecodeError) -> str:
@@ -121,17 +147,30 @@ def env_overrides(environ: Mapping[str, str]) -> dict[Key, tuple[str, Any]]:
         if var.startswith(TEST_ENV_PREFIX):
             continue
         key = tuple(part.lower() for part in var[len(ENV_PREFIX) :].split("__"))
-        overrides[key] = (var, parse_env_value(var, raw))
+        overrides[key] = (var, parse_env_value(var, raw, key))
     return overrides
 
 
-def parse_env_value(var: str, raw: str) -> Any:
+def parse_env_value(var: str, raw: str, key: Key = ()) -> Any:
+    if raw.strip().lower() in ("true", "false") and is_boolean(key):
+        return raw.strip().lower() == "true"  # the settings take true/false only, as in TOML
     if not raw.lstrip().startswith("["):
         return raw
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ConfigError(f'{var}: expected a JSON list such as ["a@b.org"]: {exc}') from None
+
+
+def is_boolean(key: Key) -> bool:
+    model: type[BaseModel] = Settings
+    for part in key[:-1]:
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return False
+        model = annotation
+    field = model.model_fields.get(key[-1]) if key else None
+    return field is not None and field.annotation is bool
 
 
 def read_secret_files(
@@ -148,13 +187,27 @@ def read_secret_files(
                 continue
             path = Path(str(file_value)).expanduser()
             path = path if path.is_absolute() else base_dir / path
-            try:
-                table[name] = path.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ConfigError(
-                    f"{source}: {section}.{name}_file: cannot read {path}: {exc.strerror}; "
-                    "fix the path or set the secret in the environment"
-                ) from None
+            table[name] = read_secret_file(path, f"{source}: {section}.{name}_file")
+
+
+def read_secret_file(path: Path, where: str) -> str:
+    try:
+        text = read_regular_file(path).decode("utf-8-sig").strip()
+        mode = path.stat().st_mode
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(
+            f"{where}: cannot read {path}: {reason}; fix the path or set the secret in the "
+            "environment"
+        ) from None
+    if mode & stat.S_IROTH:
+        log.warning(
+            "%s: %s is readable by every user of this machine; make it private with `chmod 600 %s`",
+            where,
+            path,
+            path,
+        )
+    return text
 
 
 def _set(values: dict[str, Any], key: Key, value: Any) -> None:
@@ -171,13 +224,15 @@ def _set(values: dict[str, Any], key: Key, value: Any) -> None:
 def describe_error(err: ErrorDetails, file_name: str, origins: Mapping[Key, str]) -> str:
     key = tuple(str(part) for part in err["loc"])
     dotted = ".".join(key)
-    source = f"{origins[key]} ({dotted})" if key in origins else f"{file_name}: {dotted}"
+    # The variable that set this key or a table holding it (SEO_MONITOR_LOCATIONS: a list).
+    origin = next((origins[key[:n]] for n in range(len(key), 0, -1) if key[:n] in origins), None)
+    source = f"{origin} ({dotted})" if origin else f"{file_name}: {dotted}"
     return f"{source}: {describe_problem(err, key)}"
 
 
 def describe_problem(err: ErrorDetails, key: Key) -> str:
     kind, value = err["type"], err.get("input")
-    got = f"got {json.dumps(value)}" if isinstance(value, str | int | float | bool) else ""
+    got = f"got {json.dumps(shown(value))}" if isinstance(value, str | int | float | bool) else ""
     if kind == "extra_forbidden":
         known = field_names_at(key[:-1])
         close = difflib.get_close_matches(key[-1], known, n=1)
@@ -214,7 +269,8 @@ def field_names_at(key: Key) -> list[str]:
 
 
 def masked_settings(settings: Settings) -> dict[str, Any]:
-    """The resolved settings as plain data with every secret replaced by '********'."""
+    """The resolved settings as plain data with every secret replaced by '********' and every
+    URL's secrets (password, ?password=, ?api_key= …) by '***'."""
 
     def mask(value: Any) -> Any:
         if isinstance(value, SecretStr):
@@ -225,12 +281,15 @@ def masked_settings(settings: Settings) -> dict[str, Any]:
             return str(value)
         if isinstance(value, list):
             return [mask(item) for item in value]
-        return value
+        if isinstance(value, dict):
+            return {key: mask(item) for key, item in value.items()}
+        return shown(value)
 
     data: dict[str, Any] = mask(settings)
-    data["database"]["url"] = mask_url_password(settings.database_url)
+    data["database"]["url"] = mask_url(settings.database_url)
     return data
 
 
-def mask_url_password(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+def shown(value: Any) -> Any:
+    """A value fit to print: any URL in it with its secrets masked."""
+    return mask_url(value) if isinstance(value, str) and "://" in value else value

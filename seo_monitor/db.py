@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -117,11 +118,20 @@ DATABASE_FAULTS = (
 )
 
 
+DATABASE_GONE = re.compile(r'database "[^"]*" does not exist', re.IGNORECASE)
+
+
 def describe_database_error(exc: DBAPIError) -> str:
     """One clear sentence for a database failure in the middle of a command (no SQL, no
     parameters: those may hold review text)."""
     reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
     lowered = reason.lower()
+    if DATABASE_GONE.search(reason):  # not "no such table": the whole database was dropped
+        return (
+            f"database error ({reason}): the database no longer exists on the server (it was "
+            "dropped or renamed while seo-monitor was using it). Restore it from the newest "
+            "backup, or point database.url at the right database; nothing was half-saved."
+        )
     for words, advice in DATABASE_FAULTS:
         if any(word in lowered for word in words):
             return f"database error ({reason}): {advice}"

@@ -19,11 +19,14 @@ from pydantic import (
     EmailStr,
     Field,
     SecretStr,
+    StrictBool,
     ValidationInfo,
     model_validator,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from seo_monitor.images import logo_problem
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -78,6 +81,13 @@ def _check_time_zone(value: str) -> str:
         raise ValueError(
             f"unknown time zone {value!r}; use an IANA name such as America/Chicago"
         ) from None
+    return value
+
+
+def _check_logo(value: Path | None) -> Path | None:
+    problem = logo_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(f"{problem}; give the clinic's logo as a PNG or JPEG file")
     return value
 
 
@@ -278,6 +288,8 @@ class RankingSettings(Section):
 
 
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+# The languages posters have wording for (qr/wording.py; a test keeps the two equal).
+POSTER_LANGUAGES = ("en", "es")
 
 
 class PosterSettings(Section):
@@ -287,7 +299,7 @@ class PosterSettings(Section):
         "#1f6feb", "Colour of the clinic's name on posters (#rrggbb).", example="#0b7a75"
     )
     text_color: HexColor = documented("#1f2933", "Colour of the other text (#rrggbb).")
-    logo_file: ConfigPath | None = documented(
+    logo_file: Annotated[ConfigPath | None, AfterValidator(_check_logo)] = documented(
         None,
         "The clinic's logo (PNG or JPEG) for the top of posters and, where it still scans, "
         "the centre of PNG codes.",
@@ -305,6 +317,17 @@ class PosterSettings(Section):
         "warning.",
         example={"en": {"headline": "Tell us about your visit"}},
     )
+
+    @model_validator(mode="after")
+    def _languages_have_wording(self) -> PosterSettings:
+        known = [*POSTER_LANGUAGES, *(k for k in self.wording if k not in POSTER_LANGUAGES)]
+        unknown = [language for language in self.languages if language not in known]
+        if unknown:
+            raise ValueError(
+                f"posters.languages: no wording for {', '.join(map(repr, unknown))} (posters "
+                f"have {', '.join(known)}); add it under posters.wording or remove it"
+            )
+        return self
 
 
 class AlertSettings(Section):
@@ -411,7 +434,7 @@ class DashboardSettings(Section):
         min_length=1,
     )
     port: int = documented(8501, "Port to listen on.", ge=1, le=65535)
-    require_login: bool = documented(
+    require_login: StrictBool = documented(
         False, "Ask for a user name and password even on a loopback address."
     )
     public_url: str | None = documented(
@@ -519,7 +542,7 @@ class LocationSettings(Section):
         json_schema_extra={"example": "ATX-001"},
         min_length=1,
     )
-    enabled: bool = documented(True, "false: collectors skip this location.")
+    enabled: StrictBool = documented(True, "false: collectors skip this location.")
     alert_recipients: list[EmailStr] = documented(
         [],
         "Who gets this location's alerts and digest besides alerts.recipients.",

@@ -260,3 +260,17 @@ def test_run_starts_the_scheduler_and_the_dashboard_and_ctrl_c_stops_both(tmp_pa
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 0, err
     assert "Stopped." in out
+
+
+def test_a_database_password_in_the_url_or_its_query_is_never_printed(tmp_path: Path) -> None:
+    url = "sqlite:///file:seo.db?mode=rwc&password=S3cret&uri=true"  # SQLite ignores the extra
+    (tmp_path / "config.toml").write_text(f'[database]\nurl = "{url}"\n')
+    assert seo_monitor("db", "upgrade", cwd=tmp_path).returncode == 0
+    for command in (["status"], ["config", "check"]):
+        done = seo_monitor(*command, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "password=***" in done.stdout and "S3cret" not in done.stdout + done.stderr
+    (tmp_path / "config.toml").write_text('[database]\nurl = "mysql://seo:S3cret@db/seo"\n')
+    refused = seo_monitor("config", "check", cwd=tmp_path)
+    assert refused.returncode == 2 and "unsupported database" in refused.stderr
+    assert "S3cret" not in refused.stderr and "seo:***@db" in refused.stderr

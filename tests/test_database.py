@@ -10,9 +10,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from seo_monitor.db import make_engine, session_factory, upsert
+from seo_monitor.db import describe_database_error, make_engine, session_factory, upsert
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.migrate import alembic_config, current_revision, head_revision, upgrade
 from seo_monitor.models import Base, DailyMetric, Location, ReviewTopicMonth
@@ -220,3 +221,22 @@ def test_naive_times_are_refused(session: Session) -> None:
     row["updated_at"] = datetime(2026, 3, 1, 9, 30)
     with pytest.raises(Exception, match="naive datetime"):
         upsert(session, Location, [row], ["name"])
+
+
+@pytest.mark.parametrize(
+    ("driver_message", "advice", "not_said"),
+    [
+        (
+            'connection failed: FATAL:  database "seo_monitor" does not exist',
+            "the database no longer exists on the server",
+            "db upgrade",
+        ),
+        ('relation "reviews" does not exist', "Run `seo-monitor db upgrade`", "no longer exists"),
+        ("no such table: reviews", "Run `seo-monitor db upgrade`", "no longer exists"),
+    ],
+)
+def test_a_dropped_database_is_not_mistaken_for_a_missing_schema(
+    driver_message: str, advice: str, not_said: str
+) -> None:
+    message = describe_database_error(DBAPIError("SELECT 1", {}, Exception(driver_message)))
+    assert advice in message and not_said not in message

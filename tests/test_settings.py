@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from pydantic import Strict
 
+from qr.wording import BUILT_IN
 from seo_monitor.config import config_path, load_settings, masked_settings
 from seo_monitor.errors import ConfigError
+from seo_monitor.settings import POSTER_LANGUAGES, Settings, section_models, table_list_models
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -170,3 +174,104 @@ def test_config_path_prefers_the_option_then_the_environment() -> None:
     assert config_path(Path("a.toml"), {"SEO_MONITOR_CONFIG": "b.toml"}) == Path("a.toml")
     assert config_path(None, {"SEO_MONITOR_CONFIG": "b.toml"}) == Path("b.toml")
     assert config_path(None, {}) == Path("config.toml")
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[alerts]\nsmtp_port = 25\n")
+    assert load_settings(path, {}).alerts.smtp_port == 25
+
+
+def test_a_fifo_or_a_device_as_the_config_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero"), tmp_path):
+        with pytest.raises(ConfigError, match="not a regular file"):
+            load_settings(path, {})
+
+
+def test_a_fifo_as_a_secret_file_is_refused_without_hanging(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "smtp-password")
+    message = config_error(tmp_path, '[alerts]\nsmtp_password_file = "smtp-password"\n')
+    assert "alerts.smtp_password_file" in message and "not a regular file" in message
+
+
+def test_a_secret_file_every_user_can_read_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret-pass\n", encoding="utf-8")
+    path = write_config(tmp_path, '[alerts]\nsmtp_password_file = "smtp-password"\n')
+    secret.chmod(0o600)
+    load_settings(path, {})
+    assert caplog.records == []
+    secret.chmod(0o644)
+    load_settings(path, {})
+    [record] = caplog.records
+    assert "readable by every user" in record.getMessage() and "chmod 600" in record.getMessage()
+    assert "s3cret-pass" not in caplog.text
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", '"true"', "0"])
+def test_booleans_are_true_or_false_only(tmp_path: Path, value: str) -> None:
+    message = config_error(tmp_path, f"[dashboard]\nrequire_login = {value}\n")
+    assert message.startswith("config.toml: dashboard.require_login: expected true or false")
+
+
+def test_booleans_from_the_environment_are_true_or_false_only(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "")
+    for raw, expected in (("true", True), ("False", False)):
+        environ = {"SEO_MONITOR_DASHBOARD__REQUIRE_LOGIN": raw}
+        assert load_settings(path, environ).dashboard.require_login is expected
+    with pytest.raises(ConfigError, match=r"SEO_MONITOR_DASHBOARD__REQUIRE_LOGIN .*true or false"):
+        load_settings(path, {"SEO_MONITOR_DASHBOARD__REQUIRE_LOGIN": "yes"})
+
+
+def test_every_boolean_setting_is_strict() -> None:
+    models = [Settings, *section_models().values(), *table_list_models().values()]
+    loose = [
+        f"{model.__name__}.{name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if field.annotation is bool and not any(isinstance(m, Strict) for m in field.metadata)
+    ]
+    assert loose == []
+
+
+def test_errors_in_seo_monitor_locations_blame_the_variable(tmp_path: Path) -> None:
+    environ = {"SEO_MONITOR_LOCATIONS": '[{"match": "ATX-1", "enabled": "yes"}, {"x": 1}]'}
+    message = config_error(tmp_path, "", environ)
+    lines = message.splitlines()
+    assert lines and all(line.startswith("SEO_MONITOR_LOCATIONS (locations.") for line in lines)
+    assert "config.toml" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[posters]\nlanguages = ["xx"]\n', "no wording for 'xx' (posters have en, es)"),
+        ('[posters]\nlanguages = ["en", "fr"]\n', "no wording for 'fr'"),
+    ],
+)
+def test_poster_languages_need_wording(tmp_path: Path, text: str, message: str) -> None:
+    assert message in config_error(tmp_path, text)
+
+
+def test_a_poster_language_with_its_own_wording_is_accepted(tmp_path: Path) -> None:
+    text = '[posters]\nlanguages = ["fr"]\nwording = { fr = { headline = "Votre avis" } }\n'
+    assert load_settings(write_config(tmp_path, text), {}).posters.languages == ["fr"]
+
+
+def test_the_settings_know_the_languages_posters_have() -> None:
+    assert set(POSTER_LANGUAGES) == set(BUILT_IN)
+
+
+def test_secrets_in_any_url_setting_are_masked(tmp_path: Path) -> None:
+    text = (
+        '[database]\nurl = "postgresql+psycopg://u@db:5432/seo?password=S3cret"\n'
+        '[rankings]\nserp_endpoint = "https://serp.example/v1?api_key=S3cret&hl=en"\n'
+        '[[locations]]\nmatch = "ATX-1"\nreview_link = "https://r.example/?token=S3cret"\n'
+    )
+    shown = json.dumps(masked_settings(load_settings(write_config(tmp_path, text), {})))
+    assert "S3cret" not in shown
+    assert "password=***" in shown and "api_key=***&hl=en" in shown and "token=***" in shown

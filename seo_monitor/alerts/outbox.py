@@ -3,8 +3,10 @@
 A row is created in the same transaction as the data that caused it, under a unique dedupe key,
 so a repeated or overlapping run adds nothing. Sending claims due rows (an UPDATE that only one
 sender can win), sends, and marks them sent; a failure releases them with a backoff, and after
-`alerts.max_attempts` tries a row is given up and shown on the Data health page. A sender that
-dies between claim and send leaves a claim that goes stale and is taken over.
+`alerts.max_attempts` tries a row is given up and shown on the Data health page. A row whose
+email cannot be built at all (content the email format refuses) is given up at once, with the
+reason, without holding back the rows after it. A sender that dies between claim and send leaves
+a claim that goes stale and is taken over.
 
 The one window no outbox can close: the SMTP server accepted a message and the process died
 before marking it sent. The retry then sends it again, with the same Message-ID, which mail
@@ -67,6 +69,19 @@ class Batch:
     payloads: tuple[dict[str, Any], ...]
     keys: tuple[str, ...]
 
+    def rows(self) -> list[Batch]:
+        return [self.only({row_id}) for row_id in self.ids]
+
+    def only(self, ids: set[int]) -> Batch:
+        kept = [i for i, row_id in enumerate(self.ids) if row_id in ids]
+        return Batch(
+            self.kind,
+            self.recipient,
+            tuple(self.ids[i] for i in kept),
+            tuple(self.payloads[i] for i in kept),
+            tuple(self.keys[i] for i in kept),
+        )
+
 
 @dataclass
 class DeliveryReport:
@@ -92,16 +107,63 @@ def deliver_due(
         token = claim(sessions, batch, now())
         if token is None:
             continue  # another sender has it
+        buildable = batch
         try:
-            send(compose(batch))
+            buildable, message, broken = build(batch, compose)
+            if broken:
+                report.failed += len(broken)
+                report.given_up += give_up(sessions, broken, token, max_attempts, now())
+            if message is not None:
+                send(message)
         except (SendError, UserError) as exc:  # UserError: a setting the email needs is missing
             report.failed += 1
-            report.given_up += release(sessions, batch, token, str(exc), max_attempts, now())
+            report.given_up += release(sessions, buildable, token, str(exc), max_attempts, now())
             log.warning("email to recipient #%s failed: %s", batch.ids[0], exc)
             continue
-        mark_sent(sessions, batch, token, now())
-        report.sent += 1
+        if message is not None:
+            mark_sent(sessions, buildable, token, now())
+            report.sent += 1
     return report
+
+
+def build(batch: Batch, compose: Compose) -> tuple[Batch, EmailMessage | None, dict[int, str]]:
+    """The email for the batch, and the rows no email can be built from (with why).
+
+    1. Compose the batch; done when that works.
+    2. Otherwise compose each row alone: the rows that fail are broken.
+    3. Compose the rows that are left (none left: no email).
+    A UserError (a missing setting) is no fault of the rows: it goes to the caller.
+    """
+    try:
+        return batch, compose(batch), {}
+    except UserError:
+        raise
+    except Exception as exc:
+        if len(batch.ids) == 1:
+            return batch, None, {batch.ids[0]: unbuildable(batch.ids[0], exc)}
+    broken = {}
+    for row in batch.rows():
+        try:
+            compose(row)
+        except UserError:
+            raise
+        except Exception as exc:
+            broken[row.ids[0]] = unbuildable(row.ids[0], exc)
+    rest = batch.only(set(batch.ids) - set(broken))
+    if not rest.ids:
+        return rest, None, broken
+    try:
+        return rest, compose(rest), broken
+    except UserError:
+        raise
+    except Exception as exc:  # each row alone works, together they do not: none can go
+        return rest, None, {**broken, **{i: unbuildable(i, exc) for i in rest.ids}}
+
+
+def unbuildable(row_id: int, exc: Exception) -> str:
+    # The log gets the id and the kind of fault; the row keeps the reason for the health page.
+    log.warning("email #%s cannot be built (%s); given up", row_id, type(exc).__name__)
+    return f"the email cannot be built, so it is not retried: {type(exc).__name__}: {exc}"[:500]
 
 
 def due_batches(sessions: sessionmaker[Session], max_attempts: int, now: datetime) -> list[Batch]:
@@ -185,6 +247,28 @@ def release(
             row.next_attempt_at = now + min(BACKOFF * 2 ** (row.attempts - 1), MAX_BACKOFF)
             given_up += row.attempts >= max_attempts
     return given_up
+
+
+def give_up(
+    sessions: sessionmaker[Session],
+    errors: dict[int, str],
+    token: str,
+    max_attempts: int,
+    now: datetime,
+) -> int:
+    """Record why each of these claimed rows can never be sent, and stop trying them."""
+    with sessions.begin() as session:
+        rows = session.scalars(
+            select(Notification).where(
+                Notification.id.in_(errors), Notification.claimed_by == token
+            )
+        ).all()
+        for row in rows:
+            row.attempts = max(row.attempts + 1, max_attempts)
+            row.last_error = errors[row.id]
+            row.claimed_at = row.claimed_by = None
+            row.next_attempt_at = now
+    return len(rows)
 
 
 def message_id(keys: Iterable[str], domain: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -24,6 +25,14 @@ METRIC_LABELS = {
 }
 
 
+# Line breaks and other controls: a header holding one is refused by the email library.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    return " ".join(CONTROL.sub(" ", text).split())
+
+
 @cache
 def environment() -> Environment:
     # Autoescape for .html: a review saying <script> arrives as the text "<script>".
@@ -41,7 +50,7 @@ def compose(alerts: AlertSettings, batch: Batch, now: datetime | None = None) ->
         raise UserError("alerts.from_address is not set: set the sender address in config.toml")
     subject, context = _content(batch, now or utcnow())
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)  # a location title stored before names were cleaned
     message["From"] = str(alerts.from_address)
     message["To"] = batch.recipient
     if alerts.reply_to:

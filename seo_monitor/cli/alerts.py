@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import sys
-import uuid
 from pathlib import Path
 
 import click
 
-from seo_monitor.alerts import send_due
+from seo_monitor.alerts import one_address, send_due, send_test_email
 from seo_monitor.alerts.content import build_digest, digest_week
-from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.alerts.render import digest_html
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.cli.output import check_writable, write_output
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
 from seo_monitor.models import utcnow
+from seo_monitor.queries.alerts import select_emails
 from seo_monitor.queries.common import matching_locations
 
 
@@ -38,6 +38,26 @@ def alerts_send(app: AppContext) -> None:
         sys.exit(1)
 
 
+@alerts_group.command("status")
+@click.option("--all", "show_all", is_flag=True, help="Also list the emails already sent.")
+@pass_app
+def alerts_status(app: AppContext, show_all: bool) -> None:
+    """The newest emails and where each stands: waiting, retrying, given up (with why) or sent."""
+    settings = app.settings
+    with session_factory(open_database(settings))() as session:
+        emails = select_emails(session, settings.alerts.max_attempts)
+    shown = [e for e in emails if show_all or e.status != "sent"]
+    for e in shown:
+        click.echo(
+            f"#{e.id} {e.kind} to {e.recipient}, queued {e.created_at:%Y-%m-%d %H:%M}: "
+            f"{e.status} after {e.attempts} tries"
+        )
+        if e.last_error and e.status != "sent":
+            click.echo(f"    {e.last_error}")
+    if not shown:
+        click.echo("No emails waiting, retrying or given up." if emails else "No emails yet.")
+
+
 @alerts_group.group("preview")
 def preview_group() -> None:
     """Render an email to a file without sending it."""
@@ -52,6 +72,7 @@ def preview_group() -> None:
 def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
     """Last week's digest as HTML, for all locations or one."""
     settings = app.settings
+    check_writable(out)
     with session_factory(open_database(settings))() as session:
         chosen = matching_locations(session, location)
         if not chosen:
@@ -59,26 +80,22 @@ def preview_weekly(app: AppContext, location: str | None, out: Path) -> None:
         digest = build_digest(
             session, settings, chosen, digest_week(utcnow(), settings.scheduler.timezone)
         )
-    out.write_text(digest_html(settings.alerts, digest), encoding="utf-8")
+    write_output(out, digest_html(settings.alerts, digest))
     click.echo(f"Digest for {digest['week_start']} to {digest['week_end']} written to {out}.")
 
 
 @alerts_group.command("test")
-@click.option("--to", "address", required=True, help="Where to send the test email.")
+@click.option("--to", "address", required=True, help="The one address to send the test email to.")
 @pass_app
 def alerts_test(app: AppContext, address: str) -> None:
     """Send a test email through the configured SMTP server now."""
     settings = app.settings
-    if settings.alerts.from_address is None:
-        raise UserError("alerts.from_address is not set: set the sender address in config.toml")
-    sessions = session_factory(open_database(settings))
-    server = f"{settings.alerts.smtp_host}:{settings.alerts.smtp_port}"
-    with sessions.begin() as session:
-        enqueue(session, f"test:{uuid.uuid4().hex}", "test", address, {"server": server})
-    report = send_due(sessions, settings)
-    if report.failed:
+    address = one_address(address)  # before the database: a typo needs no database to be told
+    problem = send_test_email(session_factory(open_database(settings)), settings, address)
+    if problem:
         raise UserError(
-            f"the test email to {address} was not sent; `seo-monitor status` and the Data "
-            "health page show the SMTP error (it will be retried)"
+            f"the test email to {address} was not sent: {problem} (it will be retried; the "
+            "Alerts page shows where it stands)"
         )
+    server = f"{settings.alerts.smtp_host}:{settings.alerts.smtp_port}"
     click.echo(f"Test email sent to {address} through {server}.")

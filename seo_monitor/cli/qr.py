@@ -9,6 +9,7 @@ import click
 from qr.poster import SIZES
 from qr.requests import CODE_FORMATS, make_code, make_poster
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.cli.output import check_writable, write_output
 from seo_monitor.db import session_factory
 from seo_monitor.queries.common import matching_locations
 
@@ -26,9 +27,10 @@ def qr_group() -> None:
 def qr_code(app: AppContext, location: str, fmt: str, out: Path) -> None:
     """The location's review link as a QR code (PNG at 300 dpi, or SVG)."""
     settings = app.settings
+    check_writable(out)  # before the code is recorded as made
     with session_factory(open_database(settings)).begin() as session:
         made = make_code(session, settings, matching_locations(session, location)[0], fmt)
-    out.write_bytes(made.data)
+    write_output(out, made.data)
     for warning in made.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{out}: a code for {made.link}")
@@ -47,10 +49,11 @@ def qr_poster(
     """A print-ready PDF poster, table tent or sheet of cards for the location."""
     settings = app.settings
     languages = [part.strip() for part in lang.split(",") if part.strip()] if lang else None
+    check_writable(out)
     with session_factory(open_database(settings)).begin() as session:
         chosen = matching_locations(session, location)[0]
         made = make_poster(session, settings, chosen, size, languages, placement)
-    out.write_bytes(made.data)
+    write_output(out, made.data)
     for warning in made.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{out}: {size} poster for {made.link}")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from sqlalchemy import select
@@ -24,6 +22,8 @@ from collectors.replies import (
     reply_log_rows,
 )
 from seo_monitor.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.cli.output import check_writable, write_output
+from seo_monitor.csv_export import csv_text
 from seo_monitor.db import session_factory
 from seo_monitor.errors import CollectorError, UserError
 from seo_monitor.models import Location, Review
@@ -55,7 +55,7 @@ def reply_lint(
 
     Exit status 0: nothing found; 1: findings; 2: the text cannot be checked or posted."""
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin()
     problem = reply_size_problem(text)
     if problem:
         raise UserError(problem)
@@ -75,6 +75,18 @@ def reply_lint(
             click.echo(f"note: {note}")
     if findings:
         sys.exit(1)
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text (a reply saved in another encoding is refused, not guessed)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"standard input is not UTF-8 text (byte {data[exc.start]:#04x} at position "
+            f"{exc.start}); save the reply as UTF-8 and try again"
+        ) from None
 
 
 def review_context(settings: Settings, review_id: int) -> tuple[ReviewContext, list[str]]:
@@ -130,7 +142,7 @@ def reply_post(
 ) -> None:
     """Check a reply and post it to Google (replacing any earlier reply); every try is logged."""
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin()
     settings = app.settings
     sessions = session_factory(open_database(settings))
     outcome = post_reply(
@@ -196,10 +208,12 @@ def reply_status(app: AppContext) -> None:
 def reply_log(app: AppContext, csv_file: Path | None) -> None:
     """Every reply posted, edited or deleted here, with its check and Google's answer."""
     settings = app.settings
+    if csv_file is not None:
+        check_writable(csv_file)
     with session_factory(open_database(settings))() as session:
         rows = reply_log_rows(session)
     if csv_file is not None:
-        write_csv(csv_file, rows)
+        write_output(csv_file, csv_text(REPLY_LOG_COLUMNS, rows))
         click.echo(f"{len(rows)} reply log entries written to {csv_file}.")
         return
     for row in rows:
@@ -207,13 +221,6 @@ def reply_log(app: AppContext, csv_file: Path | None) -> None:
         click.echo(f"{row['when']}  {row['who']:<16} {row['action']:<6} {row['location']}  {state}")
     if not rows:
         click.echo("The reply log is empty.")
-
-
-def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=REPLY_LOG_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def describe_state(outcome: ReplyOutcome) -> str:

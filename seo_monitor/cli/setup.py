@@ -13,6 +13,7 @@ from seo_monitor.config import masked_settings
 from seo_monitor.config_template import render_example_config
 from seo_monitor.db import session_factory, table_counts
 from seo_monitor.errors import UserError
+from seo_monitor.masking import mask_url
 from seo_monitor.migrate import current_revision, head_revision, upgrade
 from seo_monitor.private_files import write_private_text
 from seo_monitor.queries import select_latest_runs, select_location_summaries
@@ -99,7 +100,8 @@ def print_status(engine: Engine) -> None:
         counts = table_counts(session)
         locations = select_location_summaries(session)
         runs = select_latest_runs(session)
-    click.echo(f"Database: {engine.url.render_as_string(hide_password=True)} (schema {revision})")
+    url = mask_url(engine.url.render_as_string(hide_password=False))
+    click.echo(f"Database: {url} (schema {revision})")
     if not locations:
         click.echo(
             "No locations yet: connect Google with `seo-monitor auth google`, then run "

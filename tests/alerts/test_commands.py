@@ -56,3 +56,28 @@ def test_alert_commands(tmp_path: Path, database_url: str, sessions: sessionmake
         assert one.returncode == 2 and "no active location matches" in one.stderr
     down = run_cli(config, "alerts", "test", "--to", "me@clinic.example")  # the server is gone
     assert down.returncode == 2 and "was not sent" in down.stderr and "Traceback" not in down.stderr
+
+
+def test_alerts_test_takes_exactly_one_address_and_alerts_status_shows_what_is_stuck(
+    tmp_path: Path, database_url: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = {json.dumps(database_url)}\n[alerts]\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {free_port()}\nsmtp_security = "none"\nfrom_address = "seo@clinic.example"\n'
+        "max_attempts = 1\n"
+    )
+    for typed in ["pm@x.example\r\nBcc: e@x.example", "a@b.example, evil@x.example"]:
+        refused = run_cli(config, "alerts", "test", "--to", typed)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        assert "line break" in refused.stderr or "one email address" in refused.stderr
+    down = run_cli(config, "alerts", "test", "--to", "me@clinic.example")  # nothing listens
+    assert down.returncode == 2 and "was not sent: 127.0.0.1:" in down.stderr
+    nowhere = tmp_path / "missing" / "digest.html"
+    preview = run_cli(config, "alerts", "preview", "weekly", "--out", str(nowhere))
+    assert preview.returncode == 2 and "does not exist" in preview.stderr
+    status = run_cli(config, "alerts", "status")
+    assert status.returncode == 0, status.stderr
+    assert (
+        "test to me@clinic.example" in status.stdout and "given up after 1 tries" in status.stdout
+    )

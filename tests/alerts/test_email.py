@@ -18,19 +18,21 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor.alerts import send_due
+from seo_monitor.alerts import one_address, send_due, send_test_email
 from seo_monitor.alerts.content import (
     build_digest,
     digest_week,
     queue_digests,
     queue_negative_alerts,
 )
-from seo_monitor.alerts.outbox import claim, due_batches, failed_notifications
+from seo_monitor.alerts.outbox import claim, due_batches, enqueue, failed_notifications
 from seo_monitor.alerts.render import digest_html
+from seo_monitor.errors import UserError
 from seo_monitor.models import CollectorRun, Location, Notification, RatingSnapshot, Review
+from seo_monitor.queries.alerts import select_emails
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.settings import Settings
@@ -453,3 +455,71 @@ def test_implicit_tls(sessions: sessionmaker[Session], database_url: str, tmp_pa
         assert report.failed == 1  # a certificate nobody vouches for is refused
     finally:
         controller.stop()
+
+
+def test_a_location_title_with_a_line_break_still_alerts_without_a_header_injected(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port)
+    with sessions.begin() as session:  # stored verbatim by an earlier locations collector
+        location_id = add_location(session, None, "locations/1", "Burnet\r\nBcc: e@x.example")  # type: ignore[arg-type]
+        session.add(review(location_id, "r1", 1, NOW - timedelta(hours=1), None, "Rude."))
+    with sessions() as session:
+        location = session.get_one(Location, location_id)
+    queue(sessions, settings, location)
+    assert send_due(sessions, settings, now=lambda: NOW).sent == 1
+    [message] = handler.messages
+    assert message["Subject"] == "1★ review for Burnet Bcc: e@x.example"
+    assert message["Bcc"] is None
+
+
+def test_an_email_that_cannot_be_built_is_given_up_alone_and_the_queue_goes_on(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = alert_settings(database_url, port)
+    queue(sessions, settings, clinic_with_reviews(sessions))  # two good alerts for pm@
+    with sessions.begin() as session:  # a row no email can be made of, first in the queue
+        enqueue(session, "negative:broken", "negative", "pm@clinic.example", {"stars": 1})
+        enqueue(session, "digest:broken", "digest", "owner@clinic.example", {"week": "?"})
+        session.execute(
+            update(Notification)
+            .where(Notification.dedupe_key.like("%:broken"))
+            .values(next_attempt_at=NOW - timedelta(days=1))
+        )
+    report = send_due(sessions, settings, now=lambda: NOW)
+    assert (report.sent, report.failed, report.given_up) == (1, 2, 2)
+    [message] = handler.messages
+    assert message["Subject"] == "2 new reviews to look at"  # the broken row is not in it
+    problem = send_test_email(sessions, settings, "me@clinic.example", now=lambda: NOW)
+    assert problem is None and len(handler.messages) == 2
+    with sessions() as session:
+        given_up = failed_notifications(session, settings.alerts.max_attempts)
+        emails = {e.id: e for e in select_emails(session, settings.alerts.max_attempts)}
+    assert sorted(r.dedupe_key for r in given_up) == ["digest:broken", "negative:broken"]
+    for row in given_up:
+        assert row.claimed_at is None and "cannot be built" in (row.last_error or "")
+        assert emails[row.id].status == "given up"
+    later = NOW + timedelta(days=2)
+    assert send_due(sessions, settings, now=lambda: later).failed == 0  # never tried again
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("pm@x.example\r\nBcc: e@x.example", "line break"),
+        ("pm@x.example\nBcc: e@x.example", "line break"),
+        ("a@b.example, evil@x.example", "one email address"),
+        ("a@b.example;evil@x.example", "one email address"),
+        ("not an address", "not an email address"),
+        ("Pat <pat@x.example>", "not an email address"),
+    ],
+)
+def test_a_test_email_goes_to_exactly_one_clean_address(typed: str, problem: str) -> None:
+    with pytest.raises(UserError, match=problem):
+        one_address(typed)
+
+
+def test_a_test_email_address_is_taken_as_typed_when_it_is_one_address() -> None:
+    assert one_address(" pm@clinic.example ") == "pm@clinic.example"

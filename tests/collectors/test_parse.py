@@ -204,6 +204,25 @@ def test_location_fields_are_read_and_missing_ones_are_none() -> None:
         parse_location({"title": "No name"})
 
 
+@pytest.mark.parametrize(
+    ("title", "stored"),
+    [
+        ("Burnet\r\nBcc: evil@x.example", "Burnet Bcc: evil@x.example"),
+        ("North\tClinic\x1b[31m", "North Clinic [31m"),
+        ("South\u2028Lamar\x85 PT", "South Lamar PT"),
+    ],
+)
+def test_location_names_lose_line_breaks_and_control_characters(title: str, stored: str) -> None:
+    row = parse_location({"name": "locations/9", "title": title, "storeCode": f"S\r\n{title}"})
+    assert row["title"] == stored
+    assert "\n" not in row["store_code"] and "\r" not in row["store_code"]
+
+
+def test_a_location_titled_only_with_line_breaks_has_no_title() -> None:
+    with pytest.raises(MalformedRecord):
+        parse_location({"name": "locations/9", "title": "\r\n\t"})
+
+
 def test_keyword_months_are_the_last_twelve_complete_months() -> None:
     class NoneStored:
         def scalars(self, _query: object) -> list[date]:

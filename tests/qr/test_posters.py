@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pypdfium2
 import pytest
 import resvg_py
 from PIL import Image
+from pydantic import ValidationError
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -216,3 +219,66 @@ def test_the_qr_commands(
         session.execute(Location.__table__.update().values(place_id=None))
     missing = run_cli(config, "qr", "code", "--location", "ATX-9", "-o", str(tmp_path / "m.png"))
     assert missing.returncode == 2 and "review_link" in missing.stderr
+
+
+def test_a_code_or_poster_for_a_missing_folder_is_refused_before_anything_is_recorded(
+    tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    location(sessions, place_id="ChIJN1t_tDeuEmsRUsoyG83frY4")
+    config = tmp_path / "config.toml"
+    config.write_text(f"[database]\nurl = {json.dumps(database_url)}\n")
+    for command in ("code", "poster"):
+        out = tmp_path / "no such folder" / f"x.{command}"
+        done = run_cli(config, "qr", command, "--location", "ATX-9", "-o", str(out))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"the folder {out.parent} does not exist" in done.stderr
+    with sessions() as session:
+        assert session.scalars(select(ReviewRequest)).all() == []
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` by `height` pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("logo", "problem"),
+    [
+        ("/etc/passwd", "is not a PNG or JPEG image"),
+        ("/dev/zero", "is not a regular file"),
+        ("missing.png", "does not exist"),
+        ("bomb.png", "claims to be an image of more than"),
+        ("big.png", "use a logo of at most"),
+    ],
+)
+def test_a_logo_that_is_not_a_sensible_image_fails_the_config_check(
+    tmp_path: Path, logo: str, problem: str
+) -> None:
+    (tmp_path / "bomb.png").write_bytes(png_claiming(30_000, 30_000))
+    (tmp_path / "big.png").write_bytes(png_claiming(8_000, 8_000))
+    with pytest.raises(ValidationError, match=problem):
+        Settings.model_validate({"posters": {"logo_file": logo}}, context={"base_dir": tmp_path})
+
+
+def test_a_logo_swapped_for_a_bomb_after_start_up_is_a_clear_error(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (200, 200), "#0b7a75").save(logo)
+    settings = Settings.model_validate({"posters": {"logo_file": str(logo)}})
+    logo.write_bytes(png_claiming(30_000, 30_000))
+    with pytest.raises(UserError, match=r"posters.logo_file: .* more than"):
+        png(LINK, logo=settings.posters.logo_file)
+    content = PosterContent("Clinic", LINK, [BUILT_IN["en"]], logo=settings.posters.logo_file)
+    with pytest.raises(UserError, match=r"posters.logo_file: .* more than"):
+        poster_pdf(content, "letter")

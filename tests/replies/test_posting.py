@@ -209,3 +209,40 @@ def test_the_review_job_follows_replies_still_waiting_for_moderation(
         session.scalars(select(ReplyLog)).one().reply_state = "PENDING"
     collect(settings, sessions, ["reviews"], make_client(settings), now=lambda: world.now)
     assert log_rows(sessions)[0].reply_state == "APPROVED"
+
+
+def test_the_reply_log_csv_opens_in_a_spreadsheet_as_text_not_formulas(
+    settings: Settings, sessions: sessionmaker[Session], world: World, tmp_path: Path
+) -> None:
+    review_id = collected(settings, sessions, world)
+    config = tmp_path / "config.toml"
+    hostile = ['=HYPERLINK("http://evil.example/","Click")', "=cmd|' /C calc'!A0", "@SUM(1+1)"]
+    posted = run_cli(
+        config, "reply", "post", "--review", str(review_id), "--text", hostile[0],
+        "--as", hostile[1], "--override", hostile[2],
+    )  # fmt: skip
+    assert posted.returncode == 0, posted.stderr
+    export = tmp_path / "reply-log.csv"
+    assert run_cli(config, "reply", "log", "--csv", str(export)).returncode == 0
+    with export.open(newline="", encoding="utf-8") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert (row["text"], row["who"], row["override_reason"]) == tuple(f"'{h}" for h in hostile)
+    missing = run_cli(config, "reply", "log", "--csv", str(tmp_path / "no" / "log.csv"))
+    assert missing.returncode == 2 and "the folder" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+COMMAND = [sys.executable, "-m", "seo_monitor"]
+
+
+def test_reply_lint_refuses_standard_input_that_is_not_utf8(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+    done = subprocess.run(
+        [*COMMAND, "--config", str(tmp_path / "none.toml"), "reply", "lint", "-"],
+        env=env,
+        input="Gracias por su reseña".encode("latin-1"),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and b"not UTF-8" in done.stderr and b"Traceback" not in done.stderr
