@@ -128,8 +128,15 @@ def signed_out(reason: str) -> bool:
     return False
 
 
+# Streamlit's own "Download as CSV" on every table writes cells as they are, and a location
+# title or keyword from outside that starts with "=" runs as a formula in a spreadsheet: the
+# pages offer their own downloads (seo_monitor.csv_export) instead.
+NO_RAW_CSV = "<style>button[aria-label='Download as CSV'] { display: none !important; }</style>"
+
+
 def allow_views() -> None:
     """The sidebar (location, period), the failure banner, and the go-ahead for the views."""
+    st.html(NO_RAW_CSV)
     st.session_state["filters"] = sidebar_filters()
     st.session_state[VIEWS_ALLOWED] = True
     failure_banner()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,10 +16,8 @@ from collectors.jobs import make_client
 from collectors.replies import PracticeDetails, ReplyOutcome
 from collectors.website import audit_site as audit_site_now
 from qr.requests import Made, build_code, build_poster, record
-from seo_monitor import queries
-from seo_monitor.alerts import send_due
+from seo_monitor import alerts, queries
 from seo_monitor.alerts.content import build_digest, digest_week
-from seo_monitor.alerts.outbox import DeliveryReport, enqueue
 from seo_monitor.alerts.render import digest_html
 from seo_monitor.config import config_path, load_settings
 from seo_monitor.db import check_connection, make_engine, session_factory
@@ -231,14 +228,11 @@ def digest_preview(ids: Ids) -> str:
     return digest_html(current.alerts, digest)
 
 
-def send_test_email(address: str) -> DeliveryReport:
-    current = settings()
-    server = f"{current.alerts.smtp_host}:{current.alerts.smtp_port}"
-    with sessions().begin() as session:
-        enqueue(session, f"test:{uuid.uuid4().hex}", "test", address, {"server": server})
-    report = send_due(sessions(), current)
+def send_test_email(address: str) -> str | None:
+    """None when the test email went out, else why not; UserError for a bad address."""
+    problem = alerts.send_test_email(sessions(), settings(), address)
     st.cache_data.clear()
-    return report
+    return problem
 
 
 @st.cache_data(ttl=TTL)

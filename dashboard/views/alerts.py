@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.chrome import guard
 from dashboard.text import md
+from seo_monitor.errors import UserError
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER
 
 PREVIEW_AT_ONCE = 25  # locations whose digest preview is built as soon as the page opens
@@ -59,16 +60,20 @@ st.subheader("Send a test email")
 with st.form("test-email"):
     address = st.text_input("To", value=alerts.recipients[0] if alerts.recipients else "")
     if st.form_submit_button("Send test email", disabled=alerts.from_address is None):
-        report = data.send_test_email(address)
-        st.session_state["test-email-result"] = (address, report.sent > 0)
+        try:
+            problem = data.send_test_email(address)
+        except UserError as exc:  # not one plain address
+            st.session_state["test-email-result"] = (address, str(exc))
+        else:
+            st.session_state["test-email-result"] = (address, problem)
         st.rerun()  # the table above then lists it
 result = st.session_state.get("test-email-result")
 if result:
-    sent_to, sent = result
-    if sent:
+    sent_to, problem = result
+    if problem is None:
         st.success(f"Sent to {md(sent_to)} through {md(alerts.smtp_host)}:{alerts.smtp_port:d}.")
     else:
-        st.error("Not sent; the table above shows the SMTP error. It will be retried.")
+        st.error(f"Not sent: {md(problem)}")
 
 st.subheader("Weekly digest preview")
 st.caption(f"Last week's digest for {md(filters.label)}, as recipients see it.")

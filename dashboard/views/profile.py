@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md
+from seo_monitor.csv_export import csv_text
 from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
 
 filters = guard()
@@ -73,9 +74,10 @@ else:
     surface.progress(maps / max(1, maps + search), text=f"{maps / max(1, maps + search):.0%} Maps")
 
     daily = frame.pivot_table(index="day", columns="metric", values="value", aggfunc="sum")
+    daily = daily.fillna(0).astype(int)
     st.download_button(
         "Download daily metrics (CSV)",
-        daily.fillna(0).astype(int).to_csv().encode(),
+        csv_text(["day", *daily.columns], daily.itertuples(name=None)),
         file_name=f"profile-metrics-{start}-{end}.csv",
         mime="text/csv",
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import streamlit as st
 
 from collectors.replies import REPLY_LOG_COLUMNS
 from dashboard import data
 from dashboard.chrome import guard
 from dashboard.text import md
+from seo_monitor.csv_export import csv_text
 
 SHOWN = 50  # newest entries on the page; the CSV has them all
 
@@ -58,13 +56,9 @@ rows = data.reply_log()
 if not rows:
     st.info("No replies have been posted from seo-monitor yet. Answer reviews on the Reviews page.")
 else:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPLY_LOG_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
     st.download_button(
         "Download CSV",
-        buffer.getvalue(),
+        csv_text(REPLY_LOG_COLUMNS, rows),  # cells a spreadsheet would run are neutralised
         file_name="seo-monitor-reply-log.csv",
         mime="text/csv",
         icon=":material/download:",
