@@ -399,6 +399,11 @@ def test_demo_data_every_page_draws_and_review_html_stays_inert(
             page.wait_for_timeout(1500)  # charts draw after the data arrives
             assert_sound(page, f"/{spec.address} on demo data")
             page.screenshot(path=str(screenshots / f"{spec.screenshot}.png"), full_page=True)
+        # Tables offer no raw CSV download (cells starting with "=" would run as formulas).
+        open_address(page, base, "")
+        page.locator("[data-testid='stDataFrame']").first.hover()
+        expect(page.locator("button[aria-label='Search']").first).to_be_visible()
+        assert not page.locator("button[aria-label='Download as CSV']").first.is_visible()
         for address in ("", "reviews"):
             open_address(page, base, address)
             hostile = page.get_by_text("<script>alert('pwned')</script>", exact=False)
