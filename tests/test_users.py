@@ -15,6 +15,7 @@ from seo_monitor.users import (
     user_exists,
     verify_password,
 )
+from tests.collectors.test_google_client import FakeClock
 
 
 def test_the_same_password_hashes_differently_each_time_and_verifies() -> None:
@@ -70,16 +71,9 @@ def test_user_names_do_not_depend_on_case(session: Session) -> None:
     assert not user_exists(session, "alice")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_wrong_passwords_slow_down_sign_in_per_key_and_the_right_one_waits_too() -> None:
     clock = FakeClock()
+    clock.now = 1000.0
     throttle = LoginThrottle(free_failures=5, clock=clock)
     for _ in range(5):
         assert throttle.wait_seconds("user:alice", "client:1") == 0
@@ -87,7 +81,7 @@ def test_wrong_passwords_slow_down_sign_in_per_key_and_the_right_one_waits_too()
     assert throttle.wait_seconds("user:alice") == 2  # the sixth try waits
     assert throttle.wait_seconds("client:1") == 2
     assert throttle.wait_seconds("user:bob", "client:2") == 0  # others are not affected
-    clock.now += 2
+    clock.sleep(2)
     throttle.failed("user:alice", "client:1")
     assert throttle.wait_seconds("user:alice") == 4  # each further failure doubles the wait
     for _ in range(30):

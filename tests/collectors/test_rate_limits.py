@@ -24,22 +24,10 @@ from seo_monitor.migrate import upgrade
 from seo_monitor.runs import RunSummary
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import SandboxServer
+from tests.collectors.test_google_client import FakeClock
 from tests.conftest import WORLD_NOW, sandbox_settings
 
 NOW = datetime(2026, 10, 21, 7, 28, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 class VirtualTime:
