@@ -146,15 +146,20 @@ def test_login_is_asked_for_and_checked(
     assert at.title[0].value == "Overview"
 
 
-def signed_in_app(
-    dashboard_config: Path, sessions: sessionmaker[Session], extra: str = ""
-) -> AppTest:
+def login_required(dashboard_config: Path, sessions: sessionmaker[Session], extra: str) -> None:
+    """Seeded data, `[dashboard]` with require_login (and `extra`), one user: coordinator."""
     seed(sessions)
     dashboard_config.write_text(
         dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n" + extra
     )
     with sessions.begin() as session:
         add_user(session, "coordinator", "correct horse battery")
+
+
+def signed_in_app(
+    dashboard_config: Path, sessions: sessionmaker[Session], extra: str = ""
+) -> AppTest:
+    login_required(dashboard_config, sessions, extra)
     at = app()
     at.text_input[0].input("Coordinator")  # user names do not depend on case
     at.text_input[1].input("correct horse battery")
@@ -189,13 +194,7 @@ def test_an_idle_session_expires(dashboard_config: Path, sessions: sessionmaker[
 def test_repeated_wrong_passwords_slow_sign_in_down_even_for_the_right_one(
     dashboard_config: Path, sessions: sessionmaker[Session]
 ) -> None:
-    seed(sessions)
-    dashboard_config.write_text(
-        dashboard_config.read_text()
-        + "[dashboard]\nrequire_login = true\nlogin_failures_before_delay = 3\n"
-    )
-    with sessions.begin() as session:
-        add_user(session, "coordinator", "correct horse battery")
+    login_required(dashboard_config, sessions, "login_failures_before_delay = 3\n")
     at = app()
     for _ in range(3):
         at.text_input[0].input("coordinator")
