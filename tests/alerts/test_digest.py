@@ -110,6 +110,23 @@ def test_the_rating_change_is_googles_when_its_figure_of_the_weeks_start_is_know
     assert total["rating_change_from"] == "google"
 
 
+def test_a_rating_that_did_not_move_reads_unchanged_not_minus_zero(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    with sessions.begin() as session:
+        location_id = clinic(session, "Riverbend PT")
+        for day, rating in ((WEEK.start - timedelta(days=1), 4.6), (TODAY, 4.598)):
+            session.add(
+                RatingSnapshot(
+                    location_id=location_id, day=day, average_rating=rating, total_review_count=40
+                )
+            )
+    settings = make_settings(database_url)
+    html, text = email_of(settings, "digest", [digest_of(sessions, settings)])
+    assert "(unchanged since" in html and "(unchanged since" in text
+    assert "-0.00" not in html + text
+
+
 def test_waiting_for_a_reply_lists_what_needs_one_new_first_and_never_old_praise(
     sessions: sessionmaker[Session], database_url: str
 ) -> None:

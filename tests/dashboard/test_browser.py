@@ -41,6 +41,7 @@ from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.users import add_user
+from tests.audit.test_website import with_demo_websites
 from tests.conftest import sandbox_settings
 from tests.rankings.test_scans import KEY
 
@@ -101,7 +102,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with running_sandbox(world, quota_per_minute=100_000) as server:
         settings = sandbox_settings(server, folder, url)
         collect(settings, sessions, ALL, make_client(settings), now=lambda: world.now)
-        fill_the_pages_that_need_more(folder, sessions, world)
+        fill_the_pages_that_need_more(folder, server.url, sessions, world)
     with sessions.begin() as session:
         location_id = session.scalars(select(Location.id)).first()
         assert location_id is not None
@@ -130,9 +131,10 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def fill_the_pages_that_need_more(
-    folder: Path, sessions: sessionmaker[Session], world: World
+    folder: Path, sandbox_url: str, sessions: sessionmaker[Session], world: World
 ) -> None:
-    """Map scans, competitors and two posted replies, so every page shows what it is for."""
+    """Map scans, competitors, website audits and two posted replies, so every page shows what
+    it is for."""
     config = folder / "config.toml"
     plain = config.read_text()
     config.write_text(
@@ -151,6 +153,9 @@ def fill_the_pages_that_need_more(
     post_reply(
         sessions, client, waiting[1], UNSAFE_REPLY, "manager", override_reason="Patient asked us to"
     )
+    config.write_text(plain)
+    websites = with_demo_websites(config, sandbox_url, world)
+    collect(websites, sessions, ["website"], make_client(websites), now=lambda: world.now)
     config.write_text(plain)  # the dashboards below run without a Places key
 
 
@@ -321,7 +326,8 @@ def test_a_fresh_install_welcomes_at_every_address(
             )
             assert_sound(page, f"/{address} on a fresh install")
             assert page.locator("[data-testid='stSidebarNav']").count() == 0
-        page.screenshot(path=str(screenshots / "welcome.png"))
+            if address == "":
+                page.screenshot(path=str(screenshots / "welcome.png"))
 
 
 def test_signed_out_every_address_shows_only_the_sign_in_form(
@@ -340,7 +346,10 @@ def test_signed_out_every_address_shows_only_the_sign_in_form(
             assert "Rude front desk" not in shown and "collector" not in shown.lower()
             assert page.locator("[data-testid='stSidebarNav']").count() == 0
             assert page.locator("[data-testid='stException']").count() == 0
-        page.screenshot(path=str(screenshots / "sign-in.png"))
+            if address == "":
+                expect(page.get_by_label("User name")).to_be_visible()
+                page.wait_for_timeout(500)  # the form's fields fade in
+                page.screenshot(path=str(screenshots / "sign-in.png"))
 
 
 @contextmanager
