@@ -32,7 +32,7 @@ from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, R
 from seo_monitor.profile_metrics import DAILY_METRICS
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-PAGES = {"overview": None, "profile": "pages/profile.py", "health": "pages/health.py"}
+PAGES = {"overview": None, "profile": "views/profile.py", "health": "views/health.py"}
 REVIEWS_PER_LOCATION = 1000
 DAYS = 600
 

@@ -50,14 +50,14 @@ from seo_monitor.scoring import refresh_topic_months
 STEPS = ("locations", "reviews", "metrics", "keywords", "rankings", "competitors", "website")
 PAGES = {
     "overview": None,
-    "profile": "pages/profile.py",
-    "reviews": "pages/reviews.py",
-    "reply log": "pages/reply_log.py",
-    "alerts": "pages/alerts.py",
-    "posters": "pages/posters.py",
-    "rankings": "pages/rankings.py",
-    "website": "pages/website.py",
-    "health": "pages/health.py",
+    "profile": "views/profile.py",
+    "reviews": "views/reviews.py",
+    "reply log": "views/reply_log.py",
+    "alerts": "views/alerts.py",
+    "posters": "views/posters.py",
+    "rankings": "views/rankings.py",
+    "website": "views/website.py",
+    "health": "views/health.py",
 }
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 KEYWORD_MONTHS = 12  # the keywords backfill: one call per location and month (collectors.keywords)

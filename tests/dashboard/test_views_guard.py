@@ -28,3 +28,11 @@ def test_every_view_checks_the_session_before_it_draws(view: Path) -> None:
 def test_no_folder_streamlit_would_serve_by_itself() -> None:
     dashboard = Path(__file__).resolve().parents[2] / "dashboard"
     assert not (dashboard / "pages").exists()
+
+
+def test_the_benches_render_pages_that_exist() -> None:
+    from bench import bench_dashboard, bench_scale
+
+    dashboard = Path(__file__).resolve().parents[2] / "dashboard"
+    paths = [*bench_scale.PAGES.values(), *bench_dashboard.PAGES.values()]
+    assert [p for p in paths if p is not None and not (dashboard / p).is_file()] == []
