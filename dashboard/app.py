@@ -62,6 +62,7 @@ def main() -> None:
 
 def stand_in_page() -> chrome.Render | None:
     """What every address shows instead of the views, or None when the views may render."""
+    chrome.forbid_views()
     try:
         data.settings()
         has_locations = bool(data.location_choices())

@@ -105,7 +105,6 @@ def signed_in() -> bool:
     A session ends after `dashboard.idle_timeout_minutes` without a click, and at once when its
     user has been removed (checked on every click, not only at sign-in).
     """
-    st.session_state[VIEWS_ALLOWED] = False
     if not login_required():
         return True
     user = st.session_state.get("user")
@@ -132,6 +131,12 @@ def signed_out(reason: str) -> bool:
 # title or keyword from outside that starts with "=" runs as a formula in a spreadsheet: the
 # pages offer their own downloads (seo_monitor.csv_export) instead.
 NO_RAW_CSV = "<style>button[aria-label='Download as CSV'] { display: none !important; }</style>"
+
+
+def forbid_views() -> None:
+    """Every run starts without the go-ahead: a run that ends on the sign-in, welcome or
+    problem page never leaves it behind for a later one."""
+    st.session_state[VIEWS_ALLOWED] = False
 
 
 def allow_views() -> None:
