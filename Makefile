@@ -47,7 +47,7 @@ screenshots: $(STAMP)
 
 # config.example.toml is generated from the settings model; a test keeps them equal.
 config-example: $(STAMP)
-	$(BIN)/python -c 'from seo_monitor.config_template import render_example_config as r; \
+	$(BIN)/python -c 'from seo_monitor.config import render_example_config as r; \
 		open("config.example.toml", "w").write(r())'
 
 clean:

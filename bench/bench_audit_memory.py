@@ -1,4 +1,4 @@
-"""Peak memory of `seo-monitor audit` against a site whose robots.txt is a gzip bomb.
+"""Peak memory of `seo-monitor website audit` against a site whose robots.txt is a gzip bomb.
 
     python bench/bench_audit_memory.py [--unpacked-mib 512] [--code DIR] [--trickle]
 
@@ -82,7 +82,7 @@ def run_audit(code: Path, url: str) -> tuple[int, float, str]:
         env["PYTHONPATH"] = str(code)
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "seo_monitor", "audit", url],
+            [sys.executable, "-m", "seo_monitor", "website", "audit", url],
             cwd=folder,
             env=env,
             stdout=subprocess.PIPE,

@@ -25,15 +25,14 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collectors.jobs import ALL, collect, make_client
 from collectors.reviews import ReviewRow, save_reviews
-from seo_monitor.config import load_settings
+from seo_monitor.app.jobs import ALL, collect, make_client
+from seo_monitor.config import Settings, load_settings
 from seo_monitor.db import make_engine, session_factory, upsert
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
-from seo_monitor.settings import Settings
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 

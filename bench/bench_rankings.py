@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from collectors.jobs import collect, make_client
+from seo_monitor.app.jobs import collect, make_client
 from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade

@@ -37,15 +37,15 @@ from typing import Any
 from sqlalchemy import select, text
 
 from bench.scratch import scratch_postgres
-from seo_monitor.alerts.content import build_digest, digest_week
 from seo_monitor.alerts.render import digest_html
 from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.models import Location, Review
+from seo_monitor.queries import build_digest, digest_week
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.world import KEYWORDS
-from seo_monitor.scoring import refresh_topic_months
+from seo_monitor.sentiment.store import refresh_topic_months
 
 STEPS = ("locations", "reviews", "metrics", "keywords", "rankings", "competitors", "website")
 PAGES = {

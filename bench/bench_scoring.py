@@ -22,8 +22,8 @@ from bench.scratch import scratch_postgres
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Account, Location, Review
-from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
+from seo_monitor.sentiment.store import score_location
 
 
 def fill(engine: Engine, reviews: int, locations: int) -> None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collectors.google_client import GoogleClient
+from seo_monitor.config import Settings
 from seo_monitor.db import upsert
 from seo_monitor.models import Competitor, CompetitorSnapshot, Location, RankPoint, RankScan
 from seo_monitor.rankings import PointResult, competitor_solv
-from seo_monitor.settings import Settings
 
 DETAILS_MASK = "id,displayName,rating,userRatingCount,primaryType,location"
 REFRESH = timedelta(days=7)

@@ -34,7 +34,7 @@ import certifi
 from requests.utils import requote_uri
 
 from seo_monitor import __version__
-from seo_monitor.settings import Settings
+from seo_monitor.config import Settings
 
 USER_AGENT = f"seo-monitor/{__version__} (website audit; +https://github.com/seo-monitor)"
 REDIRECTS = (301, 302, 303, 307, 308)

@@ -77,6 +77,7 @@ class Transient(Exception):
 
 class GoogleClient:
     lists_everything = True  # a list read to its last page is all Google has (see replay.py)
+    recorded = False  # live answers: replies can be followed, alerts sent
 
     def __init__(
         self,

@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collectors.google_client import GoogleClient, json_answer
+from seo_monitor.config import RankingSettings, Settings
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location, RankPoint, RankScan
 from seo_monitor.rankings import GridPoint, PointResult, grid_points
-from seo_monitor.settings import RankingSettings, Settings
 
 ID_ONLY_MASK = "places.id,nextPageToken"
 WORKERS = 4

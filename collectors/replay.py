@@ -36,6 +36,7 @@ class ReplayClient:
     total_calls = 0
     # A recorded file may hold only some pages or some reviews: what it lacks is not gone.
     lists_everything = False
+    recorded = True  # nothing here can be asked about replies
 
     def __init__(self, pages: list[dict[str, Any]]) -> None:
         self.pages = pages

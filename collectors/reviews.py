@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from collectors import fields
 from collectors.google_client import GoogleClient, pages
-from collectors.timeparse import parse_timestamp
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.models import Account, Location, RatingSnapshot, Review
 from seo_monitor.sentiment.text import split_translation
+from seo_monitor.times import parse_timestamp
 
 SOURCE = "google"
 FULL_SYNC_EVERY = timedelta(days=7)

@@ -14,9 +14,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy.orm import Session
 
 from collectors.fetch import USER_AGENT, Fetcher, FetchPolicy, FetchProblem
-from seo_monitor.audit import AuditResult, Finding, PageFacts, Profile, audit_page, unreachable
-from seo_monitor.models import Location, SiteAudit, utcnow
-from seo_monitor.settings import Settings
+from seo_monitor.config import Settings
+from seo_monitor.models import Location, SiteAudit
+from seo_monitor.times import utcnow
+from seo_monitor.website import AuditResult, Finding, PageFacts, Profile, audit_page, unreachable
 
 __all__ = ["USER_AGENT", "FetchPolicy", "FetchProblem", "audit_site", "audit_url", "fetch"]
 

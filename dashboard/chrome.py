@@ -13,9 +13,9 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.text import md
-from seo_monitor.models import utcnow
+from seo_monitor.config import is_loopback
 from seo_monitor.profile_metrics import last_final_day
-from seo_monitor.settings import is_loopback
+from seo_monitor.times import utcnow
 from seo_monitor.users import (
     LoginThrottle,
     authenticate,

@@ -1,4 +1,9 @@
-"""Cached access to settings, the database and the read model. Returns plain data only."""
+"""What the views read: cached settings, database access and the read model, plain data only.
+
+Views import nothing but `dashboard.*`: the types, labels and small pure helpers they need are
+named here too (the `__all__` below), so a view is layout and nothing else. Writes live in
+`dashboard/actions.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,55 @@ from typing import Any
 
 import pypdfium2
 import streamlit as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors import replies
-from collectors.jobs import make_client
-from collectors.replies import PracticeDetails, ReplyOutcome
-from collectors.website import audit_site as audit_site_now
-from qr.requests import Made, build_code, build_poster, record
+from qr.poster import SIZES as POSTER_SIZES
+from qr.requests import Made, build_code, build_poster
+from qr.wording import BUILT_IN as BUILT_IN_WORDING
+from qr.wording import problems as wording_problems
 from seo_monitor import alerts, queries
-from seo_monitor.alerts.content import build_digest, digest_week
-from seo_monitor.alerts.render import digest_html
-from seo_monitor.config import config_path, load_settings
+from seo_monitor.app.actions import audit_website
+from seo_monitor.config import Settings, config_path, load_settings
+from seo_monitor.csv_export import csv_text
 from seo_monitor.db import check_connection, make_engine, session_factory
-from seo_monitor.errors import CollectorError, UserError
-from seo_monitor.models import Location, utcnow
-from seo_monitor.queries import Period, rankings
-from seo_monitor.queries.audits import AuditRow, select_audits
-from seo_monitor.queries.common import in_locations
-from seo_monitor.settings import Settings
+from seo_monitor.errors import UserError
+from seo_monitor.models import Location
+from seo_monitor.profile_metrics import GROUP_LABELS, LABELS, VIEW_METRICS
+from seo_monitor.queries import (
+    AuditRow,
+    InboxFilter,
+    InboxReview,
+    Period,
+    Reputation,
+    ScanView,
+    TopicMention,
+    score_change,
+    score_history,
+)
+from seo_monitor.sentiment.lexicon import TOPICS
+from seo_monitor.times import utcnow
+
+__all__ = [  # besides the functions below: what views may name
+    "BUILT_IN_WORDING",
+    "GROUP_LABELS",
+    "LABELS",
+    "POSTER_SIZES",
+    "TOPICS",
+    "VIEW_METRICS",
+    "AuditRow",
+    "InboxFilter",
+    "InboxReview",
+    "Made",
+    "Reputation",
+    "ScanView",
+    "TopicMention",
+    "UserError",
+    "csv_text",
+    "score_change",
+    "score_history",
+    "wording_problems",
+]
 
 TTL = 60  # seconds: fresh enough for data that changes every 30 minutes at most
 Ids = tuple[int, ...] | None
@@ -188,27 +223,15 @@ def review_sources() -> list[str]:
         return queries.select_review_sources(session)
 
 
-def practice() -> PracticeDetails:
-    replies = settings().replies
-    office = (replies.office_phone,) if replies.office_phone else ()
-    return PracticeDetails(tuple(replies.staff_names), office)
-
-
-def post_reply(review_id: int, text: str, actor: str, override: str | None) -> ReplyOutcome:
-    """Post through Google (never cached); the inbox and the log are read afresh afterwards."""
-    try:
-        client = make_client(settings())
-    except CollectorError as exc:
-        raise UserError(f"{exc}. {exc.hint or ''}".strip()) from None
-    outcome = replies.post_reply(sessions(), client, review_id, text, actor, practice(), override)
-    st.cache_data.clear()
-    return outcome
-
-
 @st.cache_data(ttl=TTL)
 def reply_log() -> list[dict[str, object]]:
     with sessions()() as session:
-        return replies.reply_log_rows(session)
+        return queries.reply_log_rows(session)
+
+
+def reply_log_csv(rows: list[dict[str, object]]) -> str:
+    """The whole log as CSV; cells a spreadsheet would run are neutralised."""
+    return csv_text(queries.REPLY_LOG_COLUMNS, rows)
 
 
 @st.cache_data(ttl=TTL)
@@ -220,19 +243,16 @@ def emails() -> list[queries.EmailRow]:
 @st.cache_data(ttl=TTL)
 def digest_preview(ids: Ids) -> str:
     """Last week's digest as the recipients would see it (HTML)."""
-    current = settings()
     with sessions()() as session:
-        chosen = session.scalars(select(Location).where(in_locations(Location.id, ids))).all()
-        week = digest_week(utcnow(), current.scheduler.timezone)
-        digest = build_digest(session, current, sorted(chosen, key=lambda loc: loc.title), week)
-    return digest_html(current.alerts, digest)
+        chosen = queries.select_locations_by_id(session, ids)
+        return alerts.preview_digest(session, settings(), chosen).html
 
 
-def send_test_email(address: str) -> str | None:
-    """None when the test email went out, else why not; UserError for a bad address."""
-    problem = alerts.send_test_email(sessions(), settings(), address)
-    st.cache_data.clear()
-    return problem
+@st.cache_data(ttl=TTL)
+def email(notification_id: int) -> alerts.ReadEmail | None:
+    """One email of the outbox as its recipient reads it."""
+    with sessions()() as session:
+        return alerts.read_email(session, settings(), notification_id)
 
 
 @st.cache_data(ttl=TTL)
@@ -244,12 +264,6 @@ def review_request(location_id: int, kind: str, size: str, languages: tuple[str,
         if kind == "poster":
             return build_poster(current, location, size, list(languages))
         return build_code(current, location, size)
-
-
-def record_download(location_id: int, made: Made, placement: str) -> None:
-    """A download is a print: it goes into review_requests."""
-    with sessions().begin() as session:
-        record(session, location_id, made, placement)
 
 
 @st.cache_data(ttl=TTL)
@@ -265,47 +279,47 @@ def poster_preview(location_id: int, size: str, languages: tuple[str, ...]) -> b
 @st.cache_data(ttl=TTL)
 def scan_keywords(location_id: int) -> list[str]:
     with sessions()() as session:
-        return rankings.select_scan_keywords(session, location_id)
+        return queries.select_scan_keywords(session, location_id)
 
 
 @st.cache_data(ttl=TTL)
-def scans(location_id: int, keyword: str) -> list[rankings.ScanView]:
+def scans(location_id: int, keyword: str) -> list[queries.ScanView]:
     with sessions()() as session:
-        return rankings.select_scans(session, location_id, keyword, limit=52)
+        return queries.select_scans(session, location_id, keyword, limit=52)
 
 
 @st.cache_data(ttl=TTL)
 def top_competitors(scan_id: int, location_id: int) -> list[tuple[str, float]]:
     with sessions()() as session:
         own = session.get_one(Location, location_id).place_id
-        return rankings.select_top_competitors(session, scan_id, own)
+        return queries.select_top_competitors(session, scan_id, own)
 
 
 @st.cache_data(ttl=TTL)
-def benchmark(ids: Ids) -> list[rankings.Benchmark]:
+def benchmark(ids: Ids) -> list[queries.Benchmark]:
     with sessions()() as session:
-        return rankings.select_benchmark(session, ids)
+        return queries.select_benchmark(session, ids)
 
 
 @st.cache_data(ttl=TTL)
-def organic_queries(ids: Ids, start: date, end: date) -> list[rankings.OrganicQuery]:
+def organic_queries(ids: Ids, start: date, end: date) -> list[queries.OrganicQuery]:
     with sessions()() as session:
-        return rankings.select_organic_queries(session, ids, Period(start, end))
+        return queries.select_organic_queries(session, ids, Period(start, end))
 
 
 @st.cache_data(ttl=TTL)
 def benchmark_history(ids: Ids, start: date) -> list[tuple[date, str, float | None, int | None]]:
     with sessions()() as session:
-        return rankings.select_benchmark_history(session, ids, start)
+        return queries.select_benchmark_history(session, ids, start)
 
 
 @st.cache_data(ttl=TTL)
 def audits(location_id: int) -> list[AuditRow]:
     with sessions()() as session:
-        return select_audits(session, location_id)
+        return queries.select_audits(session, location_id)
 
 
 @st.cache_data(ttl=600)
 def audit_site(url: str) -> dict[str, Any]:
     """Audit any site now (e.g. a competitor's); nothing is stored."""
-    return audit_site_now(url, settings()).as_dict()
+    return audit_website(url, settings()).as_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.text import md
 from seo_monitor.errors import UserError
 from seo_monitor.queries import InboxReview
@@ -15,8 +15,8 @@ from seo_monitor.replies import (
     lint_reply,
     reply_notes,
     reply_size_problem,
+    suggest_templates,
 )
-from seo_monitor.replies.templates import suggest_templates
 
 NO_TEMPLATE = "Write my own"
 
@@ -100,7 +100,7 @@ def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Find
 def post(review: InboxReview, text: str, override: str | None) -> None:
     actor = st.session_state.get("user") or "dashboard"
     try:
-        outcome = data.post_reply(review.id, text, actor, override)
+        outcome = actions.post_reply(review.id, text, actor, override)
     except UserError as exc:
         st.error(md(exc))
         return

@@ -12,9 +12,10 @@ from qr.codes import png, svg
 from qr.links import review_link
 from qr.poster import SIZES, PosterContent, poster_pdf
 from qr.wording import Wording, wording_for
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
-from seo_monitor.models import Location, ReviewRequest, utcnow
-from seo_monitor.settings import Settings
+from seo_monitor.models import Location, ReviewRequest
+from seo_monitor.times import utcnow
 
 CODE_FORMATS = ("png", "svg")
 

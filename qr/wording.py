@@ -1,5 +1,5 @@
 """What posters say: one neutral ask for every patient, in several languages, and the rules
-that keep custom wording honest (domain.md, "Asking for reviews").
+that keep custom wording honest (docs/posters.md).
 
 Google forbids review gating (asking only happy patients) and incentives; the FTC rule on
 consumer reviews (16 CFR 465) bans incentives tied to sentiment. Asking for "5 stars" steers the

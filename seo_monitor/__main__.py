@@ -1,3 +1,3 @@
-from seo_monitor.cli import main
+from seo_monitor.app.cli import main
 
 main()

@@ -203,3 +203,12 @@ def table_counts(session: Session) -> dict[str, int]:
         name: session.scalar(select(func.count()).select_from(table)) or 0
         for name, table in Base.metadata.tables.items()
     }
+
+
+def month_of(session: Session, moment: Any) -> Any:
+    """'YYYY-MM' of a timestamp."""
+    if session.get_bind().dialect.name == "postgresql":  # the UTC month, whatever the server's zone
+        return func.to_char(func.timezone("UTC", moment), "YYYY-MM")
+    # SQLite keeps times as 'YYYY-MM-DD HH:MM:SS…' text: the first 7 characters are the month,
+    # and cutting them is cheaper than strftime on a year of reviews.
+    return func.substr(moment, 1, 7)

@@ -1,4 +1,4 @@
-"""The data model (DESIGN.md): natural unique keys from Google, UTC-aware times, real DATE days."""
+"""The data model (docs/architecture.md): natural unique keys, UTC-aware times, real DATE days."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from seo_monitor.times import utcnow
 
 # Stable constraint names so that Alembic batch migrations on SQLite can refer to them.
 NAMING_CONVENTION = {
@@ -56,10 +58,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONData = JSON().with_variant(JSONB(), "postgresql")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -219,8 +217,9 @@ class ReviewTopic(Base):
 
 class ReviewTopicMonth(Base):
     """Per location, month and topic: how many live reviews talk about it, how many of them
-    negatively. Rebuilt for a location whenever its reviews are scored (seo_monitor.scoring),
-    so the year-long topic trend reads a few rows per location instead of every review."""
+    negatively. Rebuilt for a location whenever its reviews are scored
+    (seo_monitor.sentiment.store), so the year-long topic trend reads a few rows per location
+    instead of every review."""
 
     __tablename__ = "review_topic_months"
     location_id: Mapped[int] = mapped_column(

@@ -1,4 +1,4 @@
-"""Geo-grid rank tracking: the grid's points and the metrics domain.md defines.
+"""Geo-grid rank tracking: the grid's points and the metrics docs/rankings.md defines.
 
 A scan asks "where does the clinic rank for this keyword from here?" at every point of a square
 grid around it. A point is found (with a rank), not found (the clinic is not in the results),

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from seo_monitor.db import rows_changed
 from seo_monitor.errors import UserError
-from seo_monitor.models import User, utcnow
+from seo_monitor.models import User
+from seo_monitor.times import utcnow
 
 # scrypt cost: about 0.1 s and 32 MiB per check, which makes guessing slow and a login quick.
 N, R, P = 2**15, 8, 1

@@ -17,13 +17,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor.config import load_settings
+from seo_monitor.config import Settings, load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.server import SandboxServer
-from seo_monitor.settings import Settings
 
 POSTGRES_ENV = "SEO_MONITOR_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)

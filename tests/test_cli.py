@@ -40,7 +40,6 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
     }
     assert listed == {
         "alerts",
-        "audit",
         "auth",
         "collect",
         "config",
@@ -58,6 +57,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "status",
         "reply",
         "user",
+        "website",
     }
 
 

@@ -6,9 +6,14 @@ import re
 import tomllib
 from pathlib import Path
 
-from seo_monitor.config import load_settings
-from seo_monitor.config_template import render_example_config
-from seo_monitor.settings import Settings, is_secret, section_models, table_list_models
+from seo_monitor.config import (
+    Settings,
+    is_secret,
+    load_settings,
+    render_example_config,
+    section_models,
+    table_list_models,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +52,8 @@ def test_per_location_tables_are_shown_as_a_commented_example() -> None:
 def test_config_example_loads_as_is(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(render_example_config(), encoding="utf-8")
-    assert tomllib.loads(path.read_text(encoding="utf-8")) is not None
+    loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(loaded) >= set(section_models())  # every section as a table of its own
     assert load_settings(path, {}).alerts.smtp_port == 587
 
 

@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from seo_monitor.db import describe_database_error, make_engine, session_factory
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.migrate import alembic_config, current_revision, head_revision, upgrade
 from seo_monitor.models import Base, DailyMetric, Location, ReviewTopicMonth
-from seo_monitor.scoring import refresh_topic_months
+from seo_monitor.sentiment.store import refresh_topic_months
 
 
 def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
@@ -109,38 +110,29 @@ def test_upgrading_counts_the_topics_of_reviews_already_scored(empty_database_ur
 
 
 def test_an_sqlite_file_is_backed_up_before_it_is_migrated(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'seo-monitor.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    engine = make_engine(f"sqlite:///{tmp_path / 'seo-monitor.db'}")
+    head = head_revision()
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head).down_revision
+    assert isinstance(previous, str)
+    with engine.begin() as connection:  # a database one revision behind, holding data
+        command.upgrade(alembic_config(connection), previous)
         connection.execute(
             text(
                 "INSERT INTO accounts (name, first_seen_at, updated_at) "
                 "VALUES ('accounts/1', '2026-01-01', '2026-01-01')"
             )
         )
-    # Pretend the database is one revision behind: the backup must hold it as it was.
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
-        )
-    assert upgrade(engine, backup_dir=tmp_path / "backups").backup is None  # up to date: no copy
-    backup = _backup_of_outdated(engine, tmp_path)
-    copy = make_engine(f"sqlite:///{backup}")
+
+    result = upgrade(engine, backup_dir=tmp_path / "backups")
+
+    assert (result.before, result.after) == (previous, head)
+    assert result.backup is not None and result.backup.parent == tmp_path / "backups"
+    copy = make_engine(f"sqlite:///{result.backup}")
+    assert current_revision(copy) == previous  # the file as it was before the migration
     with copy.connect() as connection:
         assert connection.scalar(text("SELECT name FROM accounts")) == "accounts/1"
-    assert current_revision(copy) == "0000-outdated"
-
-
-def _backup_of_outdated(engine: Engine, tmp_path: Path) -> Path:
-    from seo_monitor.migrate import backup_sqlite
-
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0000-outdated'"))
-    backup = backup_sqlite(engine, tmp_path / "backups", "0000-outdated")
-    assert backup is not None and backup.is_file()
-    return backup
+    assert current_revision(engine) == head
+    assert upgrade(engine, backup_dir=tmp_path / "backups").backup is None  # up to date: no copy
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:

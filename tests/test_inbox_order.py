@@ -9,11 +9,9 @@ import pytest
 import time_machine
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor import scoring
 from seo_monitor.models import Account, Review
-from seo_monitor.queries import InboxFilter, select_inbox, select_unanswered_negative
-from seo_monitor.queries.urgency import waiting
-from seo_monitor.sentiment import ScoringRules
+from seo_monitor.queries import InboxFilter, select_inbox, select_unanswered_negative, waiting
+from seo_monitor.sentiment import ScoringRules, store
 from tests.dashboard.seed import add_location
 
 NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
@@ -88,7 +86,7 @@ def inbox(sessions: sessionmaker[Session]) -> dict[int, str]:
                 )
             )
         session.flush()
-        scoring.score_location(session, location, ScoringRules())
+        store.score_location(session, location, ScoringRules())
         reviews = session.query(Review.id, Review.external_id).all()
     return dict(reviews)  # type: ignore[arg-type]
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor import scoring
 from seo_monitor.models import Account, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
 from seo_monitor.queries import (
     InboxFilter,
@@ -21,7 +20,7 @@ from seo_monitor.queries import (
     select_topic_trend,
     select_unscored_count,
 )
-from seo_monitor.sentiment import ScoringRules
+from seo_monitor.sentiment import ScoringRules, store
 from tests.dashboard.seed import add_location, review
 
 NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
@@ -65,7 +64,7 @@ INBOX = [
 
 def scored(sessions: sessionmaker[Session], location: int, **kwargs: bool) -> int:
     with sessions.begin() as session:
-        return scoring.score_location(session, location, RULES, **kwargs)
+        return store.score_location(session, location, RULES, **kwargs)
 
 
 def test_scoring_touches_only_new_or_changed_reviews(sessions: sessionmaker[Session]) -> None:
@@ -93,7 +92,7 @@ def test_changed_thresholds_rescore_everything(sessions: sessionmaker[Session]) 
     add_reviews(sessions, location, INBOX)
     scored(sessions, location)
     with sessions.begin() as session:
-        assert scoring.score_location(session, location, ScoringRules(negative_stars=3)) == len(
+        assert store.score_location(session, location, ScoringRules(negative_stars=3)) == len(
             INBOX
         )
 
@@ -154,12 +153,12 @@ def test_two_rebuilds_of_one_locations_topic_counts_take_turns(
     def rebuild() -> None:
         try:
             with sessions.begin() as session:
-                scoring.refresh_topic_months(session, location)
+                store.refresh_topic_months(session, location)
         except Exception as exc:
             errors.append(exc)
 
     with sessions.begin() as first:
-        scoring.refresh_topic_months(first, location)
+        store.refresh_topic_months(first, location)
         second = threading.Thread(target=rebuild)
         second.start()
         second.join(0.5)

@@ -15,16 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.google_client import GoogleClient, load_credentials
-from collectors.jobs import collect, make_client
-from collectors.replies import post_reply
+from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Review
+from seo_monitor.replies.posting import post_reply
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.server import PLACES_API_KEY, SandboxServer
 from seo_monitor.sandbox.world_file import WORLD_FILE, load_world, save_world
-from seo_monitor.settings import Settings
 from tests.conftest import WORLD_NOW, sandbox_settings
 
 

@@ -17,20 +17,22 @@ import pytest
 import time_machine
 from sqlalchemy import Engine, select
 
-from seo_monitor.config import load_settings
-from seo_monitor.db import make_engine, session_factory
-from seo_monitor.errors import ConfigError
-from seo_monitor.migrate import upgrade
-from seo_monitor.models import CollectorRun, SchedulerJob, utcnow
-from seo_monitor.scheduler import (
+from seo_monitor.app.jobs import COLLECTORS
+from seo_monitor.app.scheduler import (
     AdvisoryLockGuard,
     Job,
     SchedulerBusy,
     maintain_database,
     make_guard,
+    make_jobs,
     run_scheduler,
 )
-from seo_monitor.settings import Settings
+from seo_monitor.config import SchedulerSettings, Settings, load_settings
+from seo_monitor.db import make_engine, session_factory
+from seo_monitor.errors import ConfigError
+from seo_monitor.migrate import upgrade
+from seo_monitor.models import CollectorRun, SchedulerJob
+from seo_monitor.times import utcnow
 from tests.conftest import PostgresServer
 
 START = datetime(2026, 11, 2, 10, 0, 5, tzinfo=UTC)
@@ -43,6 +45,32 @@ def settings_for(tmp_path: Path, database_url: str, extra: str = "") -> Settings
         f"lease_seconds = 10\n{extra}"
     )
     return load_settings(config, {})
+
+
+def test_every_collector_has_its_schedule_and_its_job(tmp_path: Path, engine: Engine) -> None:
+    settings = settings_for(tmp_path, str(engine.url), 'search_console = "5 7 * * *"\n')
+    jobs = {job.id: job.cron for job in make_jobs(settings, engine, threading.Event())}
+    for collector in COLLECTORS:
+        assert collector.schedule_key in SchedulerSettings.model_fields, collector.name
+        assert jobs[collector.schedule_key] == getattr(settings.scheduler, collector.schedule_key)
+    assert jobs["search_console"] == "5 7 * * *"  # `search-console` on the command line
+    assert set(jobs) - {c.schedule_key for c in COLLECTORS} == {"digest", "alerts", "maintenance"}
+
+
+def test_the_architecture_notes_list_the_collectors_as_the_registry_does() -> None:
+    notes = (Path(__file__).parent.parent / "docs" / "architecture.md").read_text()
+    table = notes.split("<!-- collectors:")[1].split("<!-- /collectors -->")[0]
+    rows = [line.strip("| ").split(" | ") for line in table.splitlines() if line.startswith("| `")]
+    assert rows == [
+        [
+            f"`{c.name}`",
+            f"`{c.schedule_key}`",
+            "per location" if c.per_location else "once for every account",
+            "yes" if c.in_all else "no",
+            c.summary,
+        ]
+        for c in COLLECTORS
+    ]
 
 
 @pytest.mark.parametrize(

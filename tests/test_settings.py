@@ -10,9 +10,16 @@ import pytest
 from pydantic import Strict
 
 from qr.wording import BUILT_IN
-from seo_monitor.config import config_path, load_settings, masked_settings
+from seo_monitor.config import (
+    POSTER_LANGUAGES,
+    Settings,
+    config_path,
+    load_settings,
+    masked_settings,
+    section_models,
+    table_list_models,
+)
 from seo_monitor.errors import ConfigError
-from seo_monitor.settings import POSTER_LANGUAGES, Settings, section_models, table_list_models
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -133,9 +140,10 @@ def test_an_unknown_environment_key_is_named(tmp_path: Path) -> None:
 
 def test_test_suite_variables_are_not_settings(tmp_path: Path) -> None:
     path = write_config(tmp_path, "")
-    load_settings(
+    settings = load_settings(
         path, {"SEO_MONITOR_TEST_POSTGRES_URL": "postgresql://x", "SEO_MONITOR_CONFIG": "x"}
     )
+    assert settings == load_settings(path, {})  # as if neither variable were set
 
 
 def test_secrets_come_from_the_environment_or_a_file_and_are_masked(tmp_path: Path) -> None:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import email
-from email.policy import default as default_policy
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.chrome import guard
 from dashboard.text import md
-from seo_monitor.errors import UserError
-from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER
 
 PREVIEW_AT_ONCE = 25  # locations whose digest preview is built as soon as the page opens
 
@@ -60,12 +55,7 @@ st.subheader("Send a test email")
 with st.form("test-email"):
     address = st.text_input("To", value=alerts.recipients[0] if alerts.recipients else "")
     if st.form_submit_button("Send test email", disabled=alerts.from_address is None):
-        try:
-            problem = data.send_test_email(address)
-        except UserError as exc:  # not one plain address
-            st.session_state["test-email-result"] = (address, str(exc))
-        else:
-            st.session_state["test-email-result"] = (address, problem)
+        st.session_state["test-email-result"] = (address, actions.send_test_email(address))
         st.rerun()  # the table above then lists it
 result = st.session_state.get("test-email-result")
 if result:
@@ -84,12 +74,17 @@ if st.toggle("Show the digest", value=few, key="digest-preview"):
     # The email escapes every review text, and st.html sanitizes what it shows.
     st.html(data.digest_preview(filters.location_ids))
 
-mailbox = settings.data_dir / MAILBOX_FOLDER
-if mailbox.is_dir():
-    st.subheader("Demo mailbox")
-    st.caption(f"What the demo's SMTP server received ({md(mailbox)}); newest first.")
-    for path in sorted(mailbox.glob("*.eml"), reverse=True)[:30]:
-        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-        with st.expander(f"{md(message['Subject'])} — to {md(message['To'])}"):
-            body = message.get_body(("plain",))
-            st.text(body.get_content() if body else "")
+if rows:
+    st.subheader("Read an email")
+    st.caption("What the email says, composed again from what was queued.")
+    chosen = st.selectbox(
+        "Email",
+        rows,
+        format_func=lambda r: f"#{r.id} {KINDS.get(r.kind, r.kind)} to {r.recipient}, "
+        f"{r.created_at:%Y-%m-%d %H:%M}",
+        key="read-email",
+    )
+    shown = data.email(chosen.id) if chosen else None
+    if shown is not None:
+        st.markdown(f"**{md(shown.subject)}**")
+        st.text(shown.text)  # review excerpts inside: shown as text, never as Markdown

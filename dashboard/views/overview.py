@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md, star_rating
-from seo_monitor.profile_metrics import GROUP_LABELS
 
 filters = guard()
 ids = filters.location_ids
@@ -90,18 +89,18 @@ if not compare_metrics:
 
 weekly = data.weekly_metrics(ids, *filters.metrics_period)
 by_week = pd.DataFrame(weekly, columns=["week", "metric", "value"])
-by_week["metric"] = by_week["metric"].map(lambda group: GROUP_LABELS.get(group, group))
+by_week["metric"] = by_week["metric"].map(lambda group: data.GROUP_LABELS.get(group, group))
 left, right = st.columns(2)
 with left:
     st.subheader("Profile views per week")
-    views = by_week[by_week["metric"] == GROUP_LABELS["views"]]
+    views = by_week[by_week["metric"] == data.GROUP_LABELS["views"]]
     if views.empty:
         st.info("No whole week of profile metrics in this period yet.")
     else:
         charts.weekly_bars(views.rename(columns={"value": "views"}), "views", "Profile views")
 with right:
     st.subheader("Calls, directions and website clicks per week")
-    shown_actions = [GROUP_LABELS[g] for g in ("calls", "directions", "website_clicks")]
+    shown_actions = [data.GROUP_LABELS[g] for g in ("calls", "directions", "website_clicks")]
     actions = by_week[by_week["metric"].isin(shown_actions)]
     if actions.empty:
         st.info("No whole week of profile metrics in this period yet.")

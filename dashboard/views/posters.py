@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.chrome import guard, location_picker
 from dashboard.text import file_slug, md
-from qr.poster import SIZES
-from qr.wording import BUILT_IN, problems
-from seo_monitor.errors import UserError
 
 SIZE_LABELS = {
     "letter": "US Letter poster",
@@ -31,17 +28,17 @@ titles = {choice.id: choice.title for choice in data.location_choices()}
 left, right = st.columns([1, 2])
 with left:
     location_id = location_picker(filters)
-    size = st.selectbox("Size", list(SIZES), format_func=lambda s: SIZE_LABELS[s])
-    known = sorted({*BUILT_IN, *settings.posters.wording})
+    size = st.selectbox("Size", list(data.POSTER_SIZES), format_func=lambda s: SIZE_LABELS[s])
+    known = sorted({*data.BUILT_IN_WORDING, *settings.posters.wording})
     languages = st.multiselect("Languages", known, default=settings.posters.languages)
     placement = st.text_input("Where will it hang?", placeholder="front desk, gym floor, exit")
     for language, fields in settings.posters.wording.items():
         for field, text in fields.items():
-            for reason in problems(text):
+            for reason in data.wording_problems(text):
                 st.warning(f"Your {md(language)} {md(field)} {md(reason)}: {md(text)}")
 try:
     preview = data.poster_preview(location_id, size, tuple(languages)) if languages else None
-except UserError as exc:
+except data.UserError as exc:
     st.error(md(exc))
     st.stop()
 with right:
@@ -66,7 +63,7 @@ with left:
                 made.data,
                 file_name=file_name,
                 mime=mime,
-                on_click=data.record_download,
+                on_click=actions.record_download,
                 args=(location_id, made, placement),
                 key=f"download-{kind}-{variant}",
             )

@@ -10,8 +10,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.text import md
-from seo_monitor.csv_export import csv_text
-from seo_monitor.profile_metrics import LABELS, VIEW_METRICS
 
 filters = guard()
 ids = filters.location_ids
@@ -37,7 +35,7 @@ if not series:
     )
 else:
     frame = pd.DataFrame(series, columns=["day", "metric", "value"])
-    frame["metric"] = frame["metric"].map(LABELS)
+    frame["metric"] = frame["metric"].map(data.LABELS)
     chosen = st.multiselect(
         "Metrics",
         sorted(frame["metric"].unique()),
@@ -59,7 +57,7 @@ else:
         )
     frame = frame[pd.to_datetime(frame["day"]) <= pd.Timestamp(end)]  # totals: final days only
 
-    views = frame[frame["metric"].isin([LABELS[m] for m in VIEW_METRICS])]
+    views = frame[frame["metric"].isin([data.LABELS[m] for m in data.VIEW_METRICS])]
     totals = views.groupby("metric")["value"].sum()
     device, surface = st.columns(2)
     mobile = int(totals.filter(like="mobile").sum())
@@ -77,7 +75,7 @@ else:
     daily = daily.fillna(0).astype(int)
     st.download_button(
         "Download daily metrics (CSV)",
-        csv_text(["day", *daily.columns], daily.itertuples(name=None)),
+        data.csv_text(["day", *daily.columns], daily.itertuples(name=None)),
         file_name=f"profile-metrics-{start}-{end}.csv",
         mime="text/csv",
     )

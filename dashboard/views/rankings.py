@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import chosen_location_ids, guard, location_picker
 from dashboard.text import md
-from seo_monitor.queries.rankings import ScanView
 
 CLINIC_MARK = " ◉"
 
@@ -21,7 +20,7 @@ def offset_label(steps: int, spacing_km: float, positive: str, negative: str) ->
     return f"{abs(steps) * spacing_km:g} km {positive if steps > 0 else negative}"
 
 
-def labelled_grid(scan: ScanView) -> pd.DataFrame:
+def labelled_grid(scan: data.ScanView) -> pd.DataFrame:
     """The scan's grid with each row and column named by its distance from the clinic."""
     size = len(scan.grid)
     centre = size // 2
@@ -50,7 +49,7 @@ else:
     keyword = st.selectbox("Keyword", keywords)
     history = data.scans(location_id, keyword)
     latest = history[0]
-    # Only scans with the same grid, spacing, centre and pages compare (domain.md).
+    # Only scans with the same grid, spacing, centre and pages compare (docs/rankings.md).
     comparable = [scan for scan in history if scan.settings == latest.settings]
     m = latest.metrics
     before = comparable[1].metrics if len(comparable) > 1 else None
@@ -104,7 +103,7 @@ else:
         "failed there."
     )
 
-    def trend(scans: list[ScanView]) -> pd.DataFrame:
+    def trend(scans: list[data.ScanView]) -> pd.DataFrame:
         return pd.DataFrame(
             [
                 {"scan": s.started_at.date(), "measure": name, "value": value}

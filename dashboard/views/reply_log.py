@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collectors.replies import REPLY_LOG_COLUMNS
 from dashboard import data
 from dashboard.chrome import guard
 from dashboard.text import md
-from seo_monitor.csv_export import csv_text
 
 SHOWN = 50  # newest entries on the page; the CSV has them all
 
@@ -58,7 +56,7 @@ if not rows:
 else:
     st.download_button(
         "Download CSV",
-        csv_text(REPLY_LOG_COLUMNS, rows),  # cells a spreadsheet would run are neutralised
+        data.reply_log_csv(rows),  # cells a spreadsheet would run are neutralised
         file_name="seo-monitor-reply-log.csv",
         mime="text/csv",
         icon=":material/download:",

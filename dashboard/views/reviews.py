@@ -11,9 +11,6 @@ from dashboard import charts, data
 from dashboard.chrome import guard
 from dashboard.reply_editor import reply_editor
 from dashboard.text import md, star_rating
-from seo_monitor.queries import InboxFilter, InboxReview, Reputation
-from seo_monitor.queries.reviews import TopicMention
-from seo_monitor.sentiment.lexicon import TOPICS
 
 PAGE_SIZE = 20
 ANY = "Any"
@@ -23,7 +20,7 @@ CONCERN = {
     "Clinical (outcome, clinician)": "clinical",
     "Operational (front desk, wait, billing, phone)": "operational",
 }
-TOPIC_LABELS = {topic.label: topic.key for topic in TOPICS}
+TOPIC_LABELS = {topic.label: topic.key for topic in data.TOPICS}
 
 filters = guard()
 ids = filters.location_ids
@@ -36,7 +33,7 @@ st.caption(
 )
 
 
-def reputation_tiles(kpis: Reputation) -> None:
+def reputation_tiles(kpis: data.Reputation) -> None:
     row = st.columns(5)
     rating = f"{kpis.rating:.2f} ★" if kpis.rating else "–"
     computed = f"{kpis.computed_rating:.2f}" if kpis.computed_rating else "–"
@@ -76,7 +73,7 @@ def hours(value: float | None) -> str:
     return f"{value:.0f} h" if value < 48 else f"{value / 24:.0f} days"
 
 
-def inbox_filters() -> InboxFilter:
+def inbox_filters() -> data.InboxFilter:
     columns = st.columns([1.2, 1.4, 1, 1.6, 1.6, 1])
     status = columns[0].selectbox("Show", ["Needs a reply", "All reviews"])
     stars = columns[1].multiselect("Stars", [1, 2, 3, 4, 5], format_func=lambda s: f"{s}★")
@@ -88,7 +85,7 @@ def inbox_filters() -> InboxFilter:
     options = st.columns([1, 1, 2])
     flagged = options[0].toggle("Good stars, negative text", help="Flagged for a look.")
     in_period = options[1].toggle("Only this period")
-    return InboxFilter(
+    return data.InboxFilter(
         location_ids=ids,
         needs_reply=status == "Needs a reply",
         stars=tuple(stars),
@@ -102,7 +99,7 @@ def inbox_filters() -> InboxFilter:
     )
 
 
-def show_review(review: InboxReview) -> None:
+def show_review(review: data.InboxReview) -> None:
     with st.container(border=True):
         head = st.columns([3, 1])
         head[0].markdown(
@@ -123,7 +120,7 @@ def show_review(review: InboxReview) -> None:
         reply_editor(review, review.location_phone)
 
 
-def topic_badges(topics: list[TopicMention]) -> str:
+def topic_badges(topics: list[data.TopicMention]) -> str:
     """A red badge for each topic the review complains about, a grey one for a mention."""
     return " ".join(
         f":red-badge[{md(t.label)}]" if t.negative else f":gray-badge[{md(t.label)}]"
@@ -147,7 +144,7 @@ def linked_review() -> None:
         review_id = int(st.query_params.get("review", ""))
     except ValueError:
         return
-    found, _ = data.inbox(InboxFilter(needs_reply=False, review_id=review_id), 1, 0)
+    found, _ = data.inbox(data.InboxFilter(needs_reply=False, review_id=review_id), 1, 0)
     st.subheader("The review from your email")
     if found:
         show_review(found[0])

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.chrome import guard, location_picker
 from dashboard.text import md
-from seo_monitor.queries.audits import score_change, score_history
 
 SEVERITY = {"high": "1 · high", "medium": "2 · medium", "low": "3 · low", "info": "4 · note"}
 
@@ -48,7 +47,7 @@ if not history:
     )
 else:
     latest = history[0]
-    change = score_change(history)
+    change = data.score_change(history)
     row = st.columns(3)
     row[0].metric("Score", score_text(latest.score), f"{change:+d}" if change is not None else None)
     row[1].metric("Findings", len(latest.findings))
@@ -60,7 +59,7 @@ else:
         findings_table(latest.findings)
     else:
         st.success("Nothing to fix.")
-    scores = score_history(history)
+    scores = data.score_history(history)
     if len(scores) > 1:
         st.subheader("Score over time")
         frame = pd.DataFrame(

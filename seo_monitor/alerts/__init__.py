@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -12,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts import smtp
-from seo_monitor.alerts.outbox import Batch, DeliveryReport, deliver_due, enqueue
-from seo_monitor.alerts.render import CONTROL, compose
+from seo_monitor.alerts.outbox import Batch, DeliveryReport, deliver_due, enqueue, unbuildable
+from seo_monitor.alerts.render import CONTROL, compose, digest_html
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
-from seo_monitor.models import Notification, utcnow
-from seo_monitor.settings import Settings
+from seo_monitor.models import Location, Notification
+from seo_monitor.queries import Period, build_digest, digest_week
+from seo_monitor.times import utcnow
 
 
 def send_due(
@@ -71,4 +74,50 @@ def send_test_email(
         return None if row.sent_at else row.last_error or "it is still waiting to be sent"
 
 
-__all__ = ["one_address", "send_due", "send_test_email"]
+@dataclass(frozen=True)
+class ReadEmail:
+    subject: str
+    text: str  # the plain-text part, as the recipient reads it
+
+
+def read_email(session: Session, settings: Settings, notification_id: int) -> ReadEmail | None:
+    """An email of the outbox composed again from what was queued, as of when it was sent
+    (or queued): the Alerts page shows what went out without a copy of every message."""
+    row = session.get(Notification, notification_id)
+    if row is None:
+        return None
+    batch = Batch(row.kind, row.recipient, (row.id,), (row.payload,), (row.dedupe_key,))
+    try:
+        message = compose(settings.alerts, batch, row.sent_at or row.created_at)
+    except Exception as exc:  # a row the sender gave up on for the same reason
+        return ReadEmail(f"email #{row.id}", unbuildable(row.id, exc))
+    body = message.get_body(("plain",))
+    return ReadEmail(str(message["Subject"]), body.get_content() if body else "")
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    week: Period
+    html: str
+
+
+def preview_digest(
+    session: Session, settings: Settings, locations: Sequence[Location], now: datetime | None = None
+) -> DigestPreview:
+    """Last week's digest for `locations` (in title order) as recipients would see it, built
+    now and sent to no one: `seo-monitor alerts preview weekly` and the Alerts page."""
+    week = digest_week(now or utcnow(), settings.scheduler.timezone)
+    chosen = sorted(locations, key=lambda location: location.title)
+    digest = build_digest(session, settings, chosen, week, now)
+    return DigestPreview(week, digest_html(settings.alerts, digest))
+
+
+__all__ = [
+    "DigestPreview",
+    "ReadEmail",
+    "one_address",
+    "preview_digest",
+    "read_email",
+    "send_due",
+    "send_test_email",
+]

@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.alerts.digest import build_digest, digest_week, excerpt
-from seo_monitor.alerts.links import review_link
 from seo_monitor.alerts.outbox import enqueue
+from seo_monitor.config import Settings
+from seo_monitor.links import review_link
 from seo_monitor.models import Location, Review, ReviewTopic, StoredReviewScore
-from seo_monitor.queries.overview import LIVE
-from seo_monitor.replies.templates import suggest_templates
+from seo_monitor.queries import LIVE, build_digest, digest_week, excerpt
+from seo_monitor.replies import suggest_templates
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
-from seo_monitor.settings import Settings
 
 __all__ = ["build_digest", "digest_week", "queue_digests", "queue_negative_alerts"]
 

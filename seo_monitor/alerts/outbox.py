@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from seo_monitor.alerts.smtp import SendError
 from seo_monitor.db import upsert
 from seo_monitor.errors import UserError
-from seo_monitor.models import Notification, utcnow
+from seo_monitor.models import Notification
+from seo_monitor.times import utcnow
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)

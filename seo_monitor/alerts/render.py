@@ -11,11 +11,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from seo_monitor.alerts.links import PUBLIC_URL_HINT
 from seo_monitor.alerts.outbox import Batch, message_id
+from seo_monitor.config import AlertSettings
 from seo_monitor.errors import UserError
-from seo_monitor.models import utcnow
-from seo_monitor.settings import AlertSettings
+from seo_monitor.links import PUBLIC_URL_HINT
+from seo_monitor.times import utcnow
 
 METRIC_LABELS = {
     "views": "Profile views",

@@ -7,7 +7,7 @@ import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
-from seo_monitor.settings import AlertSettings
+from seo_monitor.config import AlertSettings
 
 
 class SendError(Exception):

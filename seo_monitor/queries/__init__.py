@@ -1,10 +1,12 @@
-"""The read model: every query the dashboard, the emails and the CLI summaries use.
+"""The read model: every query the dashboard, the emails, the reports and the CLI use.
 
-Aggregation happens in the database; callers get small lists of plain rows.
+Aggregation happens in the database; callers get small lists of plain rows. Import from here,
+never from the modules inside: this face is the read model's one door.
 """
 
 from seo_monitor.queries.alerts import EmailRow, select_emails
-from seo_monitor.queries.common import LocationIds, Period
+from seo_monitor.queries.common import LocationIds, Period, in_locations
+from seo_monitor.queries.digest import build_digest, digest_week, excerpt
 from seo_monitor.queries.health import (
     DatasetFreshness,
     LatestRun,
@@ -16,7 +18,9 @@ from seo_monitor.queries.health import (
     select_recent_failures,
     select_scheduled_jobs,
 )
+from seo_monitor.queries.locations import select_locations, select_locations_by_id
 from seo_monitor.queries.overview import (
+    LIVE,
     AttentionReview,
     Kpis,
     LocationChoice,
@@ -38,6 +42,23 @@ from seo_monitor.queries.profile import (
     select_keyword_months,
     select_keywords,
 )
+from seo_monitor.queries.rankings import (
+    Benchmark,
+    OrganicQuery,
+    ScanView,
+    select_benchmark,
+    select_benchmark_history,
+    select_organic_queries,
+    select_scan_keywords,
+    select_scans,
+    select_top_competitors,
+)
+from seo_monitor.queries.replies import (
+    REPLY_LOG_COLUMNS,
+    ReplyContext,
+    reply_log_rows,
+    select_reply_context,
+)
 from seo_monitor.queries.reviews import (
     InboxFilter,
     InboxReview,
@@ -53,9 +74,15 @@ from seo_monitor.queries.reviews import (
     select_topic_trend,
     select_unscored_count,
 )
+from seo_monitor.queries.urgency import waiting
+from seo_monitor.queries.website import AuditRow, score_change, score_history, select_audits
 
 __all__ = [
+    "LIVE",
+    "REPLY_LOG_COLUMNS",
     "AttentionReview",
+    "AuditRow",
+    "Benchmark",
     "DatasetFreshness",
     "EmailRow",
     "InboxFilter",
@@ -67,13 +94,26 @@ __all__ = [
     "LocationIds",
     "LocationRow",
     "LocationSummary",
+    "OrganicQuery",
     "Period",
+    "ReplyContext",
     "Reputation",
+    "ScanView",
     "ScheduledJob",
     "TopicCount",
     "TopicMention",
     "TopicMonth",
+    "build_digest",
+    "digest_week",
+    "excerpt",
+    "in_locations",
+    "reply_log_rows",
     "reviews_needed",
+    "score_change",
+    "score_history",
+    "select_audits",
+    "select_benchmark",
+    "select_benchmark_history",
     "select_daily_metrics",
     "select_emails",
     "select_first_metric_day",
@@ -86,17 +126,25 @@ __all__ = [
     "select_location_choices",
     "select_location_rows",
     "select_location_summaries",
+    "select_locations",
+    "select_locations_by_id",
     "select_monthly_reviews",
     "select_newest_metric_day",
+    "select_organic_queries",
     "select_rating",
     "select_rating_history",
     "select_recent_failures",
+    "select_reply_context",
     "select_reputation",
     "select_review_sources",
+    "select_scan_keywords",
+    "select_scans",
     "select_scheduled_jobs",
+    "select_top_competitors",
     "select_topic_summary",
     "select_topic_trend",
     "select_unanswered_negative",
     "select_unscored_count",
     "select_weekly_metrics",
+    "waiting",
 ]

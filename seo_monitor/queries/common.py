@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Dialect, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Date, Dialect, cast, func, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
-
-from seo_monitor.errors import UserError
-from seo_monitor.models import Location
 
 LocationIds = Sequence[int] | None  # None: every location
 
@@ -72,15 +69,6 @@ def month_start(session: Session, moment: Any) -> Any:
     return func.date(moment, "start of month")
 
 
-def month_of(session: Session, moment: Any) -> Any:
-    """'YYYY-MM' of a timestamp."""
-    if dialect(session).name == "postgresql":  # the UTC month, whatever the server's zone
-        return func.to_char(func.timezone("UTC", moment), "YYYY-MM")
-    # SQLite keeps times as 'YYYY-MM-DD HH:MM:SS…' text: the first 7 characters are the month,
-    # and cutting them is cheaper than strftime on a year of reviews.
-    return func.substr(moment, 1, 7)
-
-
 def hours_between(session: Session, start: Any, end: Any) -> Any:
     """The hours from one timestamp to another, as a number computed by the database (cheaper
     than bringing both timestamps into Python for thousands of rows)."""
@@ -92,21 +80,3 @@ def hours_between(session: Session, start: Any, end: Any) -> Any:
 def as_date(value: Any) -> date:
     """Dates come back as date objects from PostgreSQL and as text from SQLite."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def matching_locations(session: Session, wanted: str | None) -> list[Location]:
-    """Active locations; `wanted` (a Google name, store code or id) narrows to one, and a
-    `wanted` that matches nothing is an error that says what to give instead."""
-    query = select(Location).where(Location.active.is_(True)).order_by(Location.id)
-    if wanted:
-        conditions = [Location.name == wanted, Location.store_code == wanted]
-        if wanted.isdigit():
-            conditions.append(Location.id == int(wanted))
-        query = query.where(or_(*conditions))
-    locations = list(session.scalars(query))
-    if wanted and not locations:
-        raise UserError(
-            f"no active location matches {wanted!r} (use its Google name "
-            "locations/…, its store code or its id; `seo-monitor status` lists them)"
-        )
-    return locations

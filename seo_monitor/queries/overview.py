@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from seo_monitor.db import month_of
 from seo_monitor.models import (
     Account,
     DailyMetric,
@@ -16,7 +17,6 @@ from seo_monitor.models import (
     RatingSnapshot,
     Review,
     StoredReviewScore,
-    utcnow,
 )
 from seo_monitor.profile_metrics import metric_group
 from seo_monitor.queries.common import (
@@ -24,12 +24,12 @@ from seo_monitor.queries.common import (
     Period,
     as_date,
     in_locations,
-    month_of,
     month_start,
     week_start,
     week_start_of_time,
 )
 from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
+from seo_monitor.times import utcnow
 
 LIVE = Review.deleted_at.is_(None)
 UNANSWERED = and_(LIVE, Review.reply_text.is_(None))

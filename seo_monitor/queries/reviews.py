@@ -12,18 +12,12 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import (
-    Location,
-    Review,
-    ReviewTopic,
-    ReviewTopicMonth,
-    StoredReviewScore,
-    utcnow,
-)
+from seo_monitor.models import Location, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
 from seo_monitor.queries.common import LocationIds, Period, hours_between, in_locations
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating
 from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
+from seo_monitor.times import utcnow
 
 VELOCITY_DAYS = 30
 BASELINE_DAYS = 90
@@ -49,7 +43,7 @@ class Reputation:
 
 def reviews_needed(star_sum: float, count: int, target: float) -> int | None:
     """The smallest k with (S + 5k) / (N + k) >= target, assuming every new review is 5 stars
-    (domain.md). 0 when the rating is already there; None when 5 stars cannot reach it."""
+    (docs/reviews.md). 0 when the rating is already there; None when 5 stars cannot reach it."""
     if count and star_sum / count >= target:
         return 0
     if target >= 5:

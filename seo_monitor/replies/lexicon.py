@@ -1,4 +1,4 @@
-"""Words the PHI linter looks for in a clinic's reply (domain.md, "HIPAA and replying").
+"""Words the PHI linter looks for in a clinic's reply (docs/replies.md).
 
 Written by hand for replies in general; the review being answered adds its own context (the
 reviewer's name, the words the reviewer used).

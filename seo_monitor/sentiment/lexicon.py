@@ -278,7 +278,7 @@ PHRASE_FEATURES = [f"neg_{name}" for name in COMPLAINT_PHRASES] + [
 class TopicDefinition:
     key: str
     label: str
-    concern: str  # clinical or operational: they go to different people (domain.md)
+    concern: str  # clinical or operational: they go to different people (docs/reviews.md)
     pattern: str  # for lower-cased text
 
 

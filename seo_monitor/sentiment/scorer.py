@@ -87,7 +87,7 @@ class ReviewScore:
 
     @property
     def concern(self) -> str | None:
-        """clinical, operational, or None: who should see a complaint first (domain.md)."""
+        """clinical, operational, or None: who should see a complaint first (docs/reviews.md)."""
         negative = [topic for topic in self.topics if topic.negative]
         if any(topic.concern == "clinical" for topic in negative):
             return "clinical"

@@ -12,14 +12,15 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from seo_monitor.alerts.content import build_digest, digest_week, negative_payload
+from seo_monitor.alerts.content import negative_payload
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
+from seo_monitor.config import Settings
 from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.queries import build_digest, digest_week
 from seo_monitor.sandbox import World
-from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
-from seo_monitor.settings import Settings
+from seo_monitor.sentiment.store import score_location
 from tests.dashboard.seed import add_location, review
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday, when the digest goes out

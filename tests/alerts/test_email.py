@@ -30,15 +30,14 @@ from seo_monitor.alerts.content import (
 )
 from seo_monitor.alerts.outbox import claim, due_batches, enqueue, failed_notifications
 from seo_monitor.alerts.render import digest_html
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import CollectorRun, Location, Notification, RatingSnapshot, Review
-from seo_monitor.queries.alerts import select_emails
-from seo_monitor.scoring import score_location
+from seo_monitor.queries import select_emails
 from seo_monitor.sentiment import ScoringRules
-from seo_monitor.settings import Settings
+from seo_monitor.sentiment.store import score_location
 from tests.dashboard.seed import HOSTILE_TEXT, add_location, review, seed
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 PASSWORD = "correct horse battery staple"
 
 
@@ -70,6 +69,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
+def now() -> datetime:
+    """The clock as each test starts (not once at import: a run may cross midnight)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
 def sink() -> Iterator[tuple[Sink, int]]:
     handler = Sink()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -95,7 +100,7 @@ def alert_settings(database_url: str, port: int, **alerts: Any) -> Settings:
     )
 
 
-def clinic_with_reviews(sessions: sessionmaker[Session]) -> Location:
+def clinic_with_reviews(sessions: sessionmaker[Session], now: datetime) -> Location:
     """Two new negative reviews (one with HTML), an old negative one, a new positive one."""
     with sessions.begin() as session:
         location_id = add_location(session, None, "locations/1", "Riverbend PT")  # type: ignore[arg-type]
@@ -105,29 +110,33 @@ def clinic_with_reviews(sessions: sessionmaker[Session]) -> Location:
             ("old", 1, timedelta(days=40), "Rude staff."),
             ("happy", 5, timedelta(hours=1), "Wonderful therapists!"),
         ]:
-            session.add(review(location_id, external_id, stars, NOW - age, None, text))
+            session.add(review(location_id, external_id, stars, now - age, None, text))
         session.flush()
         score_location(session, location_id, ScoringRules())
     with sessions() as session:
         return session.get_one(Location, location_id)
 
 
-def queue(sessions: sessionmaker[Session], settings: Settings, location: Location) -> int:
+def queue(
+    sessions: sessionmaker[Session], settings: Settings, location: Location, now: datetime
+) -> int:
     with sessions.begin() as session:
-        return queue_negative_alerts(session, settings, session.merge(location), NOW)
+        return queue_negative_alerts(session, settings, session.merge(location), now)
 
 
 def test_new_negative_reviews_arrive_once_in_one_email_with_text_escaped(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port, dashboard_url="http://localhost:8501")
-    location = clinic_with_reviews(sessions)
-    assert queue(sessions, settings, location) == 2  # the new 1★ and 2★; not the old, not the 5★
-    assert queue(sessions, settings, location) == 0  # a second run adds nothing
-    report = send_due(sessions, settings, now=lambda: NOW)
+    location = clinic_with_reviews(sessions, now)
+    assert (
+        queue(sessions, settings, location, now) == 2
+    )  # the new 1★ and 2★; not the old, not the 5★
+    assert queue(sessions, settings, location, now) == 0  # a second run adds nothing
+    report = send_due(sessions, settings, now=lambda: now)
     assert (report.sent, report.failed) == (1, 0)
-    assert send_due(sessions, settings, now=lambda: NOW).sent == 0  # nothing is sent twice
+    assert send_due(sessions, settings, now=lambda: now).sent == 0  # nothing is sent twice
     [message] = handler.messages
     assert message["Subject"] == "2 new reviews to look at"
     assert message["To"] == "pm@clinic.example" and message["Message-ID"] and message["Date"]
@@ -141,18 +150,18 @@ def test_new_negative_reviews_arrive_once_in_one_email_with_text_escaped(
 
 
 def test_no_review_text_in_emails_when_excerpts_are_off(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port, excerpt_chars=0)
-    queue(sessions, settings, clinic_with_reviews(sessions))
-    send_due(sessions, settings, now=lambda: NOW)
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)
+    send_due(sessions, settings, now=lambda: now)
     body = handler.messages[0].get_body(("plain",)).get_content()
     assert "billed me twice" not in body and "Rude" not in body and "2 new reviews" in body
 
 
 def test_daily_and_weekly_recipients(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(
@@ -161,14 +170,14 @@ def test_daily_and_weekly_recipients(
         recipients=["pm@clinic.example", "owner@clinic.example"],
         recipient_modes={"pm@clinic.example": "daily", "owner@clinic.example": "weekly"},
     )
-    assert queue(sessions, settings, clinic_with_reviews(sessions)) == 2  # daily only
-    assert send_due(sessions, settings, now=lambda: NOW).sent == 0  # not yet
-    assert send_due(sessions, settings, now=lambda: NOW + timedelta(days=1, hours=1)).sent == 1
+    assert queue(sessions, settings, clinic_with_reviews(sessions, now), now) == 2  # daily only
+    assert send_due(sessions, settings, now=lambda: now).sent == 0  # not yet
+    assert send_due(sessions, settings, now=lambda: now + timedelta(days=1, hours=1)).sent == 1
     assert [m["To"] for m in handler.messages] == ["pm@clinic.example"]
 
 
 def test_starttls_with_a_login(
-    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, now: datetime
 ) -> None:
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -200,8 +209,8 @@ def test_starttls_with_a_login(
             "smtp_username": "alerts",
         }
         good = alert_settings(database_url, controller.port, **common, smtp_password=PASSWORD)
-        queue(sessions, good, clinic_with_reviews(sessions))
-        assert send_due(sessions, good, now=lambda: NOW).sent == 1
+        queue(sessions, good, clinic_with_reviews(sessions, now), now)
+        assert send_due(sessions, good, now=lambda: now).sent == 1
         assert len(handler.messages) == 1
         bad = alert_settings(database_url, controller.port, **common, smtp_password="wrong")
         with sessions.begin() as session:
@@ -210,7 +219,7 @@ def test_starttls_with_a_login(
                     sent_at=None, attempts=0, claimed_at=None, claimed_by=None
                 )
             )
-        report = send_due(sessions, bad, now=lambda: NOW)
+        report = send_due(sessions, bad, now=lambda: now)
         assert report.failed == 1
         with sessions() as session:
             row = session.scalars(select(Notification)).first()
@@ -221,52 +230,52 @@ def test_starttls_with_a_login(
 
 
 def test_an_smtp_outage_delays_but_neither_loses_nor_duplicates(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
-    location = clinic_with_reviews(sessions)
+    location = clinic_with_reviews(sessions, now)
     down = alert_settings(database_url, free_port())  # nothing listens there
-    queue(sessions, down, location)
-    report = send_due(sessions, down, now=lambda: NOW)
+    queue(sessions, down, location, now)
+    report = send_due(sessions, down, now=lambda: now)
     assert (report.sent, report.failed) == (0, 1)
     up = alert_settings(database_url, port)
-    assert send_due(sessions, up, now=lambda: NOW).sent == 0  # backing off
-    later = NOW + timedelta(minutes=5)
+    assert send_due(sessions, up, now=lambda: now).sent == 0  # backing off
+    later = now + timedelta(minutes=5)
     assert send_due(sessions, up, now=lambda: later).sent == 1
     assert send_due(sessions, up, now=lambda: later + timedelta(hours=1)).sent == 0
     assert len(handler.messages) == 1
 
 
 def test_an_smtp_outage_during_the_digest_sends_every_digest_exactly_once_after_recovery(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     people = [f"manager{n}@clinic.example" for n in range(5)]
     settings = alert_settings(database_url, port, recipients=people, quiet_week="note")
-    clinic_with_reviews(sessions)
+    clinic_with_reviews(sessions, now)
     with sessions.begin() as session:
-        assert queue_digests(session, settings, NOW) == len(people)
+        assert queue_digests(session, settings, now) == len(people)
     handler.outage_after = 2  # the server goes away in the middle of the digest run
-    during = send_due(sessions, settings, now=lambda: NOW)
+    during = send_due(sessions, settings, now=lambda: now)
     assert during.sent == 2 and during.failed == len(people) - 2
     handler.hang_up, handler.outage_after = False, None  # back up
-    after = send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=5))
+    after = send_due(sessions, settings, now=lambda: now + timedelta(minutes=5))
     assert after.sent == len(people) - 2
-    assert send_due(sessions, settings, now=lambda: NOW + timedelta(hours=6)).sent == 0
+    assert send_due(sessions, settings, now=lambda: now + timedelta(hours=6)).sent == 0
     received = sorted(str(message["To"]) for message in handler.messages)
     assert received == sorted(people)  # each digest once, none lost, none twice
 
 
 def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port, max_attempts=3)
-    queue(sessions, settings, clinic_with_reviews(sessions))
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)
     handler.answer = "451 4.3.0 Try again later"
-    assert send_due(sessions, settings, now=lambda: NOW).failed == 1
+    assert send_due(sessions, settings, now=lambda: now).failed == 1
     handler.answer = "550 5.7.1 Rejected"
-    moment = NOW
+    moment = now
     for _ in range(2):
         moment += timedelta(hours=7)
         send_due(sessions, settings, now=lambda moment=moment: moment)
@@ -280,41 +289,41 @@ def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
 
 
 def test_a_connection_dropped_mid_message_is_retried_once(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port)
-    queue(sessions, settings, clinic_with_reviews(sessions))
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)
     handler.hang_up = True
-    assert send_due(sessions, settings, now=lambda: NOW).failed == 1
+    assert send_due(sessions, settings, now=lambda: now).failed == 1
     handler.hang_up = False
-    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=3)).sent == 1
+    assert send_due(sessions, settings, now=lambda: now + timedelta(minutes=3)).sent == 1
     assert len(handler.messages) == 1
 
 
 def test_a_crash_between_claim_and_send_is_taken_over_later(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port)
-    queue(sessions, settings, clinic_with_reviews(sessions))
-    [batch] = due_batches(sessions, settings.alerts.max_attempts, NOW)
-    assert claim(sessions, batch, NOW) is not None  # …and the sender dies here
-    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=1)).sent == 0
-    assert send_due(sessions, settings, now=lambda: NOW + timedelta(minutes=11)).sent == 1
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)
+    [batch] = due_batches(sessions, settings.alerts.max_attempts, now)
+    assert claim(sessions, batch, now) is not None  # …and the sender dies here
+    assert send_due(sessions, settings, now=lambda: now + timedelta(minutes=1)).sent == 0
+    assert send_due(sessions, settings, now=lambda: now + timedelta(minutes=11)).sent == 1
     assert len(handler.messages) == 1
 
 
 def test_overlapping_senders_send_each_email_once(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(
         database_url, port, recipients=[f"person{n}@clinic.example" for n in range(12)]
     )
-    queue(sessions, settings, clinic_with_reviews(sessions))
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)
     threads = [
-        threading.Thread(target=send_due, args=(sessions, settings), kwargs={"now": lambda: NOW})
+        threading.Thread(target=send_due, args=(sessions, settings), kwargs={"now": lambda: now})
         for _ in range(3)
     ]
     for thread in threads:
@@ -327,12 +336,12 @@ def test_overlapping_senders_send_each_email_once(
 
 
 def test_the_weekly_digest_counts_match_the_data(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port)
     ids = seed(sessions, failed_run=True)
-    week = digest_week(NOW, "UTC")
+    week = digest_week(now, "UTC")
     with sessions.begin() as session:  # Google's figures on the day before the week
         for location, rating, count in ((ids["north"], 4.5, 38), (ids["south"], 3.0, 9)):
             session.add(
@@ -366,22 +375,23 @@ def test_the_weekly_digest_counts_match_the_data(
         ["Riverbend PT - North", "Riverbend PT - South <b>bold</b>"]
     )
     with sessions.begin() as session:
-        assert queue_digests(session, settings, NOW) == 1
-        assert queue_digests(session, settings, NOW) == 0  # once a week per person
-    send_due(sessions, settings, now=lambda: NOW)
+        assert queue_digests(session, settings, now) == 1
+        assert queue_digests(session, settings, now) == 0  # once a week per person
+    send_due(sessions, settings, now=lambda: now)
     [message] = handler.messages
     html = message.get_body(("html",)).get_content()
     assert "Riverbend PT - South &lt;b&gt;bold&lt;/b&gt;" in html
     assert message["Subject"].startswith("Weekly digest")
-    assert ids["north"]
+    # Each location's own section counts its own reviews: together they make the total.
+    assert sum(s["new_reviews"] for s in digest["locations"]) == digest["total"]["new_reviews"]
 
 
 def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the_rest(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port, digest_location_sections=3)
-    week = digest_week(NOW, "UTC")
+    week = digest_week(now, "UTC")
     in_week = week.start_time + timedelta(days=2)
     new_one_star = {"Clinic 03": 1, "Clinic 05": 3, "Clinic 08": 2, "Clinic 10": 1}
     with sessions.begin() as session:
@@ -416,8 +426,8 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     assert [f["collector"] for f in digest["total"]["failures"]] == ["locations"]
     assert digest["total"]["location_failures"] == 1
     with sessions.begin() as session:
-        assert queue_digests(session, settings, NOW) == 1
-    send_due(sessions, settings, now=lambda: NOW)
+        assert queue_digests(session, settings, now) == 1
+    send_due(sessions, settings, now=lambda: now)
     [message] = handler.messages
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
@@ -430,7 +440,9 @@ def test_a_digest_of_many_locations_shows_those_needing_attention_and_counts_the
     assert ">Clinic 05</h3>" in digest_html(settings.alerts, earlier)
 
 
-def test_implicit_tls(sessions: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+def test_implicit_tls(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, now: datetime
+) -> None:
     authority = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(server_context)
@@ -445,54 +457,54 @@ def test_implicit_tls(sessions: sessionmaker[Session], database_url: str, tmp_pa
         settings = alert_settings(
             database_url, controller.port, smtp_security="tls", smtp_ca_file=str(ca_file)
         )
-        queue(sessions, settings, clinic_with_reviews(sessions))
-        assert send_due(sessions, settings, now=lambda: NOW).sent == 1
+        queue(sessions, settings, clinic_with_reviews(sessions, now), now)
+        assert send_due(sessions, settings, now=lambda: now).sent == 1
         assert len(handler.messages) == 1
         untrusted = alert_settings(database_url, controller.port, smtp_security="tls")
         with sessions.begin() as session:
-            queue_digests(session, untrusted, NOW)
-        report = send_due(sessions, untrusted, now=lambda: NOW)
+            queue_digests(session, untrusted, now)
+        report = send_due(sessions, untrusted, now=lambda: now)
         assert report.failed == 1  # a certificate nobody vouches for is refused
     finally:
         controller.stop()
 
 
 def test_a_location_title_with_a_line_break_still_alerts_without_a_header_injected(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port)
     with sessions.begin() as session:  # stored verbatim by an earlier locations collector
         location_id = add_location(session, None, "locations/1", "Burnet\r\nBcc: e@x.example")  # type: ignore[arg-type]
-        session.add(review(location_id, "r1", 1, NOW - timedelta(hours=1), None, "Rude."))
+        session.add(review(location_id, "r1", 1, now - timedelta(hours=1), None, "Rude."))
     with sessions() as session:
         location = session.get_one(Location, location_id)
-    queue(sessions, settings, location)
-    assert send_due(sessions, settings, now=lambda: NOW).sent == 1
+    queue(sessions, settings, location, now)
+    assert send_due(sessions, settings, now=lambda: now).sent == 1
     [message] = handler.messages
     assert message["Subject"] == "1★ review for Burnet Bcc: e@x.example"
     assert message["Bcc"] is None
 
 
 def test_an_email_that_cannot_be_built_is_given_up_alone_and_the_queue_goes_on(
-    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int]
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
 ) -> None:
     handler, port = sink
     settings = alert_settings(database_url, port)
-    queue(sessions, settings, clinic_with_reviews(sessions))  # two good alerts for pm@
+    queue(sessions, settings, clinic_with_reviews(sessions, now), now)  # two good alerts for pm@
     with sessions.begin() as session:  # a row no email can be made of, first in the queue
         enqueue(session, "negative:broken", "negative", "pm@clinic.example", {"stars": 1})
         enqueue(session, "digest:broken", "digest", "owner@clinic.example", {"week": "?"})
         session.execute(
             update(Notification)
             .where(Notification.dedupe_key.like("%:broken"))
-            .values(next_attempt_at=NOW - timedelta(days=1))
+            .values(next_attempt_at=now - timedelta(days=1))
         )
-    report = send_due(sessions, settings, now=lambda: NOW)
+    report = send_due(sessions, settings, now=lambda: now)
     assert (report.sent, report.failed, report.given_up) == (1, 2, 2)
     [message] = handler.messages
     assert message["Subject"] == "2 new reviews to look at"  # the broken row is not in it
-    problem = send_test_email(sessions, settings, "me@clinic.example", now=lambda: NOW)
+    problem = send_test_email(sessions, settings, "me@clinic.example", now=lambda: now)
     assert problem is None and len(handler.messages) == 2
     with sessions() as session:
         given_up = failed_notifications(session, settings.alerts.max_attempts)
@@ -501,7 +513,7 @@ def test_an_email_that_cannot_be_built_is_given_up_alone_and_the_queue_goes_on(
     for row in given_up:
         assert row.claimed_at is None and "cannot be built" in (row.last_error or "")
         assert emails[row.id].status == "given up"
-    later = NOW + timedelta(days=2)
+    later = now + timedelta(days=2)
     assert send_due(sessions, settings, now=lambda: later).failed == 0  # never tried again
 
 

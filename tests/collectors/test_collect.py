@@ -8,9 +8,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.google_client import pages
-from collectors.jobs import ALL, collect, make_client
 from collectors.replay import ReplayClient
 from collectors.reviews import review_parent
+from seo_monitor.app.jobs import ALL, collect, make_client
+from seo_monitor.app.runs import RunSummary
+from seo_monitor.config import Settings
 from seo_monitor.models import (
     CollectorRun,
     DailyMetric,
@@ -19,11 +21,9 @@ from seo_monitor.models import (
     SearchKeyword,
     StoredReviewScore,
 )
-from seo_monitor.runs import RunSummary
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
 from seo_monitor.sentiment.text import split_translation
-from seo_monitor.settings import Settings
 from tests.dbsnapshot import snapshot
 
 

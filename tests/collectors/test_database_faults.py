@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from seo_monitor.db import make_engine
-from seo_monitor.models import utcnow
 from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.times import utcnow
 from tests.collectors.test_faults import clean_run_snapshot, wait_for_a_run
 from tests.conftest import WORLD_NOW, PostgresServer, sandbox_settings
 from tests.dbsnapshot import snapshot

@@ -19,13 +19,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.google_client import GoogleClient, load_credentials
-from collectors.jobs import ALL, collect, make_client
 from collectors.replay import ReplayClient
+from seo_monitor.app.jobs import ALL, collect, make_client
+from seo_monitor.config import Settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
-from seo_monitor.models import CollectorRun, Review, utcnow
+from seo_monitor.models import CollectorRun, Review
 from seo_monitor.sandbox import World, running_sandbox
-from seo_monitor.settings import Settings
+from seo_monitor.times import utcnow
 from tests.conftest import WORLD_NOW, sandbox_settings
 from tests.dbsnapshot import snapshot
 
@@ -226,7 +227,7 @@ def wait_for_a_run(engine: Engine, before: int, process: subprocess.Popen[bytes]
 
 
 def test_a_killed_run_is_recorded_as_interrupted(sessions: sessionmaker[Session]) -> None:
-    from seo_monitor.runs import run_recorded
+    from seo_monitor.app.runs import run_recorded
 
     with sessions.begin() as session:
         session.add(CollectorRun(collector="reviews", location_id=None, status="running"))

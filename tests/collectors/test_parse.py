@@ -10,9 +10,9 @@ from collectors.keywords import months_to_fetch, parse_keyword
 from collectors.locations import parse_location
 from collectors.metrics import parse_daily_metrics
 from collectors.reviews import parse_review
-from collectors.timeparse import parse_timestamp
 from seo_monitor.errors import MalformedRecord
 from seo_monitor.sentiment.text import split_translation
+from seo_monitor.times import parse_timestamp
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,12 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from collectors.google_client import GoogleClient, Transient, classify, load_credentials
-from collectors.jobs import ALL, collect
 from collectors.pacing import Pacer, rate_limit_delay, retry_after_seconds
+from seo_monitor.app.jobs import ALL, collect
+from seo_monitor.app.runs import RunSummary
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.errors import CollectorError
 from seo_monitor.migrate import upgrade
-from seo_monitor.runs import RunSummary
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import SandboxServer
 from tests.collectors.test_google_client import FakeClock

@@ -16,13 +16,20 @@ from seo_monitor.models import (
     SearchKeyword,
 )
 
-TODAY = datetime.now(UTC).date()
-LAST_DAY = TODAY - timedelta(days=2)  # Google reports days late
+PROVISIONAL_DAYS = 2  # Google reports days late: the newest day seeded is two days old
+
+
+def last_day() -> date:
+    """The newest profile-metric day `seed` stores, read from the clock when asked (a run
+    that crosses midnight seeds and checks the same day only when both ask at the time)."""
+    return datetime.now(UTC).date() - timedelta(days=PROVISIONAL_DAYS)
 HOSTILE_TEXT = "<script>alert('x')</script> The front desk was rude and I waited an hour."
 
 
 def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[str, int]:
     now = datetime.now(UTC)
+    today = now.date()
+    newest_day = today - timedelta(days=PROVISIONAL_DAYS)
     with sessions.begin() as session:
         account = Account(name="accounts/1", account_name="Riverbend PT")
         session.add(account)
@@ -45,15 +52,15 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
             )
         session.add(review(south, "s0", 2, now - timedelta(days=5), None, "Billing surprise."))
         session.add(
-            RatingSnapshot(location_id=north, day=TODAY, average_rating=4.6, total_review_count=40)
+            RatingSnapshot(location_id=north, day=today, average_rating=4.6, total_review_count=40)
         )
         session.add(
-            RatingSnapshot(location_id=south, day=TODAY, average_rating=3.0, total_review_count=10)
+            RatingSnapshot(location_id=south, day=today, average_rating=3.0, total_review_count=10)
         )
         for location in (north, south):
             # 66 days: 3 provisional, 30 in the default period, 30 before it, 3 more
             for offset in range(66):
-                day = LAST_DAY - timedelta(days=offset)
+                day = newest_day - timedelta(days=offset)
                 session.add(
                     DailyMetric(location_id=location, metric="CALL_CLICKS", day=day, value=2)
                 )
@@ -65,7 +72,7 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
                         value=10,
                     )
                 )
-        month = LAST_DAY.replace(day=1)
+        month = newest_day.replace(day=1)
         session.add(
             SearchKeyword(
                 location_id=north, month=month, keyword="physical therapy near me", value=120
@@ -129,7 +136,7 @@ def review(
 
 
 def expected_window() -> tuple[date, date]:
-    return LAST_DAY - timedelta(days=29), LAST_DAY
+    return last_day() - timedelta(days=29), last_day()
 
 
 def as_shown(markdown: str) -> str:

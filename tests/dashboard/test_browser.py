@@ -31,19 +31,19 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.jobs import ALL, collect, make_client
-from collectors.replies import post_reply
+from seo_monitor.app.jobs import ALL, collect, make_client
 from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location, Review
+from seo_monitor.replies.posting import post_reply
 from seo_monitor.sandbox import World, running_sandbox
-from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
+from seo_monitor.sentiment.store import score_location
 from seo_monitor.users import add_user
-from tests.audit.test_website import with_demo_websites
 from tests.conftest import sandbox_settings
 from tests.rankings.test_scans import KEY
+from tests.website.test_website import with_demo_websites
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

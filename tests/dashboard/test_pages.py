@@ -14,10 +14,10 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from seo_monitor.models import DailyMetric, Location, SchedulerJob
-from seo_monitor.scoring import score_location
 from seo_monitor.sentiment import ScoringRules
+from seo_monitor.sentiment.store import score_location
 from seo_monitor.users import add_user, remove_user
-from tests.dashboard.seed import HOSTILE_TEXT, LAST_DAY, as_shown, seed
+from tests.dashboard.seed import HOSTILE_TEXT, as_shown, last_day, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -72,7 +72,7 @@ def test_days_google_is_still_counting_are_neither_totalled_nor_compared(
     with sessions.begin() as session:  # the newest days, as Google first reports them: low
         session.execute(
             update(DailyMetric)
-            .where(DailyMetric.day > LAST_DAY - timedelta(days=3))
+            .where(DailyMetric.day > last_day() - timedelta(days=3))
             .values(value=0)
         )
     at = app()
@@ -132,7 +132,7 @@ def test_login_is_asked_for_and_checked(
         dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n"
     )
     at = app()
-    assert not at.title or at.title[0].value == "seo-monitor"
+    assert [t.value for t in at.title] == ["seo-monitor"]  # the sign-in page, not a view
     assert "no user exists" in at.error[0].value
     with sessions.begin() as session:
         add_user(session, "coordinator", "correct horse battery")
@@ -204,7 +204,7 @@ def test_repeated_wrong_passwords_slow_sign_in_down_even_for_the_right_one(
     at.text_input[1].input("correct horse battery")
     at.button[0].click().run()
     assert "Too many wrong passwords. Try again in 2 seconds." in [e.value for e in at.error]
-    assert not at.title or at.title[0].value == "seo-monitor"
+    assert [t.value for t in at.title] == ["seo-monitor"]  # the sign-in page, not a view
 
 
 def test_a_dashboard_bound_to_every_interface_needs_a_login(
@@ -220,7 +220,7 @@ def test_chosen_dates_come_from_the_url(
     dashboard_config: Path, sessions: sessionmaker[Session]
 ) -> None:
     seed(sessions)
-    last = LAST_DAY
+    last = last_day()
     at = app(
         days="custom", **{"from": (last - timedelta(days=9)).isoformat(), "to": last.isoformat()}
     )

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from collectors.jobs import collect, make_client
+from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.config import Settings
 from seo_monitor.models import ReplyLog, Review
 from seo_monitor.sandbox import World
-from seo_monitor.settings import Settings
 from tests.dashboard.seed import as_shown
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")

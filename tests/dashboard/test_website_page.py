@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from collectors.jobs import collect, make_client
+from seo_monitor.app.jobs import collect, make_client
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.server import SandboxServer
-from tests.audit.test_website import with_demo_websites
 from tests.conftest import sandbox_settings
+from tests.website.test_website import with_demo_websites
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 

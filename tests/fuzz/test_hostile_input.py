@@ -28,12 +28,11 @@ from collectors.reviews import ReviewRow, parse_review, save_reviews
 from collectors.search_console import parse_search_row
 from qr.poster import PosterContent, fit_text, poster_pdf
 from qr.wording import Wording
-from seo_monitor.config import load_settings
+from seo_monitor.config import Section, Settings, load_settings
 from seo_monitor.db import session_factory
 from seo_monitor.errors import ConfigError, MalformedRecord, UserError
 from seo_monitor.models import Location, Review
 from seo_monitor.replies import ReviewContext, lint_reply
-from seo_monitor.settings import Section, Settings
 
 FUZZ = settings(
     max_examples=60,  # new inputs on every run; a failing one is saved in .hypothesis/

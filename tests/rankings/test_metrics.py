@@ -1,4 +1,4 @@
-"""ARP, ATRP, SoLV and competitor SoLV against hand-computed grids (domain.md)."""
+"""ARP, ATRP, SoLV and competitor SoLV against hand-computed grids (docs/rankings.md)."""
 
 from __future__ import annotations
 

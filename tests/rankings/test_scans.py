@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.jobs import collect, make_client
-from seo_monitor.config import load_settings
+from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.config import Settings, load_settings
 from seo_monitor.models import (
     Competitor,
     CompetitorSnapshot,
@@ -20,10 +20,9 @@ from seo_monitor.models import (
     RankPoint,
     RankScan,
 )
-from seo_monitor.queries.rankings import select_scans
+from seo_monitor.queries import select_scans
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import PLACES_API_KEY, SERP_API_KEY, SandboxServer
-from seo_monitor.settings import Settings
 from tests.conftest import sandbox_settings
 
 KEY = {"SEO_MONITOR_GOOGLE__PLACES_API_KEY": PLACES_API_KEY}

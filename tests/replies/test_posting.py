@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import os
 import subprocess
@@ -13,12 +14,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.jobs import collect, make_client
-from collectors.replies import delete_reply, post_reply
+from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import ReplyLog, Review
+from seo_monitor.replies.posting import delete_reply, post_reply
 from seo_monitor.sandbox import World, running_sandbox
-from seo_monitor.settings import Settings
 from tests.conftest import sandbox_settings
 
 SAFE = "Thank you for your feedback. Please call our practice manager at (512) 555-0100."
@@ -194,7 +195,7 @@ def test_the_reply_commands(
     with export.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["action"], r["api_status"], r["who"]) for r in rows] == [
-        ("post", "blocked", rows[0]["who"]),
+        ("post", "blocked", getpass.getuser()),  # --as defaults to the person at the terminal
         ("post", "accepted", "Dana"),
     ]
     assert "health" in rows[0]["findings"] and rows[1]["reply_state"] == "APPROVED"

@@ -16,7 +16,7 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The month as the dashboard groups it (seo_monitor.queries.common.month_of).
+# The month as the dashboard groups it (seo_monitor.db.month_of).
 MONTH = {
     "postgresql": "to_char(timezone('UTC', reviews.created_at), 'YYYY-MM')",
     "sqlite": "substr(reviews.created_at, 1, 7)",

@@ -1,0 +1,30 @@
+"""The `seo-monitor` command line. Each command builds the settings once and passes them down."""
+
+from seo_monitor.app.cli import (
+    alerts,
+    collect,
+    dashboard,
+    qr,
+    rankings,
+    replies,
+    sandbox,
+    schedule,
+    setup,
+    website,
+)
+from seo_monitor.app.cli.app import cli, main
+
+__all__ = [
+    "alerts",
+    "cli",
+    "collect",
+    "dashboard",
+    "main",
+    "qr",
+    "rankings",
+    "replies",
+    "sandbox",
+    "schedule",
+    "setup",
+    "website",
+]

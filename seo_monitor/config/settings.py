@@ -1,0 +1,634 @@
+"""The settings model: every configurable value, its default, its check and its documentation.
+
+The model is the single source of truth: `loading` reads it from config.toml and the environment,
+and `template` writes config.example.toml from it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SecretStr,
+    StrictBool,
+    ValidationInfo,
+    model_validator,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from seo_monitor.images import logo_problem
+
+
+def _resolve_path(value: Path, info: ValidationInfo) -> Path:
+    """Relative paths in config.toml are relative to the folder that holds config.toml."""
+    base = (info.context or {}).get("base_dir")
+    value = value.expanduser()
+    if base is not None and not value.is_absolute():
+        value = Path(base) / value
+    return value
+
+
+def _resolve_database_url(value: str | None, info: ValidationInfo) -> str | None:
+    """Check the URL parses and anchor a relative SQLite file path at the config folder."""
+    if value is None:
+        return None
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "expected an SQLAlchemy URL such as sqlite:///data/seo-monitor.db or "
+            "postgresql+psycopg://user@host:5432/seo_monitor"
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = url.get_backend_name()
+        raise ValueError(f"unsupported database {backend!r}; use sqlite or postgresql")
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        path = _resolve_path(Path(database), info)
+        url = url.set(database=str(path))
+    return url.render_as_string(hide_password=False)
+
+
+def _check_cron(value: str) -> str:
+    """A five-field crontab line APScheduler reads the way cron does."""
+    fields = value.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        raise ValueError(
+            "use day names in the day-of-week field (mon-fri, sun): APScheduler counts 0 as "
+            "Monday, cron as Sunday"
+        )
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f'not a cron line ({exc}); e.g. "*/30 * * * *" or "0 8 * * mon"') from None
+    return value
+
+
+def _check_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r}; use an IANA name such as America/Chicago"
+        ) from None
+    return value
+
+
+def _check_logo(value: Path | None) -> Path | None:
+    problem = logo_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(f"{problem}; give the clinic's logo as a PNG or JPEG file")
+    return value
+
+
+ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
+Cron = Annotated[str, AfterValidator(_check_cron)]
+TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
+DatabaseUrl = Annotated[str | None, AfterValidator(_resolve_database_url)]
+# A host name or address, optionally with a port: clinic.local, 10.0.0.5:8080, [fd00::5]:80.
+HostEntry = Annotated[str, Field(pattern=r"^(\[[0-9A-Fa-f:.]+\]|[^\s/:@\[\]]+)(:[0-9]{1,5})?$")]
+
+
+def secret(description: str) -> Any:
+    """A field only read from the environment or from the file named by `<field>_file`."""
+    return Field(None, description=description, json_schema_extra={"secret": True})
+
+
+def documented(default: Any, description: str, example: Any = None, **checks: Any) -> Any:
+    extra = {"example": example} if example is not None else None
+    return Field(default, description=description, json_schema_extra=extra, **checks)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    """Where seo-monitor keeps its data."""
+
+    url: DatabaseUrl = documented(
+        None,
+        "SQLAlchemy database URL. Unset: an SQLite file seo-monitor.db in data_dir. A relative "
+        "SQLite path is relative to this file's folder. For a shared deployment use PostgreSQL.",
+        example="postgresql+psycopg://seo_monitor@127.0.0.1:5432/seo_monitor",
+    )
+    sqlite_busy_timeout_seconds: float = documented(
+        30.0,
+        "How long an SQLite writer waits for another writer before giving up.",
+        gt=0,
+        le=600,
+    )
+    keep_run_history_days: int = documented(
+        90,
+        "The nightly maintenance job deletes collector runs older than this (each collector's "
+        "newest run and newest successful run for each location always stay). The review job "
+        "alone adds one run per location every half hour.",
+        ge=7,
+        le=3650,
+    )
+
+
+class GoogleSettings(Section):
+    """Access to Google's APIs (Business Profile, reviews, Places, Search Console)."""
+
+    oauth_client_file: ConfigPath | None = documented(
+        None,
+        "The OAuth client JSON downloaded from Google Cloud Console (type: Desktop app). "
+        "Used once by `seo-monitor auth google`.",
+        example="client_secret.json",
+    )
+    token_file: ConfigPath | None = documented(
+        None,
+        "Where the OAuth refresh token is stored, readable by its owner only. "
+        "Unset: google-token.json in data_dir.",
+        example="data/google-token.json",
+    )
+    quota_per_minute: int = documented(
+        300,
+        "Calls per minute allowed per Google API; collectors pace themselves to stay under it.",
+        ge=1,
+        le=100_000,
+    )
+    api_root: str | None = documented(
+        None,
+        "Send every Google API call to this address instead of Google's (for the local sandbox).",
+        example="http://127.0.0.1:8765",
+        pattern=r"^https?://",
+    )
+    request_timeout_seconds: float = documented(
+        30.0,
+        "Give up on one Google API request after this long (it is then retried).",
+        gt=0,
+        le=300,
+    )
+    max_attempts: int = documented(
+        5,
+        "Tries per call on server errors and timeouts before the run fails. Rate limits (429) "
+        "are tried at least this often, and on until the waits outlast Google's one-minute "
+        "quota window.",
+        ge=1,
+        le=20,
+    )
+    backoff_seconds: float = documented(
+        2.0,
+        "Wait before the first retry; it doubles on each further try (with jitter).",
+        ge=0,
+        le=600,
+    )
+    places_api_key: SecretStr | None = secret("API key for the Places API (New).")
+    places_api_key_file: ConfigPath | None = documented(
+        None, "File holding the Places API key.", example="/etc/seo-monitor/places-api-key"
+    )
+
+
+class ReviewSettings(Section):
+    """How reviews are triaged: what counts as negative, and the rating the practice aims for."""
+
+    negative_stars: int = documented(
+        2, "Reviews with this many stars or fewer are negative (and go to the top).", ge=1, le=4
+    )
+    text_threshold: float | None = documented(
+        None,
+        "How sure the scorer must be that a text is a complaint (0-1) to call it negative. "
+        "Unset: the model's own threshold, chosen for equal recall and precision. Lower "
+        "catches more complaints and flags more praise by mistake.",
+        example=0.4,
+        gt=0,
+        lt=1,
+    )
+    target_rating: float = documented(
+        4.8,
+        "The average rating each location aims for: the dashboard shows how many new 5-star "
+        "reviews it takes to get there.",
+        ge=1,
+        le=5,
+    )
+    import_max_megabytes: int = documented(
+        50,
+        "`seo-monitor import reviews` refuses a CSV file larger than this (MB).",
+        ge=1,
+        le=2000,
+    )
+
+
+class ReplySettings(Section):
+    """Answering reviews: what the PHI check knows of the practice, and the templates' details."""
+
+    staff_names: list[str] = documented(
+        [],
+        'Names of the practice\'s people ("Dr. Patel", "Jenna"): a reply that ties one of them '
+        "to the reviewer's care is flagged.",
+        example=["Dr. Patel", "Jenna"],
+    )
+    office_phone: str | None = documented(
+        None,
+        "The office number replies may give (never flagged); also fills {office_phone} in "
+        "the reply templates.",
+        example="(512) 555-0100",
+    )
+    contact_role: str = documented(
+        "practice manager",
+        "Who the reply templates ask unhappy reviewers to call.",
+        min_length=1,
+    )
+
+
+class RankingSettings(Section):
+    """Geo-grid map rankings (`seo-monitor collect rankings`, weekly)."""
+
+    provider: Literal["places", "serp"] = documented(
+        "places",
+        "places (Google's Places API, no charge with place ids only) or serp (a paid SERP API "
+        "returning Google Maps results; set serp_endpoint and its key).",
+    )
+    serp_endpoint: str | None = documented(
+        None, "The SERP provider's search URL.", example="https://serp.example.com/v1/maps"
+    )
+    serp_api_key: SecretStr | None = secret("The SERP provider's API key.")
+    serp_api_key_file: ConfigPath | None = documented(
+        None, "File holding the SERP provider's API key.", example="/etc/seo-monitor/serp-key"
+    )
+    keywords: list[str] = documented(
+        [],
+        "What patients search for; every location is scanned for each.",
+        example=["physical therapy near me", "sports injury clinic"],
+    )
+    grid_size: int = documented(7, "Points per side of the square grid (3-15).", ge=3, le=15)
+    spacing_km: float = documented(1.0, "Distance between neighbouring points.", gt=0, le=20)
+    pages: int = documented(
+        1, "Result pages read per point (20 results each; up to 3).", ge=1, le=3
+    )
+    cost_per_search_usd: float = documented(
+        0.0,
+        "What one search costs. The Places provider asks only for place ids, which Google's "
+        "price list puts on its no-charge tier: 0.",
+        ge=0,
+    )
+    monthly_budget_usd: float | None = documented(
+        None,
+        "Stop scans that would take this month's cost past this (recorded as skipped).",
+        example=25.0,
+        ge=0,
+    )
+    pinned_competitors: list[str] = documented(
+        [],
+        "Place ids of competitors to follow whether or not they show up in scans.",
+        example=["ChIJN1t_tDeuEmsRUsoyG83frY4"],
+    )
+
+
+HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+# The languages posters have wording for (qr/wording.py; a test keeps the two equal).
+POSTER_LANGUAGES = ("en", "es")
+
+
+class PosterSettings(Section):
+    """Review-request QR codes and posters (`seo-monitor qr`, the QR posters page)."""
+
+    brand_color: HexColor = documented(
+        "#1f6feb", "Colour of the clinic's name on posters (#rrggbb).", example="#0b7a75"
+    )
+    text_color: HexColor = documented("#1f2933", "Colour of the other text (#rrggbb).")
+    logo_file: Annotated[ConfigPath | None, AfterValidator(_check_logo)] = documented(
+        None,
+        "The clinic's logo (PNG or JPEG) for the top of posters and, where it still scans, "
+        "the centre of PNG codes.",
+        example="/etc/seo-monitor/logo.png",
+    )
+    languages: list[str] = documented(
+        ["en", "es"],
+        "Languages of the headline and instructions, in order (built in: en, es; others "
+        "need wording below).",
+    )
+    wording: dict[str, dict[str, str]] = documented(
+        {},
+        "Your own headline, instructions or card line per language; checked against the rules "
+        "for asking (no rating asks, no incentives, no gating, no health details) with a "
+        "warning.",
+        example={"en": {"headline": "Tell us about your visit"}},
+    )
+
+    @model_validator(mode="after")
+    def _languages_have_wording(self) -> PosterSettings:
+        known = [*POSTER_LANGUAGES, *(k for k in self.wording if k not in POSTER_LANGUAGES)]
+        unknown = [language for language in self.languages if language not in known]
+        if unknown:
+            raise ValueError(
+                f"posters.languages: no wording for {', '.join(map(repr, unknown))} (posters "
+                f"have {', '.join(known)}); add it under posters.wording or remove it"
+            )
+        return self
+
+
+class AlertSettings(Section):
+    """Email for alerts and the weekly digest: the clinic's own SMTP server."""
+
+    smtp_host: str = documented("localhost", "SMTP server host name.", min_length=1)
+    smtp_port: int = documented(587, "SMTP server port.", ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = documented(
+        "starttls",
+        "starttls (port 587), tls (implicit TLS, port 465) or none (a relay on this machine).",
+    )
+    smtp_username: str | None = documented(
+        None, "SMTP login, if the server wants one.", example="alerts@example-clinic.com"
+    )
+    smtp_password: SecretStr | None = secret("SMTP password.")
+    smtp_password_file: ConfigPath | None = documented(
+        None, "File holding the SMTP password.", example="/etc/seo-monitor/smtp-password"
+    )
+    smtp_timeout_seconds: float = documented(
+        30.0, "Give up on an SMTP step after this long.", gt=0, le=600
+    )
+    from_address: EmailStr | None = documented(
+        None, "Sender address of alert emails.", example="seo-monitor@example-clinic.com"
+    )
+    recipients: list[EmailStr] = documented(
+        [],
+        "Who gets alerts and the digest for every location ([[locations]] alert_recipients "
+        "adds people for one location).",
+        example=["practice.manager@example-clinic.com"],
+    )
+    recipient_modes: dict[EmailStr, Literal["immediate", "daily", "weekly"]] = documented(
+        {},
+        "How often each recipient hears about new negative reviews: immediate (after each "
+        "review sync, the default), daily (one email at daily_hour) or weekly (the digest only).",
+        example={"owner@example-clinic.com": "weekly"},
+    )
+    smtp_ca_file: ConfigPath | None = documented(
+        None,
+        "CA certificate(s) to trust for a server with a private certificate (PEM).",
+        example="/etc/seo-monitor/smtp-ca.pem",
+    )
+    reply_to: EmailStr | None = documented(
+        None, "Reply-To address of alert emails.", example="office@example-clinic.com"
+    )
+    negative_max_stars: int = documented(
+        3, "Alert on new reviews with this many stars or fewer (and on negative text).", ge=1, le=5
+    )
+    excerpt_chars: int = documented(
+        200,
+        "How much of the review text an alert quotes; 0 sends no review text at all.",
+        ge=0,
+        le=2000,
+    )
+    max_review_age_days: int = documented(
+        7,
+        "Only reviews written this recently alert (a first sync of years of reviews does not).",
+        ge=1,
+        le=90,
+    )
+    daily_hour: int = documented(
+        8, "Hour (scheduler.timezone) when daily recipients get their alerts.", ge=0, le=23
+    )
+    digest_location_sections: int = documented(
+        10,
+        "A digest covering more locations than this has a section only for those that need "
+        "attention most (collector failures, new 1-2 star reviews, a rating drop, complaints), "
+        "up to this many, and counts the rest: long emails get clipped (Gmail: 102 kB).",
+        ge=1,
+        le=1000,
+    )
+    quiet_week: Literal["note", "skip"] = documented(
+        "note",
+        "A week without new reviews or failures: send a short note, or nothing.",
+    )
+    max_attempts: int = documented(
+        8,
+        "Tries per email before it is given up and shown on the Data health page.",
+        ge=1,
+        le=50,
+    )
+    dashboard_url: str | None = documented(
+        None,
+        "Older name of dashboard.public_url, used only when that is unset.",
+        example="https://seo.example-clinic.com",
+    )
+
+    @model_validator(mode="after")
+    def _sender_for_recipients(self) -> AlertSettings:
+        if self.recipients and self.from_address is None:
+            raise ValueError(
+                "recipients are set but from_address is not: set alerts.from_address to the "
+                "address emails are sent from"
+            )
+        return self
+
+
+class DashboardSettings(Section):
+    """The web dashboard (`seo-monitor dashboard`)."""
+
+    host: str = documented(
+        "127.0.0.1",
+        "Address to listen on. Anything but a loopback address (127.0.0.1, ::1, localhost) "
+        "requires a login: add users with `seo-monitor user add NAME`.",
+        min_length=1,
+    )
+    port: int = documented(8501, "Port to listen on.", ge=1, le=65535)
+    require_login: StrictBool = documented(
+        False, "Ask for a user name and password even on a loopback address."
+    )
+    public_url: str | None = documented(
+        None,
+        "The address people open the dashboard at from other machines (e.g. behind a reverse "
+        "proxy); emails link to it. Unset: emails carry no dashboard links.",
+        example="https://seo.example-clinic.com",
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+    )
+    idle_timeout_minutes: int = documented(
+        60,
+        "A signed-in session ends after this many minutes without a click.",
+        ge=1,
+        le=7 * 24 * 60,
+    )
+    login_failures_before_delay: int = documented(
+        5,
+        "Wrong passwords allowed per user name and per browser before sign-in is slowed "
+        "down (each further failure doubles the wait, up to 15 minutes).",
+        ge=1,
+        le=100,
+    )
+
+
+class SchedulerSettings(Section):
+    """When each `seo-monitor scheduler` job runs: crontab lines (minute hour day month weekday)."""
+
+    timezone: TimeZoneName = documented(
+        "UTC", "Time zone of the times below (an IANA name).", example="America/Chicago"
+    )
+    locations: Cron = documented("0 5 * * *", "Refresh the list of locations and their details.")
+    reviews: Cron = documented("*/30 * * * *", "Read new and changed reviews.")
+    metrics: Cron = documented("15 6 * * *", "Read daily profile metrics (Google reports late).")
+    keywords: Cron = documented("30 6 3 * *", "Read last month's search keywords.")
+    digest: Cron = documented("0 8 * * mon", "Send the weekly digest email (alerts section).")
+    rankings: Cron = documented("0 4 * * sun", "Scan the map rankings (rankings section).")
+    competitors: Cron = documented("0 6 * * sun", "Refresh competitors seen in the scans.")
+    website: Cron = documented("0 5 * * mon", "Audit each location's website.")
+    search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
+    alerts: Cron = documented(
+        "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
+    )
+    maintenance: Cron = documented("0 3 * * *", "Tidy the database (statistics, WAL checkpoint).")
+    jitter_seconds: int = documented(
+        60,
+        "Start each job up to this many seconds late, so many installs do not hit Google "
+        "at the same second.",
+        ge=0,
+        le=3600,
+    )
+    misfire_grace_seconds: int = documented(
+        3600,
+        "A run missed while the scheduler was down still happens if it is at most this "
+        "late; runs missed several times over happen once.",
+        ge=1,
+        le=86_400,
+    )
+    lease_seconds: int = documented(
+        90,
+        "SQLite: how long a scheduler's claim to run jobs lasts without renewal; a crashed "
+        "scheduler's claim expires after this.",
+        ge=10,
+        le=3600,
+    )
+
+
+class LoggingSettings(Section):
+    """Log output (ids and counts only; never review text, names or secrets)."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
+
+
+class WebsiteSettings(Section):
+    """The website audit (`seo-monitor website audit`, the weekly job, the Website page)."""
+
+    allow_hosts: list[HostEntry] = documented(
+        [],
+        "Host names (any port) or host:port pairs the audit may read even though they resolve "
+        "to a loopback, private or other internal address. Everything else must be a public "
+        "website: the audit refuses internal addresses so that nobody can use it to probe "
+        "your network.",
+        example=["intranet.example-clinic.local", "127.0.0.1:8080"],
+    )
+    request_timeout_seconds: float = documented(
+        15.0,
+        "Longest time for one page, robots.txt or link check, from connecting to the last "
+        "byte and across redirects (not a timeout that each byte resets).",
+        gt=0,
+        le=300,
+    )
+    site_timeout_seconds: float = documented(
+        60.0,
+        "Longest time for the audit of one site, all its pages together; the weekly job gives "
+        "each location's site this budget.",
+        gt=0,
+        le=1800,
+    )
+
+
+class LocationSettings(Section):
+    """Settings for one location, matched by its Google name or store code."""
+
+    match: str = Field(
+        description='The location\'s Google name ("locations/1234567") or its store code.',
+        json_schema_extra={"example": "ATX-001"},
+        min_length=1,
+    )
+    enabled: StrictBool = documented(True, "false: collectors skip this location.")
+    alert_recipients: list[EmailStr] = documented(
+        [],
+        "Who gets this location's alerts and digest besides alerts.recipients.",
+        example=["north.manager@example-clinic.com"],
+    )
+    website: str | None = documented(
+        None,
+        "The page the website audit reads, when not the website on the Google profile.",
+        example="https://www.example-clinic.com/locations/south-lamar",
+    )
+    review_link: str | None = documented(
+        None,
+        "Where posters send patients when Google has no review link for the location "
+        "(another review site).",
+        example="https://www.healthgrades.com/review/XYZ",
+    )
+
+
+class Settings(Section):
+    """Everything seo-monitor can be told, validated once and passed down."""
+
+    data_dir: ConfigPath = documented(
+        Path("data"),
+        "Folder for the SQLite database, the Google token and database backups.",
+    )
+    database: DatabaseSettings = DatabaseSettings()
+    google: GoogleSettings = GoogleSettings()
+    reviews: ReviewSettings = ReviewSettings()
+    replies: ReplySettings = ReplySettings()
+    posters: PosterSettings = PosterSettings()
+    rankings: RankingSettings = RankingSettings()
+    alerts: AlertSettings = AlertSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    logging: LoggingSettings = LoggingSettings()
+    website: WebsiteSettings = WebsiteSettings()
+    locations: list[LocationSettings] = documented(
+        [], "Per-location settings: one [[locations]] table each (see the example below)."
+    )
+
+    def location_settings(self, name: str, store_code: str | None) -> LocationSettings | None:
+        return next((c for c in self.locations if c.match in (name, store_code)), None)
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url is not None:
+            return self.database.url
+        return f"sqlite:///{self.data_dir / 'seo-monitor.db'}"
+
+    @property
+    def google_token_file(self) -> Path:
+        return self.google.token_file or self.data_dir / "google-token.json"
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.1, ::1 or localhost; an empty host means every interface (not loopback)."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_secret(model: type[BaseModel], field_name: str) -> bool:
+    extra = model.model_fields[field_name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("secret"))
+
+
+def section_models() -> dict[str, type[Section]]:
+    """The [section] tables of config.toml, by name."""
+    sections: dict[str, type[Section]] = {}
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, Section):
+            sections[name] = annotation
+    return sections
+
+
+def table_list_models() -> dict[str, type[Section]]:
+    """The [[array]] tables of config.toml (per-item settings), by name."""
+    tables: dict[str, type[Section]] = {}
+    for name, field in Settings.model_fields.items():
+        args: tuple[Any, ...] = getattr(field.annotation, "__args__", ())
+        if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], Section):
+            tables[name] = args[0]
+    return tables

@@ -1,0 +1,109 @@
+"""Does a page show the clinic as Google does? Tolerant matching of name, address and phone, and
+schema.org reading (JSON-LD and microdata): shared by the website audit and anything else that
+compares a web page with the Google profile."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from bs4 import BeautifulSoup
+
+LOCAL_TYPES = {
+    "LocalBusiness",
+    "MedicalBusiness",
+    "MedicalClinic",
+    "Physiotherapy",
+    "Dentist",
+    "Chiropractor",
+    "Physician",
+    "MedicalOrganization",
+    "HealthAndBeautyBusiness",
+    "Optician",
+}
+ABBREVIATIONS = {
+    "street": "st",
+    "avenue": "ave",
+    "boulevard": "blvd",
+    "road": "rd",
+    "drive": "dr",
+    "lane": "ln",
+    "suite": "ste",
+    "#": "ste",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "parkway": "pkwy",
+    "highway": "hwy",
+    "court": "ct",
+    "place": "pl",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Google's profile says (the stored location)."""
+
+    name: str | None = None
+    address_lines: tuple[str, ...] = ()
+    city: str | None = None
+    phone: str | None = None
+    region: str = "US"
+
+
+def normalise_address(text: str) -> str:
+    words = re.findall(r"[a-z0-9#]+", text.lower())
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+
+
+def phones_in(text: str, region: str) -> set[str]:
+    found = set()
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        found.add(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    return found
+
+
+def parses_as_phone(number: str, region: str) -> bool:
+    try:
+        phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return True
+
+
+def structured_data(
+    soup: BeautifulSoup, unreadable: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """schema.org items from JSON-LD and microdata, as dicts with @type; JSON-LD blocks nested
+    too deeply to read are skipped and named in `unreadable`."""
+    items: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type=re.compile("ld\\+json", re.I)):
+        try:
+            data = json.loads(script.string or "")
+        except json.JSONDecodeError:
+            continue
+        except RecursionError:  # hostile or broken markup: thousands of nested arrays
+            if unreadable is not None:
+                unreadable.append("nested too deeply")
+            continue
+        graph = data.get("@graph", [data]) if isinstance(data, dict) else data
+        items += (
+            [entry for entry in graph if isinstance(entry, dict)] if isinstance(graph, list) else []
+        )
+    for scope in soup.find_all(itemscope=True, itemtype=True):
+        micro: dict[str, Any] = {"@type": str(scope["itemtype"]).rstrip("/").rsplit("/", 1)[-1]}
+        for prop in scope.find_all(itemprop=True):
+            micro.setdefault(
+                str(prop["itemprop"]), prop.get("content") or prop.get_text(" ", strip=True)
+            )
+        items.append(micro)
+    return items
+
+
+def schema_types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    return set(kind) if isinstance(kind, list) else {str(kind)}
