@@ -50,11 +50,27 @@ def number(value: Any) -> float | None:
 
 
 def whole(value: Any) -> int | None:
-    """An integer, also from a numeric string (Google sends int64 values as strings)."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    """An integer, also from a numeric string (Google sends int64 values as strings) or a
+    whole number typed as a float (Search Console's counts may arrive as 18548.0)."""
+    result: int | None
+    if isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float):
+        result = int(value) if math.isfinite(value) and value.is_integer() else None
+    elif isinstance(value, str):
+        try:
+            result = int(value)
+        except ValueError:
+            return whole(_float(value))
+    else:
+        return None
+    return result if result is not None and -LARGEST <= result <= LARGEST else None
+
+
+def _float(text: str) -> float | None:
     try:
-        result = int(value)
+        return float(text)
     except ValueError:
         return None
-    return result if -LARGEST <= result <= LARGEST else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import random
 import time
 from collections import Counter
@@ -37,10 +38,32 @@ from seo_monitor.errors import CollectorError
 from seo_monitor.private_files import write_private_text
 
 log = logging.getLogger(__name__)
-SCOPES = ["https://www.googleapis.com/auth/business.manage"]
+BUSINESS_SCOPE = "https://www.googleapis.com/auth/business.manage"
+SEARCH_CONSOLE_SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
+# The scope each API needs, and the scopes Google accepts for it (a broader one will do).
+API_SCOPES = {
+    "mybusinessaccountmanagement": BUSINESS_SCOPE,
+    "mybusinessbusinessinformation": BUSINESS_SCOPE,
+    "businessprofileperformance": BUSINESS_SCOPE,
+    "mybusiness": BUSINESS_SCOPE,
+    "searchconsole": SEARCH_CONSOLE_SCOPE,
+}  # Places takes an API key, not the OAuth token
+ACCEPTED_SCOPES = {
+    BUSINESS_SCOPE: {BUSINESS_SCOPE, "https://www.googleapis.com/auth/plus.business.manage"},
+    SEARCH_CONSOLE_SCOPE: {SEARCH_CONSOLE_SCOPE, "https://www.googleapis.com/auth/webmasters"},
+}
+SCOPE_PURPOSE = {
+    BUSINESS_SCOPE: "your Business Profiles (locations, reviews, metrics)",
+    SEARCH_CONSOLE_SCOPE: "Search Console (read only)",
+}
 V4_ROOT = "https://mybusiness.googleapis.com/"
 PLACES_ROOT = "https://places.googleapis.com/"
 RECONNECT = "Reconnect Google with `seo-monitor auth google`."
+
+
+def scopes_for(search_console: bool) -> list[str]:
+    """What consent asks for: the Business Profile, and Search Console when it is read."""
+    return [BUSINESS_SCOPE, *([SEARCH_CONSOLE_SCOPE] if search_console else [])]
 API_NAMES = {
     "mybusinessaccountmanagement": "Account Management API",
     "mybusinessbusinessinformation": "Business Information API",
@@ -272,6 +295,7 @@ class GoogleClient:
 
     def _call(self, api: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """Send within `api`'s pacing; retry what is transient until `_retry_delay` gives up."""
+        self._check_scope(api)
         if api not in self._pacers:
             self._pacers[api] = Pacer(
                 self.quota_per_minute, clock=self.clock, sleep=self.sleep, window=self.quota_window
@@ -293,6 +317,15 @@ class GoogleClient:
                 pacer.back_off(delay)  # every call through this pacer waits, then goes slower
             else:
                 self.sleep(delay)
+
+    def _check_scope(self, api: str) -> None:
+        """Refuse, before any call, an API whose scope the stored token was not granted: the
+        token file records its scopes. A token that records none is left for Google to judge."""
+        needed = API_SCOPES.get(api)
+        granted = granted_scopes(self.credentials)
+        if needed is None or granted is None or granted & ACCEPTED_SCOPES[needed]:
+            return
+        raise missing_scope(api, needed)
 
     def _retry_delay(
         self, api: str, attempt: int, last: Transient, rate_limited_for: float
@@ -326,6 +359,26 @@ class GoogleClient:
         return rate_limit_delay(attempt, asked, self.backoff_seconds, self.quota_window)
 
 
+def granted_scopes(credentials: Credentials) -> frozenset[str] | None:
+    """The scopes Google granted this token (after a renewal), else those the token file
+    records; None when it records none."""
+    scopes = credentials.granted_scopes or credentials.scopes
+    if scopes is None:
+        return None
+    return frozenset(scopes.split() if isinstance(scopes, str) else scopes)
+
+
+def missing_scope(api: str, scope: str) -> CollectorError:
+    label, purpose = API_NAMES.get(api, api), SCOPE_PURPOSE.get(scope, scope)
+    return CollectorError(
+        f"{label}: the Google connection does not include access to {purpose}",
+        permanent=True,
+        affects_all=True,
+        hint="Run `seo-monitor auth google` again and allow that access on Google's consent "
+        "page; the other collectors keep working meanwhile.",
+    )
+
+
 def transient(exc: Exception) -> Transient:
     """A failure worth retrying as Transient; anything else is raised again as it is (or, for
     a token Google will not renew, as a permanent CollectorError)."""
@@ -343,15 +396,42 @@ def transient(exc: Exception) -> Transient:
     if isinstance(exc, json.JSONDecodeError):
         return Transient("the answer was not valid JSON")
     if isinstance(exc, google.auth.exceptions.RefreshError):
-        raise CollectorError(
-            "Google refused to renew the access token (revoked or expired)",
-            permanent=True,
-            hint=RECONNECT,
-            affects_all=True,
-        ) from None
+        return refresh_failure(exc)
     if isinstance(exc, google.auth.exceptions.TransportError):
         return Transient(f"could not reach Google's token service ({type(exc).__name__})")
     raise exc
+
+
+def refresh_failure(exc: google.auth.exceptions.RefreshError) -> Transient:
+    """Google's token service failed to renew the access token. Only `invalid_grant` means
+    the refresh token is dead (revoked, expired, password changed); an outage of the token
+    service (5xx, `server_error`, `temporarily_unavailable`: google-auth marks it retryable)
+    is retried like any other; a deleted or changed OAuth client needs a new client file."""
+    if exc.retryable:
+        return Transient("Google's token service is unavailable")
+    details = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}
+    code = str(details.get("error") or "")
+    if code in ("invalid_client", "unauthorized_client"):
+        raise CollectorError(
+            "Google no longer accepts the OAuth client the token was made with",
+            permanent=True,
+            every_collector=True,
+            hint="Download the OAuth client JSON again (Google Cloud Console, Credentials), set "
+            "google.oauth_client_file to it and run `seo-monitor auth google`.",
+        ) from None
+    if code == "invalid_scope":
+        raise CollectorError(
+            "the token asks for access Google did not grant it",
+            permanent=True,
+            every_collector=True,
+            hint=RECONNECT,
+        ) from None
+    raise CollectorError(
+        "Google refused to renew the access token (revoked or expired)",
+        permanent=True,
+        hint=RECONNECT,
+        every_collector=True,
+    ) from None
 
 
 def json_answer(api: str, response: requests.Response) -> dict[str, Any]:
@@ -394,22 +474,10 @@ def classify(api: str, status: int, content: bytes, retry_after: str | None = No
             f"{label}: Google did not accept the credentials",
             permanent=True,
             hint=RECONNECT,
-            affects_all=True,
-        )
-    if status == 403 and ("SERVICE_DISABLED" in str(error) or "has not been used" in message):
-        return CollectorError(
-            f"{label} is not enabled for this Google Cloud project",
-            permanent=True,
-            hint=f"Enable the {label} in Google Cloud Console (APIs & Services).",
-            affects_all=True,
+            every_collector=True,
         )
     if status == 403:
-        return CollectorError(
-            f"{label}: permission denied: {message}",
-            permanent=True,
-            hint="The Google account connected has no rights on this account or "
-            "location; connect an owner or manager account.",
-        )
+        return refusal(api, error, message)
     if status == 404:
         return CollectorError(
             f"{label}: not found: {message}",
@@ -418,6 +486,43 @@ def classify(api: str, status: int, content: bytes, retry_after: str | None = No
             "`seo-monitor collect locations`.",
         )
     return CollectorError(f"{label}: HTTP {status}: {message}", permanent=True)
+
+
+def refusal(api: str, error: dict[str, Any], message: str) -> CollectorError:
+    """A 403, with the hint that fits Google's reason for it."""
+    label, reason = API_NAMES.get(api, api), _reason(error)
+    if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
+        return missing_scope(api, API_SCOPES.get(api, ""))
+    if reason == "SERVICE_DISABLED" or "has not been used" in message:
+        return CollectorError(
+            f"{label} is not enabled for this Google Cloud project",
+            permanent=True,
+            hint=f"Enable the {label} in Google Cloud Console (APIs & Services → Library); "
+            "docs/google-cloud-setup.md lists every API seo-monitor uses.",
+            affects_all=True,
+        )
+    if api == "searchconsole":
+        return CollectorError(
+            f"{label}: permission denied: {message}",
+            permanent=True,
+            hint="The connected Google account is not a user of this site's Search Console "
+            "property: add it (Search Console → Settings → Users and permissions), or set the "
+            "location's website in [[locations]] to the property you verified.",
+        )
+    return CollectorError(
+        f"{label}: permission denied: {message}",
+        permanent=True,
+        hint="The Google account connected has no rights on this account or location; "
+        "connect an owner or manager account of the Business Profile.",
+    )
+
+
+def _reason(error: dict[str, Any]) -> str | None:
+    """google.rpc.ErrorInfo's reason (ACCESS_TOKEN_SCOPE_INSUFFICIENT, SERVICE_DISABLED …)."""
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict) and isinstance(detail.get("reason"), str):
+            return str(detail["reason"])
+    return None
 
 
 def _error_body(content: bytes) -> dict[str, Any]:
@@ -456,7 +561,8 @@ def load_credentials(token_file: Path, api_root: str | None = None) -> Credentia
     token endpoint is the sandbox's too.
     """
     try:
-        credentials: Credentials = Credentials.from_authorized_user_file(str(token_file), SCOPES)
+        # The token file records the scopes it was granted: they are what it may ask for.
+        credentials: Credentials = Credentials.from_authorized_user_file(str(token_file))
     except FileNotFoundError:
         raise CollectorError(
             f"no Google token at {token_file}",
@@ -474,16 +580,27 @@ def load_credentials(token_file: Path, api_root: str | None = None) -> Credentia
     return credentials
 
 
-def authorize(client_file: Path, token_file: Path, *, open_browser: bool = True) -> None:
-    """Run Google's installed-app consent flow and store the refresh token (owner-only file)."""
-    flow = InstalledAppFlow.from_client_secrets_file(str(client_file), SCOPES)
+def authorize(
+    client_file: Path, token_file: Path, scopes: list[str], *, open_browser: bool = True
+) -> list[str]:
+    """Run Google's installed-app consent flow and store the refresh token (owner-only file)
+    with the scopes the person granted; returns them. Google lets a person untick a scope on
+    the consent page, so the granted ones may be fewer than asked for."""
+    # oauthlib refuses a grant narrower than asked for ("Scope has changed") unless told not
+    # to; a narrower grant is fine here: what lacks its scope says so before calling Google.
+    os.environ["OAUTHLIB_RELAX_TOKEN_SCOPE"] = "1"
+    flow = InstalledAppFlow.from_client_secrets_file(str(client_file), scopes)
     credentials = flow.run_local_server(
         host="127.0.0.1",
         port=0,
         open_browser=open_browser,
         authorization_prompt_message="Open this URL to connect Google: {url}",
     )
-    save_token(token_file, credentials.to_json())
+    granted = sorted(granted_scopes(credentials) or scopes)
+    token = json.loads(credentials.to_json())
+    token["scopes"] = granted
+    save_token(token_file, json.dumps(token))
+    return granted
 
 
 def save_token(token_file: Path, token_json: str) -> None:

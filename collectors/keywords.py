@@ -41,12 +41,15 @@ def fetch_keyword_pages(
         yield from page.get("searchKeywordsCounts") or []
 
 
-def parse_keyword(raw: Any) -> tuple[str, int | None, int | None]:
-    """(keyword, unique users, threshold): exactly one of the last two is set."""
+def parse_keyword(raw: Any) -> tuple[str, int | None, int | None] | None:
+    """(keyword, unique users, threshold): exactly one of the last two is set. None for an
+    entry whose insightsValue is empty: Google has no figure for it, which is not a fault."""
     keyword = fields.text(fields.obj(raw).get("searchKeyword"), 500)
     if keyword is None:
         raise MalformedRecord("keyword entry without searchKeyword")
     insights = fields.obj(raw.get("insightsValue"))
+    if isinstance(raw.get("insightsValue"), dict) and not insights:
+        return None
     value, threshold = fields.whole(insights.get("value")), fields.whole(insights.get("threshold"))
     if value is not None and value >= 0:
         return keyword, value, None
@@ -96,7 +99,8 @@ def collect_keywords(
             except MalformedRecord:
                 skipped += 1
                 continue
-            rows[row[0]] = row
+            if row is not None:
+                rows[row[0]] = row
         keywords += len(rows)
         written += save_keywords(session, location.id, month, list(rows.values()), now)
     return {"months": len(months), "keywords": keywords, "changed": written, "skipped": skipped}

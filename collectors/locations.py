@@ -17,7 +17,7 @@ from seo_monitor.models import Account, Location
 
 URL_LIMIT = 2_000  # longer is not a link a person could use
 READ_MASK = (
-    "name,title,storeCode,storefrontAddress,phoneNumbers,websiteUri,categories,"
+    "name,title,storeCode,storefrontAddress,serviceArea,phoneNumbers,websiteUri,categories,"
     "latlng,openInfo,metadata"
 )
 LOCATION_COLUMNS = (
@@ -36,6 +36,7 @@ LOCATION_COLUMNS = (
     "new_review_uri",
     "latitude",
     "longitude",
+    "service_area",
     "primary_category",
     "open_status",
     "active",
@@ -71,7 +72,7 @@ def parse_location(raw: dict[str, Any]) -> dict[str, Any]:
         raise MalformedRecord("location without a valid name or title")
     address = fields.obj(raw.get("storefrontAddress"))
     metadata = fields.obj(raw.get("metadata"))
-    latlng = fields.obj(raw.get("latlng"))
+    latlng = fields.obj(raw.get("latlng"))  # only when the owner set the pin
     category = fields.obj(fields.obj(raw.get("categories")).get("primaryCategory"))
     lines = (fields.line(line, 500) for line in fields.items(address.get("addressLines")))
     return {
@@ -90,6 +91,9 @@ def parse_location(raw: dict[str, Any]) -> dict[str, Any]:
         "new_review_uri": fields.line(metadata.get("newReviewUri"), URL_LIMIT),
         "latitude": _coordinate(latlng.get("latitude"), 90),
         "longitude": _coordinate(latlng.get("longitude"), 180),
+        # No storefront shown: the business goes to its patients (home-visit therapy).
+        "service_area": fields.obj(raw.get("serviceArea")).get("businessType")
+        == "CUSTOMER_LOCATION_ONLY",
         "primary_category": fields.line(category.get("displayName"), 300),
         "open_status": fields.line(fields.obj(raw.get("openInfo")).get("status"), 40),
     }

@@ -11,20 +11,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient, json_answer
 from seo_monitor.config import RankingSettings, Settings
+from seo_monitor.db import rows_changed
 from seo_monitor.errors import CollectorError
-from seo_monitor.models import Location, RankPoint, RankScan
+from seo_monitor.models import Competitor, Location, RankPoint, RankScan
 from seo_monitor.rankings import GridPoint, PointResult, grid_points
 
 ID_ONLY_MASK = "places.id,nextPageToken"
+LOCATION_MASK = "location"  # Place Details' smallest mask that holds the position
+# Google's Places terms let coordinates be kept 30 days (place ids for good): read them again
+# before then, and forget those not read again since (the maintenance job).
+PLACES_KEEP = timedelta(days=30)
+PLACES_REFRESH = timedelta(days=25)
 WORKERS = 4
 TOP_KEPT = 20
 
@@ -152,33 +160,109 @@ def spent_this_month(session: Session, rankings: RankingSettings, now: datetime)
     return float(calls or 0) * rankings.cost_per_search_usd
 
 
+@dataclass(frozen=True)
+class Centre:
+    """The middle of a location's grid, and where that point came from."""
+
+    latitude: float
+    longitude: float
+    source: str  # config ([[locations]] center), profile (the pin), places (Google Places)
+
+
+def scan_centre(
+    client: GoogleClient, location: Location, settings: Settings, now: datetime
+) -> Centre:
+    """A point set in config first (a service-area business, or a better spot), then the
+    profile's own pin, then where Google Places puts the place (read again after 25 days)."""
+    configured = settings.location_settings(location.name, location.store_code)
+    if configured is not None and configured.center is not None:
+        return Centre(*configured.center, "config")
+    if location.latitude is not None and location.longitude is not None:
+        return Centre(location.latitude, location.longitude, "profile")
+    assert location.place_id is not None  # checked by collect_rankings
+    fresh = location.places_located_at is not None and now - location.places_located_at < (
+        PLACES_REFRESH
+    )
+    if not fresh or location.places_latitude is None or location.places_longitude is None:
+        position = place_position(client.place_details(location.place_id, LOCATION_MASK))
+        if position is None:
+            raise CollectorError(
+                f"{location.title} has no pin on its profile and Google Places gives no "
+                "position for it",
+                permanent=True,
+                hint="Set the grid's centre for this location in config.toml: [[locations]] "
+                "center = [latitude, longitude] (for a service-area business, the middle of "
+                "the area it serves).",
+            )
+        location.places_latitude, location.places_longitude = position
+        location.places_located_at = now
+    return Centre(location.places_latitude, location.places_longitude, "places")
+
+
+def place_position(answer: dict[str, Any]) -> tuple[float, float] | None:
+    where = fields.obj(answer.get("location"))
+    latitude, longitude = (
+        fields.number(where.get("latitude")),
+        fields.number(where.get("longitude")),
+    )
+    if latitude is None or longitude is None:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude
+
+
+def forget_old_positions(session: Session, now: datetime) -> int:
+    """Positions read from Places more than 30 days ago, forgotten (Google's caching terms):
+    the locations' own and those of competitors no longer seen in the scans."""
+    cutoff = now - PLACES_KEEP
+    own = rows_changed(
+        session,
+        update(Location)
+        .where(Location.places_located_at < cutoff)
+        .values(places_latitude=None, places_longitude=None, places_located_at=None),
+    )
+    others = rows_changed(
+        session,
+        update(Competitor)
+        .where(Competitor.details_fetched_at < cutoff, Competitor.latitude.is_not(None))
+        .values(latitude=None, longitude=None),
+    )
+    return own + others
+
+
 def collect_rankings(
     provider: RankProvider,
+    client: GoogleClient,
     session: Session,
     location: Location,
     now: datetime,
     settings: Settings,
-    calls: Callable[[], int],
 ) -> dict[str, int]:
     rankings = settings.rankings
     if not rankings.keywords:
         return {"scans": 0}
-    if location.latitude is None or location.longitude is None or not location.place_id:
+    if not location.place_id:
         raise CollectorError(
-            f"{location.title} has no coordinates or place id yet",
+            f"{location.title} has no Google place id, so it cannot be found on the map",
             permanent=True,
-            hint="run `seo-monitor collect locations` first",
+            hint="The profile may not be verified or published on Google Maps yet; run "
+            "`seo-monitor collect locations` once it is.",
         )
+    centre: Centre | None = None  # looked up when the first scan runs, not for skipped ones
     counts = {"scans": 0, "skipped": 0, "points": 0, "errors": 0}
     for keyword in rankings.keywords:
         planned = calls_per_run(rankings, 1) / len(rankings.keywords)
         cost = planned * rankings.cost_per_search_usd
         budget = rankings.monthly_budget_usd
         if budget is not None and spent_this_month(session, rankings, now) + cost > budget:
-            _skipped(session, location, keyword, rankings, now, budget)
+            _skipped(session, location, centre, keyword, rankings, now, budget)
             counts["skipped"] += 1
             continue
-        errors = scan(provider, session, location, keyword, rankings, now, calls)
+        centre = centre or scan_centre(client, location, settings, now)
+        errors = scan(
+            provider, session, location, centre, keyword, rankings, now, lambda: client.total_calls
+        )
         counts["scans"] += 1
         counts["points"] += rankings.grid_size**2
         counts["errors"] += errors
@@ -189,16 +273,14 @@ def scan(
     provider: RankProvider,
     session: Session,
     location: Location,
+    centre: Centre,
     keyword: str,
     rankings: RankingSettings,
     now: datetime,
     calls: Callable[[], int],
 ) -> int:
     """One scan, stored; returns how many points failed."""
-    assert location.latitude is not None and location.longitude is not None
-    points = grid_points(
-        location.latitude, location.longitude, rankings.grid_size, rankings.spacing_km
-    )
+    points = grid_points(centre.latitude, centre.longitude, rankings.grid_size, rankings.spacing_km)
     before = calls()
     radius = rankings.spacing_km * 1000
 
@@ -221,7 +303,7 @@ def scan(
     measured = [r for r in results if isinstance(r, PointResult)]
     errors = sum(1 for r in measured if r.state == "error")
     status = "ok" if not errors else "partial" if errors < len(points) else "failed"
-    record = _scan_row(location, keyword, rankings, now, status, calls() - before)
+    record = _scan_row(location, centre, keyword, rankings, now, status, calls() - before)
     session.add(record)
     session.flush()
     session.add_all(
@@ -244,17 +326,19 @@ def scan(
 def _skipped(
     session: Session,
     location: Location,
+    centre: Centre | None,
     keyword: str,
     rankings: RankingSettings,
     now: datetime,
     budget: float,
 ) -> None:
     reason = f"skipped: it would take this month's cost past the ${budget:.2f} budget"
-    session.add(_scan_row(location, keyword, rankings, now, "skipped", 0, reason))
+    session.add(_scan_row(location, centre, keyword, rankings, now, "skipped", 0, reason))
 
 
 def _scan_row(
     location: Location,
+    centre: Centre | None,
     keyword: str,
     rankings: RankingSettings,
     now: datetime,
@@ -263,15 +347,15 @@ def _scan_row(
     error: str | None = None,
 ) -> RankScan:
     """A scan's record with the settings that make scans comparable."""
-    assert location.latitude is not None and location.longitude is not None
     return RankScan(
         location_id=location.id,
         keyword=keyword,
         provider=rankings.provider,
         grid_size=rankings.grid_size,
         spacing_km=rankings.spacing_km,
-        center_lat=location.latitude,
-        center_lng=location.longitude,
+        center_lat=centre.latitude if centre else None,
+        center_lng=centre.longitude if centre else None,
+        center_source=centre.source if centre else None,
         pages=rankings.pages,
         status=status,
         started_at=now,

@@ -15,8 +15,10 @@ class DatabaseUnavailable(UserError):
 
 class CollectorError(Exception):
     """A collector could not finish. `permanent` errors need a person (the hint says what to do);
-    the others are expected to clear by the next run. `affects_all` errors (credentials, API
-    access) would fail the same way for every location, so the job stops at the first."""
+    the others are expected to clear by the next run. `affects_all` errors (one API's access: not
+    enabled, quota 0, a scope not granted) would fail the same way for every location, so that
+    collector stops at the first; `every_collector` errors (the Google connection itself: a
+    refused or dead token) stop every collector of the run."""
 
     def __init__(
         self,
@@ -25,11 +27,13 @@ class CollectorError(Exception):
         permanent: bool = False,
         hint: str | None = None,
         affects_all: bool = False,
+        every_collector: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.hint = hint
-        self.affects_all = affects_all
+        self.affects_all = affects_all or every_collector
+        self.every_collector = every_collector
 
 
 class MalformedRecord(ValueError):

@@ -97,8 +97,15 @@ class Location(Base):
     place_id: Mapped[str | None] = mapped_column(String(300))
     maps_uri: Mapped[str | None] = mapped_column(Text)
     new_review_uri: Mapped[str | None] = mapped_column(Text)
-    latitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)  # the profile's pin, when set
     longitude: Mapped[float | None] = mapped_column(Float)
+    # A service-area business shows no storefront address (serviceArea.businessType).
+    service_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where Google Places puts the place, for a profile without a pin. Google's terms allow
+    # keeping these for 30 days: read again before then, and cleared when older.
+    places_latitude: Mapped[float | None] = mapped_column(Float)
+    places_longitude: Mapped[float | None] = mapped_column(Float)
+    places_located_at: Mapped[datetime | None]
     primary_category: Mapped[str | None] = mapped_column(String(300))
     time_zone: Mapped[str | None] = mapped_column(String(64))
     open_status: Mapped[str | None] = mapped_column(String(40))
@@ -287,8 +294,10 @@ class RankScan(Base):
     provider: Mapped[str] = mapped_column(String(40))
     grid_size: Mapped[int] = mapped_column(Integer)
     spacing_km: Mapped[float] = mapped_column(Float)
-    center_lat: Mapped[float] = mapped_column(Float)
-    center_lng: Mapped[float] = mapped_column(Float)
+    # None on a scan skipped before its centre was known (over budget: no call was made).
+    center_lat: Mapped[float | None] = mapped_column(Float)
+    center_lng: Mapped[float | None] = mapped_column(Float)
+    center_source: Mapped[str | None] = mapped_column(String(20))  # profile, places, config
     pages: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

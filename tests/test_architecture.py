@@ -119,11 +119,13 @@ def test_only_the_google_client_knows_googles_libraries() -> None:
 
 
 def test_only_the_config_loader_reads_the_environment() -> None:
+    # Setting a library's flag (os.environ["X"] = "1") is not reading configuration.
+    read = re.compile(r"os\.getenv|os\.environ(?!\[\"[A-Z_]+\"\] = )")
     readers = [
         file
         for file, _ in source_files()
         if file != "seo_monitor/config/loading.py"
-        and re.search(r"os\.environ|os\.getenv", (ROOT / file).read_text(encoding="utf-8"))
+        and read.search((ROOT / file).read_text(encoding="utf-8"))
     ]
     assert readers == []
 

@@ -83,6 +83,7 @@ else:
         f"Scan of {latest.started_at:%b %d, %Y} — {md(latest.settings)}"
         + (f"; {m.errors:d} points failed and are left out" if m.errors else "")
     )
+    st.caption(f"Grid centre: {md(latest.centre)}.")
 
     def cell_style(value: str) -> str:
         value = value.removesuffix(CLINIC_MARK)

@@ -50,6 +50,14 @@ class Collector:
     # Runs once the collector has been through every location (a live Google client only).
     after: Callable[[sessionmaker[Session], Any], None] | None = None
     sends_email: bool = False  # the scheduler sends what it queued right away
+    # The setting that switches it off ("section.key", a boolean); off: not scheduled or run.
+    switch: str | None = None
+
+    def enabled(self, settings: Settings) -> bool:
+        if self.switch is None:
+            return True
+        section, key = self.switch.split(".")
+        return bool(getattr(getattr(settings, section), key))
 
     @property
     def schedule_key(self) -> str:
@@ -105,9 +113,8 @@ def _rankings(settings: Settings) -> Work:
         client: Any, session: Session, location: Location | None, now: datetime
     ) -> dict[str, int]:
         assert location is not None
-        provider = provider_for(settings, client)
         return collect_rankings(
-            provider, session, location, now, settings, lambda: client.total_calls
+            provider_for(settings, client), client, session, location, now, settings
         )
 
     return work
@@ -149,6 +156,7 @@ COLLECTORS = (
         False,
         "Search Console positions of the location's site",
         _per_location(collect_search_console),
+        switch="google.search_console",
     ),
     Collector("website", True, False, "the website audit", _website),
     Collector("competitors", False, False, "competitors seen in the scans", _competitors),
@@ -182,27 +190,30 @@ def collect(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> list[RunSummary]:
     """Run the named collectors in the registry's order; each location is its own transaction
-    and run record. Account-wide collectors are skipped when one location is asked for.
+    and run record. Account-wide collectors are skipped when one location is asked for. An
+    error that would fail every location stops that collector; one that would fail every
+    collector (the Google connection, the database) stops the run.
 
     `should_stop` is asked before each location: a stopping scheduler finishes the location it
     is on and leaves the rest to its next run.
     """
     summaries: list[RunSummary] = []
     location_ids: list[int] | None = None
-    for collector in (c for c in COLLECTORS if c.name in names):
+    for collector in (c for c in COLLECTORS if c.name in names and c.enabled(settings)):
         work = collector.work(settings)
         if not collector.per_location:
             if wanted_location is not None:
                 continue
             summary = _run(sessions, collector.name, None, work, client, now)
             summaries.append(summary)
-            if summary.affects_all:
+            if summary.every_collector:
                 return summaries
             continue
         if location_ids is None:  # after `locations` ran: a new location is collected at once
             with sessions() as session:
                 chosen = select_locations(session, wanted_location, settings)
                 location_ids = [location.id for location in chosen]
+        finished = True
         for location_id in location_ids:
             if should_stop():
                 log.info(
@@ -215,8 +226,11 @@ def collect(
             summaries.append(summary)
             if summary.affects_all:
                 log.warning("stopping the %s job: the error affects every location", collector.name)
-                return summaries
-        if collector.after is not None and not client.recorded:
+                if summary.every_collector:
+                    return summaries
+                finished = False
+                break
+        if finished and collector.after is not None and not client.recorded:
             collector.after(sessions, client)
     return summaries
 

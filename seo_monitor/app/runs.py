@@ -35,7 +35,8 @@ class RunSummary:
     error: str | None = None
     hint: str | None = None
     permanent: bool = False
-    affects_all: bool = False
+    affects_all: bool = False  # the collector stops: every location would fail the same way
+    every_collector: bool = False  # the whole run stops (the Google connection, the database)
 
 
 def run_recorded(
@@ -56,10 +57,11 @@ def run_recorded(
     except CollectorError as exc:
         summary.status, summary.error, summary.hint = "failed", str(exc), exc.hint
         summary.permanent, summary.affects_all = exc.permanent, exc.affects_all
+        summary.every_collector = exc.every_collector
         log.warning("%s for location %s failed: %s", collector, location_id, exc)
     except OperationalError as exc:  # the database itself failed: every location would too
         summary.status, summary.error = "failed", describe_database_error(exc)
-        summary.affects_all = True
+        summary.affects_all = summary.every_collector = True
         log.error("%s for location %s stopped: %s", collector, location_id, summary.error)
     except Exception as exc:  # a bug: record it, keep the other locations going
         summary.status, summary.error = "failed", f"internal error ({type(exc).__name__})"

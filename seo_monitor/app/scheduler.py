@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Connection, Engine, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.rankings import forget_old_positions
 from seo_monitor.alerts import send_due
 from seo_monitor.alerts.content import queue_digests
 from seo_monitor.app.jobs import COLLECTORS, Collector, collect, make_client
@@ -59,6 +60,7 @@ def make_jobs(settings: Settings, engine: Engine, stop: threading.Event) -> list
             collector_job(settings, sessions, c, stop),
         )
         for c in COLLECTORS
+        if c.enabled(settings)
     ]
     jobs.append(Job("digest", schedule.digest, lambda: digest_job(settings, sessions)))
     jobs.append(Job("alerts", schedule.alerts, lambda: alerts_job(settings, sessions)))
@@ -102,16 +104,23 @@ def collector_job(
 
 
 def maintain_database(engine: Engine, keep_runs: timedelta) -> str:
-    """Old collector runs deleted, fresh planner statistics; on SQLite also fold the WAL back
-    into the database file."""
-    pruned = prune_run_history(session_factory(engine), utcnow() - keep_runs)
+    """Old collector runs deleted, map positions read from Places over 30 days ago forgotten
+    (Google's terms), fresh planner statistics; on SQLite also fold the WAL back into the
+    database file."""
+    sessions = session_factory(engine)
+    pruned = prune_run_history(sessions, utcnow() - keep_runs)
+    with sessions.begin() as session:
+        forgotten = forget_old_positions(session, utcnow())
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "sqlite":
             connection.execute(text("PRAGMA optimize"))
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         else:
             connection.execute(text("ANALYZE"))
-    return f"{pruned} old collector runs deleted; database statistics refreshed"
+    return (
+        f"{pruned} old collector runs deleted; {forgotten} map positions from Places forgotten; "
+        "database statistics refreshed"
+    )
 
 
 def build_scheduler(

@@ -95,6 +95,8 @@ ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
 Cron = Annotated[str, AfterValidator(_check_cron)]
 TimeZoneName = Annotated[str, AfterValidator(_check_time_zone)]
 DatabaseUrl = Annotated[str | None, AfterValidator(_resolve_database_url)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 # A host name or address, optionally with a port: clinic.local, 10.0.0.5:8080, [fd00::5]:80.
 HostEntry = Annotated[str, Field(pattern=r"^(\[[0-9A-Fa-f:.]+\]|[^\s/:@\[\]]+)(:[0-9]{1,5})?$")]
 
@@ -185,7 +187,16 @@ class GoogleSettings(Section):
         ge=0,
         le=600,
     )
-    places_api_key: SecretStr | None = secret("API key for the Places API (New).")
+    search_console: StrictBool = documented(
+        True,
+        "Read the locations' Search Console positions: `seo-monitor auth google` then also asks "
+        "for read-only Search Console access. false: it asks for the Business Profile only and "
+        "the search-console collector does not run.",
+    )
+    places_api_key: SecretStr | None = secret(
+        "API key for the Places API (New): map rank scans, competitors, and the map position of "
+        "locations whose profile has none."
+    )
     places_api_key_file: ConfigPath | None = documented(
         None, "File holding the Places API key.", example="/etc/seo-monitor/places-api-key"
     )
@@ -558,6 +569,13 @@ class LocationSettings(Section):
         "Where posters send patients when Google has no review link for the location "
         "(another review site).",
         example="https://www.healthgrades.com/review/XYZ",
+    )
+    center: tuple[Latitude, Longitude] | None = documented(
+        None,
+        "The centre of this location's map rank grid as [latitude, longitude]. Unset: the "
+        "pin on the Google profile, else where Google Places puts the place. Set it for a "
+        "service-area business (the middle of the area it serves).",
+        example=[30.2672, -97.7431],
     )
 
 

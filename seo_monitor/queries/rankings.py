@@ -31,6 +31,15 @@ class ScanView:
     metrics: ScanMetrics
     grid: list[list[str]]  # rank, "--" (not found) or "x" (error), row 0 at the north
     spacing_km: float = 0.0  # between neighbouring points; the clinic is at the centre
+    centre: str = ""  # where the grid's centre came from, in words
+
+
+# Scans stored before the centre's source was recorded were all centred on the profile's pin.
+CENTRE_SOURCES = {
+    "profile": "the pin on the Google profile",
+    "places": "where Google Places puts the place (the profile has no pin)",
+    "config": "the point set in config.toml ([[locations]] center)",
+}
 
 
 def select_scans(
@@ -62,7 +71,8 @@ def _view(session: Session, scan: RankScan) -> ScanView:
     results = [PointResult(p.state, p.rank, tuple(p.top_results)) for p in points]
     settings = (
         f"{scan.grid_size}x{scan.grid_size}, {scan.spacing_km:g} km apart, centre "
-        f"{scan.center_lat:.4f},{scan.center_lng:.4f}, {scan.pages} page(s), {scan.provider}"
+        f"{scan.center_lat or 0:.4f},{scan.center_lng or 0:.4f}, {scan.pages} page(s), "
+        f"{scan.provider}"
     )
     return ScanView(
         scan.id,
@@ -73,6 +83,7 @@ def _view(session: Session, scan: RankScan) -> ScanView:
         scan_metrics(results),
         grid,
         scan.spacing_km,
+        CENTRE_SOURCES[scan.center_source or "profile"],
     )
 
 

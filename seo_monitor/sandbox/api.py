@@ -19,6 +19,7 @@ from seo_monitor.sandbox import places
 from seo_monitor.sandbox.world import DAILY_METRICS, Reply, SandboxLocation, SandboxReview, World
 
 STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
+AUSTIN_PLACE_ID = "ChIJLwPMoJm1RIYRetVp1EtGm10"  # the city, as a service area names it
 REPLY_LIMIT_BYTES = 4096
 # A reply naming a condition or a visit is rejected like Google rejects PERSONAL_INFO.
 PERSONAL_INFO = re.compile(
@@ -165,7 +166,7 @@ class SandboxApi:
 
     @staticmethod
     def _location(loc: SandboxLocation) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "name": f"locations/{loc.location_id}",
             "title": loc.title,
             "storeCode": loc.store_code,
@@ -191,6 +192,18 @@ class SandboxApi:
                 "hasVoiceOfMerchant": True,
             },
         }
+        if not loc.pin_shared:
+            del body["latlng"]
+        if loc.service_area:
+            del body["storefrontAddress"]
+            body["serviceArea"] = {
+                "businessType": "CUSTOMER_LOCATION_ONLY",
+                "regionCode": "US",
+                "places": {
+                    "placeInfos": [{"placeName": "Austin, TX, USA", "placeId": AUSTIN_PLACE_ID}]
+                },
+            }
+        return body
 
     # --- Performance ----------------------------------------------------------------------------
     def daily_metrics(self, request: Request, location_id: str) -> Response:
@@ -290,9 +303,8 @@ class SandboxApi:
             "reviewId": review.review_id,
             "reviewer": {"displayName": "A Google User", "isAnonymous": True}
             if review.anonymous
-            else {
+            else {  # Google leaves isAnonymous out when it is false
                 "displayName": review.reviewer(),
-                "isAnonymous": False,
                 "profilePhotoUrl": "https://lh3.googleusercontent.com/a/default-user",
             },
             "starRating": STARS[review.rating],

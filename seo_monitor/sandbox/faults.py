@@ -3,7 +3,9 @@
 Spec: comma-separated `kind=probability`, optionally `api:kind=probability`, e.g.
 `5xx=0.1,429=0.05,malformed=0.02,timeout=0.01` or `mybusiness:quota0=1`. Kinds: 5xx (500 or
 503), 429 (rate limit), malformed (truncated JSON), timeout (answer after the client gave up),
-expired_token (401), quota0 (429 saying the quota is 0: access not granted).
+expired_token (401), quota0 (429 saying the quota is 0: access not granted). Google's token
+service is `oauth2`: only rules that name it reach it (`oauth2:5xx=1`: renewing the access token
+fails with a 503 `server_error`), so `5xx=0.1` keeps to the APIs.
 """
 
 from __future__ import annotations
@@ -48,11 +50,13 @@ class FaultPlan:
             rules[(api or "*", kind)] = probability
         return cls(rules=rules, seed=seed)
 
-    def pick(self, api: str) -> str | None:
-        """The fault to inject into this call, if any (at most one per call)."""
+    def pick(self, api: str, *, wildcard: bool = True) -> str | None:
+        """The fault to inject into this call, if any (at most one per call); without
+        `wildcard`, only rules naming `api` count."""
         with self._lock:
             for kind in KINDS:
-                probability = self.rules.get((api, kind), self.rules.get(("*", kind), 0.0))
+                default = self.rules.get(("*", kind), 0.0) if wildcard else 0.0
+                probability = self.rules.get((api, kind), default)
                 if probability and self._rng.random() < probability:
                     return kind
         return None

@@ -51,6 +51,7 @@ class Business:
     rating: float
     review_count: int
     primary_type: str
+    service_area: bool = False  # Places' pureServiceAreaBusiness
 
 
 def businesses(world: World) -> list[Business]:
@@ -71,6 +72,7 @@ def businesses(world: World) -> list[Business]:
                 rating,
                 len(live),
                 "physiotherapist",
+                location.service_area,
             )
         )
         rng = random.Random(stable_seed(world.seed, "competitors", location.location_id))
@@ -134,7 +136,7 @@ def rank_near(world: World, query: str, lat: float, lng: float, radius_m: float)
 
 
 def place_fields(business: Business) -> dict[str, Any]:
-    return {
+    fields = {
         "id": business.place_id,
         "name": f"places/{business.place_id}",
         "displayName": {"text": business.name, "languageCode": "en"},
@@ -147,6 +149,9 @@ def place_fields(business: Business) -> dict[str, Any]:
         "formattedAddress": "Austin, TX, USA",
         "googleMapsUri": f"https://maps.google.com/?cid={business.place_id}",
     }
+    if business.service_area:
+        fields["pureServiceAreaBusiness"] = True
+    return fields
 
 
 def masked(place: dict[str, Any], mask: set[str]) -> dict[str, Any]:

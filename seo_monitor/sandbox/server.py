@@ -28,7 +28,29 @@ from seo_monitor.sandbox.sites import site_page
 from seo_monitor.sandbox.world import World
 
 log = logging.getLogger(__name__)
-REFRESH_TOKEN = "sandbox-refresh-token"
+BUSINESS = "https://www.googleapis.com/auth/business.manage"
+WEBMASTERS_READONLY = "https://www.googleapis.com/auth/webmasters.readonly"
+# What each API accepts, from Google's reference pages (a broader scope will do).
+API_SCOPES = {
+    "mybusinessaccountmanagement": {
+        BUSINESS,
+        "https://www.googleapis.com/auth/plus.business.manage",
+    },
+    "mybusinessbusinessinformation": {
+        BUSINESS,
+        "https://www.googleapis.com/auth/plus.business.manage",
+    },
+    "businessprofileperformance": {BUSINESS},
+    "mybusiness": {BUSINESS, "https://www.googleapis.com/auth/plus.business.manage"},
+    "searchconsole": {WEBMASTERS_READONLY, "https://www.googleapis.com/auth/webmasters"},
+}
+REFRESH_TOKEN = "sandbox-refresh-token"  # granted both scopes
+# A token from before Search Console was read: granted the Business Profile only.
+BUSINESS_ONLY_REFRESH_TOKEN = "sandbox-refresh-token-business-only"
+REFRESH_TOKEN_SCOPES = {
+    REFRESH_TOKEN: frozenset({BUSINESS, WEBMASTERS_READONLY}),
+    BUSINESS_ONLY_REFRESH_TOKEN: frozenset({BUSINESS}),
+}
 CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-client-secret"
 PLACES_API_KEY = "sandbox-places-api-key"
@@ -43,7 +65,8 @@ class SandboxState:
     quota_window: float = 60.0  # seconds; shorter only to keep tests short
     timeout_delay: float = 5.0
     api: SandboxApi = field(init=False)
-    tokens: set[str] = field(default_factory=set)
+    tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # access token -> scopes
+    codes: dict[str, frozenset[str]] = field(default_factory=dict)  # consent code -> scopes
     calls: Counter[str] = field(default_factory=Counter)
     injected: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
@@ -150,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(
                 *error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
             )
+        if not self.scope_allows(state, api):
+            return self.reply(*scope_error(api))
         if fault == "quota0":
             return self.reply(*quota_error(api, 0))
         wait = state.over_quota(api)
@@ -178,25 +203,29 @@ class Handler(BaseHTTPRequestHandler):
             return key == PLACES_API_KEY
         if api == "serp":  # a SERP provider's own key, in a header
             return self.headers.get("X-Api-Key") == SERP_API_KEY
-        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-        return token in state.tokens
+        return self.access_token() in state.tokens
+
+    def access_token(self) -> str:
+        return (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+
+    def scope_allows(self, state: SandboxState, api: str) -> bool:
+        accepted = API_SCOPES.get(api)
+        return accepted is None or bool(state.tokens.get(self.access_token(), set()) & accepted)
 
     def oauth(self, rest: str, query: dict[str, list[str]], raw: bytes) -> None:
         state = self.server.state
         if rest == "auth":  # the consent screen: approve at once and redirect with a code
-            target = query.get("redirect_uri", [""])[0]
-            params = {"code": "sandbox-auth-code", "state": query.get("state", [""])[0]}
-            self.send_response(302)
-            self.send_header("Location", f"{target}?{urlencode(params)}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.consent(state, query)
             return
+        if state.faults.pick("oauth2", wildcard=False) == "5xx":
+            with state.lock:
+                state.injected["oauth2:5xx"] += 1
+            return self.reply(
+                503, {"error": "server_error", "error_description": "Service unavailable."}
+            )
         form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-        grant = form.get("grant_type")
-        valid = (grant == "refresh_token" and form.get("refresh_token") == REFRESH_TOKEN) or (
-            grant == "authorization_code" and form.get("code") == "sandbox-auth-code"
-        )
-        if not valid or self.oauth_client_id(form) != CLIENT_ID:
+        granted = self.grant(state, form)
+        if granted is None or self.oauth_client_id(form) != CLIENT_ID:
             return self.reply(
                 400,
                 {
@@ -204,18 +233,44 @@ class Handler(BaseHTTPRequestHandler):
                     "error_description": "Token has been expired or revoked.",
                 },
             )
+        asked = frozenset(form.get("scope", "").split()) or granted
+        if not asked <= granted:  # a renewal may narrow the grant, never widen it
+            return self.reply(400, {"error": "invalid_scope", "error_description": "Bad Request"})
         token = secrets.token_urlsafe(24)
         with state.lock:
-            state.tokens.add(token)
+            state.tokens[token] = asked
         body = {
             "access_token": token,
             "expires_in": 3599,
             "token_type": "Bearer",
-            "scope": "https://www.googleapis.com/auth/business.manage",
+            "scope": " ".join(sorted(asked)),
         }
-        if grant == "authorization_code":
-            body["refresh_token"] = REFRESH_TOKEN
+        if form.get("grant_type") == "authorization_code":
+            body["refresh_token"] = refresh_token_for(granted)
         self.reply(200, body)
+
+    def consent(self, state: SandboxState, query: dict[str, list[str]]) -> None:
+        """Grant what was asked for, as a person clicking "Allow" on every box would."""
+        code = f"sandbox-auth-code-{secrets.token_hex(4)}"
+        known = set().union(*API_SCOPES.values())
+        with state.lock:
+            state.codes[code] = frozenset(query.get("scope", [""])[0].split()) & known
+        target = query.get("redirect_uri", [""])[0]
+        params = {"code": code, "state": query.get("state", [""])[0]}
+        self.send_response(302)
+        self.send_header("Location", f"{target}?{urlencode(params)}")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    @staticmethod
+    def grant(state: SandboxState, form: dict[str, str]) -> frozenset[str] | None:
+        """The scopes behind a refresh token or a consent code; None when it is not valid."""
+        if form.get("grant_type") == "refresh_token":
+            return REFRESH_TOKEN_SCOPES.get(form.get("refresh_token", ""))
+        if form.get("grant_type") == "authorization_code":
+            with state.lock:
+                return state.codes.pop(form.get("code", ""), None)
+        return None
 
     def oauth_client_id(self, form: dict[str, str]) -> str | None:
         """The client id from the form, or from HTTP Basic auth as some OAuth libraries send it."""
@@ -281,15 +336,42 @@ class SandboxServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
 
-def authorized_user_info(root: str) -> dict[str, str]:
+def refresh_token_for(scopes: frozenset[str]) -> str:
+    """The sandbox's refresh token granted exactly these scopes (its two tokens cover the
+    consents seo-monitor asks for: with and without Search Console)."""
+    return next(
+        (token for token, granted in REFRESH_TOKEN_SCOPES.items() if granted == scopes),
+        REFRESH_TOKEN if WEBMASTERS_READONLY in scopes else BUSINESS_ONLY_REFRESH_TOKEN,
+    )
+
+
+def authorized_user_info(root: str, refresh_token: str = REFRESH_TOKEN) -> dict[str, Any]:
     """What `seo-monitor auth google` would store, for a client of this sandbox."""
     return {
         "type": "authorized_user",
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
-        "refresh_token": REFRESH_TOKEN,
+        "refresh_token": refresh_token,
         "token_uri": f"{root}/oauth2/token",
+        "scopes": sorted(REFRESH_TOKEN_SCOPES[refresh_token]),
     }
+
+
+def scope_error(api: str) -> tuple[int, Any]:
+    """Google's answer to a token without the API's scope (its body, as Google sends it)."""
+    return error(
+        403,
+        "PERMISSION_DENIED",
+        "Request had insufficient authentication scopes.",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+                "metadata": {"service": f"{api}.googleapis.com"},
+            }
+        ],
+    )
 
 
 def client_secrets_info(root: str) -> dict[str, Any]:

@@ -145,6 +145,10 @@ class SandboxLocation:
     website: str
     place_id: str
     popularity: float  # scales metrics and review velocity
+    # As on Google: a profile carries `latlng` only when its owner placed the pin, and a
+    # service-area business (home visits) shows no storefront address at all.
+    pin_shared: bool = True
+    service_area: bool = False
     reviews: list[SandboxReview] = field(default_factory=list)
 
 
@@ -210,6 +214,8 @@ class World:
             f".example.com/locations/{index + 1}",
             place_id=f"ChIJ{place}",
             popularity=rng.uniform(0.5, 1.8),
+            pin_shared=index % 3 != 1,
+            service_area=index % 10 == 7,
         )
 
     def _seed_reviews(self, location: SandboxLocation, count: int | None) -> None:

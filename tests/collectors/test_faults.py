@@ -26,6 +26,8 @@ from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import CollectorRun, Review
 from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.faults import FaultPlan
+from seo_monitor.sandbox.server import BUSINESS_ONLY_REFRESH_TOKEN, authorized_user_info
 from seo_monitor.times import utcnow
 from tests.conftest import WORLD_NOW, sandbox_settings
 from tests.dbsnapshot import snapshot
@@ -235,3 +237,50 @@ def test_a_killed_run_is_recorded_as_interrupted(sessions: sessionmaker[Session]
     with sessions() as session:
         statuses = sorted(session.scalars(select(CollectorRun.status)))
     assert summary.status == "ok" and statuses == ["interrupted", "ok"]
+
+
+def test_an_outage_of_googles_token_service_is_retried_not_called_a_revoked_token(
+    world: World, tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    with running_sandbox(world, "oauth2:5xx=1", quota_per_minute=100_000) as server:
+        settings = sandbox_settings(server, tmp_path, database_url, max_attempts=2)
+        [down] = collect(settings, sessions, ["locations"], make_client(settings))
+        assert server.state.stats()["faults"]["oauth2:5xx"] >= 2  # google-auth tried, then we
+        server.state.faults = FaultPlan()  # the token service is back
+        [back] = collect(settings, sessions, ["locations"], make_client(settings))
+    assert down.status == "failed" and "token service is unavailable" in (down.error or "")
+    assert not down.permanent and "auth google" not in (down.hint or "")
+    assert back.status == "ok" and back.counts["locations"] == len(world.locations)
+
+
+def business_only_token(settings: Settings, server_url: str, *, records_scopes: bool) -> None:
+    """A token connected before Search Console was read: the Business Profile only."""
+    info = authorized_user_info(server_url, BUSINESS_ONLY_REFRESH_TOKEN)
+    if not records_scopes:  # a token file from elsewhere, silent on its scopes
+        del info["scopes"]
+    settings.google_token_file.write_text(json.dumps(info))
+
+
+@pytest.mark.parametrize("records_scopes", [True, False])
+def test_a_token_without_search_console_stops_that_collector_and_no_other(
+    world: World,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    records_scopes: bool,
+) -> None:
+    with running_sandbox(world, quota_per_minute=100_000) as server:
+        settings = sandbox_settings(server, tmp_path, database_url)
+        business_only_token(settings, server.url, records_scopes=records_scopes)
+        names = ["locations", "reviews", "search-console", "website"]
+        summaries = collect(settings, sessions, names, make_client(settings), now=lambda: world.now)
+        calls = server.state.stats()["calls"]
+    by_collector = {s.collector: s for s in summaries}
+    refused = [s for s in summaries if s.collector == "search-console"]
+    assert len(refused) == 1 and refused[0].status == "failed"  # once, not once a location
+    assert "Search Console" in (refused[0].error or "")
+    assert "seo-monitor auth google" in (refused[0].hint or "")
+    # The token records its scopes: refused before any call. Silent: Google's 403 says so.
+    assert calls.get("searchconsole", 0) == (0 if records_scopes else 1)
+    assert by_collector["website"].status == "ok"  # the collectors after it keep working
+    assert {s.status for s in summaries if s.collector == "reviews"} == {"ok"}

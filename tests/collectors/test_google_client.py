@@ -7,17 +7,21 @@ import stat
 import threading
 import webbrowser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
 
 from collectors.google_client import (
+    BUSINESS_SCOPE,
+    SEARCH_CONSOLE_SCOPE,
     GoogleClient,
     Pacer,
     Transient,
     authorize,
     classify,
     load_credentials,
+    scopes_for,
 )
 from seo_monitor.errors import CollectorError
 from seo_monitor.sandbox import World
@@ -118,6 +122,69 @@ def test_errors_are_classified_as_transient_or_permanent_with_a_hint(
         assert isinstance(error, CollectorError) and error.permanent and words in str(error)
 
 
+def error_info(status: int, message: str, reason: str, service: str) -> bytes:
+    """Google's error body with its google.rpc.ErrorInfo, as the APIs send it."""
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+        "metadata": {"service": f"{service}.googleapis.com"},
+    }
+    body = {"code": status, "message": message, "status": "PERMISSION_DENIED", "details": [info]}
+    return json.dumps({"error": body}).encode()
+
+
+SCOPE_REFUSED = "Request had insufficient authentication scopes."
+NOT_ENABLED = (
+    "Search Console API has not been used in project 123 before or it is disabled. Enable it "
+    "by visiting https://console.developers.google.com/apis/api/searchconsole.googleapis.com"
+)
+
+
+@pytest.mark.parametrize(
+    ("api", "body", "words", "hint"),
+    [
+        (
+            "searchconsole",
+            error_info(403, SCOPE_REFUSED, "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "searchconsole"),
+            "does not include access to Search Console",
+            "Run `seo-monitor auth google` again and allow that access",
+        ),
+        (
+            "mybusiness",
+            error_info(403, SCOPE_REFUSED, "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "mybusiness"),
+            "does not include access to your Business Profiles",
+            "Run `seo-monitor auth google` again",
+        ),
+        (
+            "searchconsole",
+            error_info(403, NOT_ENABLED, "SERVICE_DISABLED", "searchconsole"),
+            "Search Console API is not enabled",
+            "Enable the Search Console API",
+        ),
+        (
+            "searchconsole",
+            error_body(403, "PERMISSION_DENIED", "User does not have sufficient permission"),
+            "permission denied",
+            "not a user of this site's Search Console property",
+        ),
+        (
+            "mybusinessbusinessinformation",
+            error_body(403, "PERMISSION_DENIED", "The caller does not have permission"),
+            "permission denied",
+            "owner or manager account",
+        ),
+        ("mybusiness", QUOTA_ZERO, "quota is 0", "Application for Basic API Access"),
+    ],
+)
+def test_each_refusal_from_google_gets_its_own_hint(
+    api: str, body: bytes, words: str, hint: str
+) -> None:
+    error = classify(api, 429 if body == QUOTA_ZERO else 403, body)
+    assert isinstance(error, CollectorError) and error.permanent
+    assert words in str(error) and hint in (error.hint or "")
+
+
 def test_every_permanent_error_except_a_bad_request_has_a_hint() -> None:
     for status, body in [(429, QUOTA_ZERO), (401, b""), (403, b""), (404, b"")]:
         error = classify("mybusiness", status, body)
@@ -174,17 +241,24 @@ def test_a_reply_is_pending_then_approved_or_rejected_for_personal_info(
     assert "reviewReply" not in client.get_review(parent + unsafe.review_id)
 
 
+@pytest.mark.parametrize("allows_search_console", [True, False])
 def test_auth_google_runs_the_consent_flow_and_stores_an_owner_only_token(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    allows_search_console: bool,
 ) -> None:
     client_file = tmp_path / "client_secret.json"
     client_file.write_text(json.dumps(client_secrets_info(sandbox.url)))
     token_file = tmp_path / "data" / "google-token.json"
 
     class ConsentingBrowser:
-        """Plays the user: opens the consent URL, which redirects back to the local flow."""
+        """Plays the user: opens the consent URL, which redirects back to the local flow;
+        unticking Search Console on Google's page grants the Business Profile alone."""
 
         def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            if not allows_search_console:
+                url = url.replace("+" + quote(SEARCH_CONSOLE_SCOPE, safe=""), "")
             threading.Thread(
                 target=requests.get, args=(url,), kwargs={"timeout": 10}, daemon=True
             ).start()
@@ -193,12 +267,20 @@ def test_auth_google_runs_the_consent_flow_and_stores_an_owner_only_token(
     monkeypatch.setattr(webbrowser, "get", lambda *args, **kwargs: ConsentingBrowser())
     # oauthlib insists on https; Google's endpoints are, the sandbox on 127.0.0.1 is not.
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    authorize(client_file, token_file)
+    monkeypatch.delenv("OAUTHLIB_RELAX_TOKEN_SCOPE", raising=False)
+    granted = authorize(client_file, token_file, scopes_for(search_console=True))
+    expected = [BUSINESS_SCOPE, *([SEARCH_CONSOLE_SCOPE] if allows_search_console else [])]
+    assert granted == sorted(expected)
     stored = json.loads(token_file.read_text())
-    assert stored["refresh_token"] == "sandbox-refresh-token"
+    assert stored["scopes"] == sorted(expected)  # what Google granted, not what was asked
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    credentials = load_credentials(token_file, sandbox.url)
-    assert credentials.refresh_token == "sandbox-refresh-token"
+    client = GoogleClient(load_credentials(token_file, sandbox.url), api_root=sandbox.url)
+    assert client.list_accounts()["accounts"]
+    if not allows_search_console:  # refused before any call, with what to do
+        with pytest.raises(CollectorError, match="Search Console") as caught:
+            client.search_analytics("https://example.com/", {})
+        assert "seo-monitor auth google" in (caught.value.hint or "")
+        assert client.calls["searchconsole"] == 0
 
 
 def test_a_missing_token_says_to_connect_google(tmp_path: Path) -> None:

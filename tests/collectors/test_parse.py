@@ -164,10 +164,12 @@ def test_an_empty_metrics_answer_is_nothing_not_zeros() -> None:
             {"searchKeyword": "dry needling", "insightsValue": {"threshold": "15"}},
             ("dry needling", None, 15),
         ),
+        # Google has no figure for it this month: no row, and not a malformed entry either.
+        ({"searchKeyword": "aquatic therapy", "insightsValue": {}}, None),
     ],
 )
 def test_keywords_keep_thresholds_apart_from_values(
-    raw: dict[str, object], expected: tuple[object, ...]
+    raw: dict[str, object], expected: tuple[object, ...] | None
 ) -> None:
     assert parse_keyword(raw) == expected
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.app.scheduler import maintain_database
 from seo_monitor.config import Settings, load_settings
 from seo_monitor.models import (
     Competitor,
@@ -23,6 +25,7 @@ from seo_monitor.models import (
 from seo_monitor.queries import select_scans
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import PLACES_API_KEY, SERP_API_KEY, SandboxServer
+from seo_monitor.times import utcnow
 from tests.conftest import sandbox_settings
 
 KEY = {"SEO_MONITOR_GOOGLE__PLACES_API_KEY": PLACES_API_KEY}
@@ -56,7 +59,14 @@ def test_a_scan_stores_every_point_and_finds_the_clinic_near_home(
     run(settings, sessions, world, ["locations"])
     summaries = run(settings, sessions, world, ["rankings"])
     assert [s.status for s in summaries] == ["ok"] * len(world.locations)
-    assert all(s.counts["scans"] == 1 and s.api_calls == 9 for s in summaries)  # 3×3, one page
+    # 3×3 points, one page each; a profile without a pin costs one Place Details call more.
+    pins = {location.store_code: location.pin_shared for location in world.locations}
+    with sessions() as session:
+        codes = dict(session.execute(select(Location.id, Location.store_code)).all())
+    assert [s.api_calls for s in summaries] == [
+        9 if pins[codes[s.location_id]] else 10 for s in summaries
+    ]
+    assert {s.counts["scans"] for s in summaries} == {1}
     with sessions() as session:
         assert session.query(RankPoint).count() == 9 * len(world.locations)
         scan = session.scalars(select(RankScan)).first()
@@ -216,7 +226,10 @@ def test_the_serp_provider_gives_the_same_kind_of_scan(
     )
     run(settings, sessions, world, ["locations"])
     summaries = run(settings, sessions, world, ["rankings"])
-    assert all(s.status == "ok" and s.api_calls == 9 for s in summaries)
+    # A profile without a pin is placed by Google Places (one call) whatever ranks it.
+    pinless = sum(1 for location in world.locations if not location.pin_shared)
+    assert {s.status for s in summaries} == {"ok"}
+    assert sum(s.api_calls for s in summaries) == 9 * len(summaries) + pinless
     with sessions() as session:
         scan = session.scalars(select(RankScan)).first()
         assert scan is not None and scan.provider == "serp"
@@ -232,3 +245,83 @@ def test_the_serp_provider_gives_the_same_kind_of_scan(
     )
     [refused] = run(bad, sessions, world, ["rankings"])
     assert refused.status == "failed" and "wrong" not in (refused.error or "")
+
+
+def test_a_profile_without_a_pin_is_scanned_from_where_google_places_puts_it(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    pinless = next(location for location in world.locations if not location.pin_shared)
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    with sessions() as session:
+        stored = session.scalars(
+            select(Location).where(Location.store_code == pinless.store_code)
+        ).one()
+        assert (stored.latitude, stored.longitude) == (None, None)  # Google sent no latlng
+        location_id = stored.id
+    first = collect(settings, sessions, ["rankings"], make_client(settings), pinless.store_code)
+    again = collect(settings, sessions, ["rankings"], make_client(settings), pinless.store_code)
+    assert (first[0].api_calls, again[0].api_calls) == (
+        10,
+        9,
+    )  # the position is kept, then read again
+    with sessions() as session:
+        stored = session.get_one(Location, location_id)
+        assert (stored.places_latitude, stored.places_longitude) == (
+            pinless.latitude,
+            pinless.longitude,
+        )
+        [view, _] = select_scans(session, location_id)
+        scan = session.scalars(select(RankScan).where(RankScan.location_id == location_id)).first()
+        assert scan is not None and scan.center_source == "places"
+    assert view.centre == "where Google Places puts the place (the profile has no pin)"
+    assert view.grid[1][1] not in ("--", "x")  # the grid is centred on the clinic all the same
+    assert f"centre {pinless.latitude:.4f},{pinless.longitude:.4f}" in view.settings
+
+
+def test_a_point_set_in_config_centres_the_grid(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    code = world.locations[0].store_code
+    extra = f'[[locations]]\nmatch = "{code}"\ncenter = [30.2672, -97.7431]\n'
+    settings = ranking_settings(sandbox, tmp_path, database_url, extra=extra)
+    run(settings, sessions, world, ["locations"])
+    [summary] = collect(settings, sessions, ["rankings"], make_client(settings), code)
+    with sessions() as session:
+        [view] = select_scans(session, summary.location_id)
+    assert view.centre == "the point set in config.toml ([[locations]] center)"
+    assert "centre 30.2672,-97.7431" in view.settings
+
+
+def test_positions_from_places_are_forgotten_after_30_days(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+    engine: Engine,
+) -> None:
+    pinless = next(location for location in world.locations if not location.pin_shared)
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    collect(settings, sessions, ["rankings"], make_client(settings), pinless.store_code)
+    with sessions.begin() as session:  # read from Places 31 days ago
+        session.execute(
+            update(Location)
+            .where(Location.places_located_at.is_not(None))
+            .values(places_located_at=utcnow() - timedelta(days=31))
+        )
+    assert "1 map positions from Places forgotten" in maintain_database(engine, timedelta(days=90))
+    with sessions() as session:
+        forgotten = session.scalars(
+            select(Location).where(Location.store_code == pinless.store_code)
+        ).one()
+    assert (forgotten.places_latitude, forgotten.places_located_at) == (None, None)

@@ -11,11 +11,11 @@ import click
 from sqlalchemy.orm import Session
 
 from collectors.csv_import import SOURCES, import_reviews
-from collectors.google_client import authorize
+from collectors.google_client import SCOPE_PURPOSE, authorize, scopes_for
 from collectors.replay import REPLAYABLE, ReplayClient
 from seo_monitor.app.actions import connect_google
 from seo_monitor.app.cli.app import AppContext, cli, open_database, pass_app
-from seo_monitor.app.jobs import ALL, COLLECTORS
+from seo_monitor.app.jobs import ALL, BY_NAME, COLLECTORS
 from seo_monitor.app.jobs import collect as run_collectors
 from seo_monitor.app.runs import RunSummary, run_recorded
 from seo_monitor.db import session_factory
@@ -41,6 +41,9 @@ def collect(app: AppContext, what: str, location: str | None, load: Path | None)
     rankings, search-console, website and competitors, which cost calls and run weekly)."""
     settings = app.settings
     names = ALL if what == "all" else [what]
+    if what in BY_NAME and not BY_NAME[what].enabled(settings):
+        switch = BY_NAME[what].switch
+        raise UserError(f"the {what} collector is switched off ({switch} = false in config.toml)")
     client: Any
     if load is not None:
         if what not in REPLAYABLE or not location:
@@ -77,7 +80,10 @@ def auth_group() -> None:
 @click.option("--no-browser", is_flag=True, help="Print the consent URL instead of opening it.")
 @pass_app
 def auth_google(app: AppContext, no_browser: bool) -> None:
-    """Ask Google for access (business.manage) and store the refresh token, owner-readable only."""
+    """Ask Google for access and store the refresh token, owner-readable only.
+
+    The consent page asks for the Business Profile (business.manage) and, unless
+    google.search_console is false, read-only Search Console access (webmasters.readonly)."""
     settings = app.settings
     client_file = settings.google.oauth_client_file
     if client_file is None or not client_file.is_file():
@@ -87,8 +93,18 @@ def auth_google(app: AppContext, no_browser: bool) -> None:
             "download the OAuth client JSON (Desktop app) from Google Cloud Console and set it "
             "(see docs/google-cloud-setup.md)"
         )
-    authorize(client_file, settings.google_token_file, open_browser=not no_browser)
+    wanted = scopes_for(settings.google.search_console)
+    granted = authorize(
+        client_file, settings.google_token_file, wanted, open_browser=not no_browser
+    )
     click.echo(f"Connected. The token is stored in {settings.google_token_file} (mode 600).")
+    for scope in wanted:
+        if scope not in granted:
+            click.echo(
+                f"warning: access to {SCOPE_PURPOSE[scope]} was not granted; what needs it "
+                "fails until you run `seo-monitor auth google` again and allow it",
+                err=True,
+            )
 
 
 @cli.group("import")
