@@ -51,12 +51,39 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> UpgradeResult:
     backup = None
     if before != head and backup_dir is not None:
         backup = backup_sqlite(engine, backup_dir, before)
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # Batch mode copies a table and drops the old one; with foreign keys on, SQLite
+            # deletes the dropped table's children on cascade (every review with its
+            # location). Off for the migration, checked before it commits, on again after.
+            _foreign_keys(connection, "OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                _check_foreign_keys(connection)
+        finally:
+            if engine.dialect.name == "sqlite":
+                _foreign_keys(connection, "ON")
     after = current_revision(engine)
     if after != before:
         log.info("database schema upgraded from %s to %s", before, after)
     return UpgradeResult(before=before, after=after, backup=backup)
+
+
+def _foreign_keys(connection: Connection, state: str) -> None:
+    """On the driver's own connection: SQLite ignores the pragma inside a transaction, and
+    SQLAlchemy would open one around any statement it runs."""
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    driver.execute(f"PRAGMA foreign_keys={state}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL checks them as it goes
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere: {broken[:5]}")
 
 
 def backup_sqlite(engine: Engine, backup_dir: Path, revision: str | None) -> Path | None:

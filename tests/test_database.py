@@ -232,3 +232,53 @@ def test_a_dropped_database_is_not_mistaken_for_a_missing_schema(
 ) -> None:
     message = describe_database_error(DBAPIError("SELECT 1", {}, Exception(driver_message)))
     assert advice in message and not_said not in message
+
+
+def test_a_migration_that_copies_a_table_keeps_every_row_that_points_at_it(
+    empty_database_url: str,
+) -> None:
+    """SQLite's batch mode copies a table and drops the old one: with foreign keys on, the drop
+    would delete every row pointing at it on cascade (0008 copies locations and rank_scans)."""
+    engine = make_engine(empty_database_url)
+    moment = datetime(2026, 11, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0007")
+        connection.execute(
+            text(
+                "INSERT INTO locations (id, name, title, address_lines, active, first_seen_at, "
+                "updated_at) VALUES (1, 'locations/1', 'A', '[]', :yes, :now, :now)"
+            ),
+            {"yes": True, "now": moment},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO reviews (id, location_id, source, external_id, rating, "
+                "author_is_anonymous, created_at, updated_at, first_seen_at) "
+                "VALUES (1, 1, 'google', 'r1', 5, :no, :now, :now, :now)"
+            ),
+            {"no": False, "now": moment},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO rank_scans (id, location_id, keyword, provider, grid_size, "
+                "spacing_km, center_lat, center_lng, pages, status, started_at, api_calls) "
+                "VALUES (1, 1, 'pt', 'places', 3, 1.0, 30.2, -97.7, 1, 'ok', :now, 9)"
+            ),
+            {"now": moment},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO rank_points (scan_id, row, col, latitude, longitude, state, "
+                "top_results) VALUES (1, 0, 0, 30.2, -97.7, 'not_found', '[]')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        kept = [
+            connection.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("reviews", "rank_points")
+        ]
+        on = (
+            connection.scalar(text("PRAGMA foreign_keys")) if engine.dialect.name == "sqlite" else 1
+        )
+    assert kept == [1, 1]
+    assert on == 1  # and foreign keys are enforced again afterwards
