@@ -64,6 +64,8 @@ RECONNECT = "Reconnect Google with `seo-monitor auth google`."
 def scopes_for(search_console: bool) -> list[str]:
     """What consent asks for: the Business Profile, and Search Console when it is read."""
     return [BUSINESS_SCOPE, *([SEARCH_CONSOLE_SCOPE] if search_console else [])]
+
+
 API_NAMES = {
     "mybusinessaccountmanagement": "Account Management API",
     "mybusinessbusinessinformation": "Business Information API",

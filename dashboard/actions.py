@@ -3,14 +3,20 @@ are cleared afterwards so the next page shows the change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from dashboard.data import sessions, settings
 from qr.requests import Made, record
 from seo_monitor import alerts
 from seo_monitor.app.actions import post_reply_now
 from seo_monitor.errors import UserError
+from seo_monitor.referrals import log_touch, merge_referrers, rename_referrer, set_referrer_kind
 from seo_monitor.replies import ReplyOutcome
+from seo_monitor.times import utcnow
 
 
 def post_reply(review_id: int, text: str, actor: str, override: str | None) -> ReplyOutcome:
@@ -34,3 +40,30 @@ def record_download(location_id: int, made: Made, placement: str) -> None:
     """A download is a print: it goes into review_requests."""
     with sessions().begin() as session:
         record(session, location_id, made, placement)
+
+
+def log_referral_touch(referrer_id: int, kind: str, day: date, note: str, actor: str) -> str | None:
+    """None when logged, else why not."""
+    return _referrals(lambda s: log_touch(s, referrer_id, kind, day, note, actor, utcnow()))
+
+
+def merge_referrer(referrer_id: int, into_id: int) -> str | None:
+    return _referrals(lambda s: merge_referrers(s, referrer_id, into_id, utcnow()))
+
+
+def rename_referrer_to(referrer_id: int, name: str) -> str | None:
+    return _referrals(lambda s: rename_referrer(s, referrer_id, name, utcnow()))
+
+
+def set_kind_of_referrer(referrer_id: int, kind: str) -> str | None:
+    return _referrals(lambda s: set_referrer_kind(s, referrer_id, kind, utcnow()))
+
+
+def _referrals(change: Callable[[Session], object]) -> str | None:
+    try:
+        with sessions().begin() as session:
+            change(session)
+    except UserError as exc:
+        return str(exc)
+    st.cache_data.clear()
+    return None

@@ -45,6 +45,7 @@ VIEW_LIST = (
     View("Visibility", "profile.py", "Profile metrics", ":material/visibility:"),
     View("Visibility", "rankings.py", "Rankings", ":material/grid_on:"),
     View("Visibility", "website.py", "Website", ":material/language:"),
+    View("Referrals", "referrals.py", "Referrals", ":material/handshake:"),
     View("Admin", "health.py", "Data health", ":material/monitor_heart:"),
 )
 

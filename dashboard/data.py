@@ -17,6 +17,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from qr.poster import SIZES as POSTER_SIZES
+from qr.referral_kit import (
+    KitPractice,
+    referral_form_pdf,
+    referral_sheet_pdf,
+    thank_you_letters_pdf,
+)
 from qr.requests import Made, build_code, build_poster
 from qr.wording import BUILT_IN as BUILT_IN_WORDING
 from qr.wording import problems as wording_problems
@@ -33,12 +39,15 @@ from seo_monitor.queries import (
     InboxFilter,
     InboxReview,
     Period,
+    ReferralReport,
     Reputation,
     ScanView,
     TopicMention,
     score_change,
     score_history,
 )
+from seo_monitor.referrals import KINDS as REFERRER_KINDS
+from seo_monitor.referrals import TOUCH_KINDS, StatusRules
 from seo_monitor.sentiment.lexicon import TOPICS
 from seo_monitor.times import utcnow
 
@@ -47,12 +56,15 @@ __all__ = [  # besides the functions below: what views may name
     "GROUP_LABELS",
     "LABELS",
     "POSTER_SIZES",
+    "REFERRER_KINDS",
     "TOPICS",
+    "TOUCH_KINDS",
     "VIEW_METRICS",
     "AuditRow",
     "InboxFilter",
     "InboxReview",
     "Made",
+    "ReferralReport",
     "Reputation",
     "ScanView",
     "TopicMention",
@@ -323,3 +335,48 @@ def audits(location_id: int) -> list[AuditRow]:
 def audit_site(url: str) -> dict[str, Any]:
     """Audit any site now (e.g. a competitor's); nothing is stored."""
     return audit_website(url, settings()).as_dict()
+
+
+# --- referrals --------------------------------------------------------------------------------
+def referral_rules() -> StatusRules:
+    return StatusRules.from_settings(settings())
+
+
+@st.cache_data(ttl=TTL)
+def referral_report(ids: Ids, start: date, end: date, as_of: date) -> queries.ReferralReport:
+    with sessions()() as session:
+        return queries.select_referral_report(
+            session, Period(start, end), as_of, referral_rules(), ids
+        )
+
+
+@st.cache_data(ttl=TTL)
+def referrals_due(ids: Ids, as_of: date) -> list[queries.DueTouch]:
+    with sessions()() as session:
+        return queries.select_referrals_due(session, as_of, referral_rules(), ids)
+
+
+@st.cache_data(ttl=TTL)
+def referrer_choices() -> list[queries.ReferrerChoice]:
+    with sessions()() as session:
+        return queries.select_referrer_choices(session)
+
+
+@st.cache_data(ttl=TTL)
+def referral_touches() -> list[queries.TouchRow]:
+    with sessions()() as session:
+        return queries.select_touches(session, limit=50)
+
+
+@st.cache_data(ttl=TTL)
+def referral_kit(what: str, location_id: int | None, month: date | None = None) -> bytes:
+    """A kit PDF: "letters" for `month`, the referral "sheet" or the referral "form"."""
+    with sessions()() as session:
+        chosen = queries.select_locations_by_id(session, (location_id,) if location_id else None)
+        practice = KitPractice.from_settings(settings(), chosen)
+        if what == "letters" and month is not None:
+            counts = queries.select_thank_you_counts(session, month)
+            return (
+                thank_you_letters_pdf(practice, counts, month, utcnow().date()) if counts else b""
+            )
+    return referral_sheet_pdf(practice) if what == "sheet" else referral_form_pdf(practice)

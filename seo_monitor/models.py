@@ -455,3 +455,68 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime]
+
+
+class Referrer(Base):
+    """Who sends the practice patients: a physician, a chiropractor, a gym, a school… A valid NPI
+    identifies one; otherwise its normalised name does (referrer_names). Merged into another,
+    it keeps its row (merged_into) so that later imports of its names find the one it joined."""
+
+    __tablename__ = "referrers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))  # as shown; a person may rename it
+    name_set_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    npi: Mapped[str | None] = mapped_column(String(10), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    kind_set_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A source, not a relationship: self-referrals, online, unknown (no one to thank).
+    generic: Mapped[bool] = mapped_column(Boolean, default=False)
+    nppes: Mapped[dict[str, Any] | None]  # the NPI registry: name, specialty, practice address
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("referrers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferrerName(Base):
+    """Every spelling of a referrer seen in an export, normalised, and whose it is."""
+
+    __tablename__ = "referrer_names"
+    name_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("referrers.id", ondelete="CASCADE"))
+    # Matched as a typo of another name: never itself a name typos are matched against, or
+    # "Jon" would bring in "Joan".
+    typo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Referral(Base):
+    """One referral (a case) from a practice-management export. No patient names, birth dates,
+    diagnoses or contact details: the patient is a keyed hash, enough to count and de-duplicate."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        UniqueConstraint("source", "case_id"),
+        Index("ix_referrals_referrer_date", "referrer_id", "referral_date"),
+        Index("ix_referrals_date", "referral_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), default="emr")  # the exporting system
+    case_id: Mapped[str] = mapped_column(String(100))
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("referrers.id"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    referral_date: Mapped[date]
+    first_visit_date: Mapped[date | None]
+    patient_key: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256, hex
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferralTouch(Base):
+    """What the practice did for a referrer: a thank-you, a progress update, a visit…"""
+
+    __tablename__ = "referral_touches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("referrers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    day: Mapped[date]
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -80,8 +80,9 @@ if rows:
     chosen = st.selectbox(
         "Email",
         rows,
-        format_func=lambda r: f"#{r.id} {KINDS.get(r.kind, r.kind)} to {r.recipient}, "
-        f"{r.created_at:%Y-%m-%d %H:%M}",
+        format_func=lambda r: (
+            f"#{r.id} {KINDS.get(r.kind, r.kind)} to {r.recipient}, {r.created_at:%Y-%m-%d %H:%M}"
+        ),
         key="read-email",
     )
     shown = data.email(chosen.id) if chosen else None

@@ -518,6 +518,119 @@ class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
 
 
+class ReferralKitSettings(Section):
+    """What the referral kit says about the practice (the referral sheet, the form, letters)."""
+
+    practice_name: str | None = documented(
+        None,
+        "The practice's name on letters and sheets. Unset: the first location's title.",
+        example="Riverbend Physical Therapy",
+    )
+    signed_by: str | None = documented(
+        None, "Who signs the thank-you letters.", example="Dana Reyes, DPT, Clinic Director"
+    )
+    fax: str | None = documented(None, "The fax number referrals go to.", example="(512) 555-0143")
+    services: list[str] = documented(
+        [],
+        "Services, one per item, for the referral sheet.",
+        example=["Orthopedic and sports rehab", "Post-surgical rehab", "Vestibular therapy"],
+    )
+    conditions: list[str] = documented(
+        [],
+        "Conditions treated, one per item.",
+        example=["Low back and neck pain", "ACL and rotator cuff repair", "Vertigo", "Concussion"],
+    )
+    hours: str | None = documented(
+        None, "Opening hours as patients should read them.", example="Mon–Fri 7am–7pm, Sat 8am–12pm"
+    )
+    insurances: list[str] = documented(
+        [], "Insurances accepted.", example=["Medicare", "Blue Cross Blue Shield", "Aetna"]
+    )
+    how_to_refer: str | None = documented(
+        None,
+        "How partners refer, in a sentence or two.",
+        example="Fax the referral form with the latest visit note; we call the patient within "
+        "one business day.",
+    )
+    secure_channel: str | None = documented(
+        None,
+        "The practice's secure way to receive referrals besides fax (a portal, Direct address).",
+        example="Direct: referrals@riverbendpt.direct.example",
+    )
+
+
+class ReferralSettings(Section):
+    """Referral sources (`seo-monitor import referrals`, `seo-monitor referrals …`, the
+    Referrals page): who counts as new, slipping or lapsed, and when a thank-you, a check-in or
+    a progress update is due."""
+
+    patient_key: SecretStr | None = secret(
+        "The secret that turns patient account numbers into keyed hashes; never stored with the "
+        "referrals. Unset: the file patient_key_file names, created on first use."
+    )
+    patient_key_file: ConfigPath | None = documented(
+        None,
+        "File holding the patient-key secret, readable by its owner only. Unset: "
+        "referral-key in data_dir (`seo-monitor init` creates it). Losing it makes patients "
+        "already imported unrecognisable to later imports: back it up with the database.",
+        example="data/referral-key",
+    )
+    import_max_megabytes: int = documented(
+        50, "The largest export `import referrals` reads.", ge=1, le=2000
+    )
+    new_days: int = documented(
+        30, "A referrer whose first referral ever is this recent is new.", ge=1, le=365
+    )
+    lapsed_days: int = documented(
+        90,
+        "A referrer with no referral for this long (and at least one before) has lapsed.",
+        ge=7,
+        le=730,
+    )
+    slipping_days: int = documented(
+        30,
+        "The recent window a referrer's referrals are counted in to tell whether they slip.",
+        ge=7,
+        le=180,
+    )
+    slipping_baseline_months: int = documented(
+        3, "The months before that window their usual monthly pace is taken over.", ge=1, le=12
+    )
+    slipping_ratio: float = documented(
+        0.5,
+        "Slipping: the recent window holds fewer than this share of their usual monthly pace.",
+        gt=0,
+        lt=1,
+    )
+    slipping_min_monthly: float = documented(
+        1.0,
+        "Only referrers who usually send at least this many a month can slip (one a quarter "
+        "missing is not a trend).",
+        gt=0,
+        le=100,
+    )
+    thank_you_every_days: int = documented(
+        30,
+        "A thank-you is due after a referrer's first referral, then again at most this often "
+        "while they keep referring.",
+        ge=7,
+        le=365,
+    )
+    check_in_every_days: int = documented(
+        30,
+        "A check-in (visit, call) is due this often while a referrer slips or has lapsed.",
+        ge=7,
+        le=365,
+    )
+    progress_update_every_days: int = documented(
+        30,
+        "A progress update is due this often to a referrer whose patients started care in the "
+        "last 90 days.",
+        ge=7,
+        le=365,
+    )
+
+
 class WebsiteSettings(Section):
     """The website audit (`seo-monitor website audit`, the weekly job, the Website page)."""
 
@@ -597,6 +710,8 @@ class Settings(Section):
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     website: WebsiteSettings = WebsiteSettings()
+    referrals: ReferralSettings = ReferralSettings()
+    referral_kit: ReferralKitSettings = ReferralKitSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
     )
@@ -613,6 +728,10 @@ class Settings(Section):
     @property
     def google_token_file(self) -> Path:
         return self.google.token_file or self.data_dir / "google-token.json"
+
+    @property
+    def referral_key_file(self) -> Path:
+        return self.referrals.patient_key_file or self.data_dir / "referral-key"
 
 
 def is_loopback(host: str | None) -> bool:

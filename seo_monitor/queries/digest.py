@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,13 @@ from seo_monitor.models import CollectorRun, Location, Review, StoredReviewScore
 from seo_monitor.queries.common import Period, in_locations
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_metric_totals, select_rating
 from seo_monitor.queries.profile import select_final_days
+from seo_monitor.queries.referrals import (
+    select_referral_count,
+    select_referral_report,
+    select_referrals_due,
+)
 from seo_monitor.queries.reviews import select_topic_summary
+from seo_monitor.referrals import StatusRules
 from seo_monitor.times import utcnow
 
 METRICS = ("views", "calls", "directions", "website_clicks")
@@ -63,7 +69,36 @@ def build_digest(
         "quiet": total["new_reviews"] == 0 and not failing,
         "excerpts": settings.alerts.excerpt_chars > 0,
         "dashboard_links": public_address(settings) is not None,
+        "referrals": referral_section(session, settings, ids, week.end),
     }
+
+
+REFERRERS_NAMED = 5  # per list; the rest are counted
+
+
+def referral_section(
+    session: Session, settings: Settings, ids: list[int], as_of: date
+) -> dict[str, Any] | None:
+    """Slipping, lapsed and new referrers and what is due, as of the week's last day; None
+    when the practice tracks no referrals. A digest of every location also counts the
+    practice's own (no location) referrals."""
+    if not select_referral_count(session):
+        return None
+    every = set(ids) >= set(session.scalars(select(Location.id).where(Location.active.is_(True))))
+    scope = None if every else ids
+    rules = StatusRules.from_settings(settings)
+    report = select_referral_report(
+        session, Period(as_of - timedelta(days=6), as_of), as_of, rules, scope
+    )
+    due = select_referrals_due(session, as_of, rules, scope)
+    section: dict[str, Any] = {"referrals_week": report.totals.referrals}
+    for status in ("slipping", "lapsed", "new"):
+        names = [r.name for r in report.referrers if r.status == status]
+        section[status] = names[:REFERRERS_NAMED]
+        section[f"{status}_count"] = len(names)
+    section["due"] = [{"name": d.name, "what": d.what} for d in due[:REFERRERS_NAMED]]
+    section["due_count"] = len(due)
+    return section
 
 
 def _sections_shown(

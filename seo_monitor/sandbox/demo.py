@@ -38,6 +38,33 @@ jitter_seconds = 0
 # The website audit reads only public sites, except the hosts allowed here: the sandbox's.
 [website]
 allow_hosts = ["{host}"]
+
+# What the referral kit (letters, the referral sheet, the form) says of the demo practice.
+[referral_kit]
+practice_name = "Capital Motion Physical Therapy"
+signed_by = "Dana Reyes, DPT, Clinic Director"
+fax = "(512) 555-0143"
+services = [
+    "Orthopedic and sports rehabilitation",
+    "Post-surgical rehabilitation",
+    "Vestibular and concussion therapy",
+    "Dry needling",
+]
+conditions = [
+    "Low back and neck pain",
+    "ACL, meniscus and rotator cuff repair",
+    "Vertigo and dizziness",
+    "Running injuries",
+]
+hours = "Mon–Fri 7am–7pm, Sat 8am–12pm"
+insurances = [
+    "Medicare",
+    "Blue Cross Blue Shield of Texas",
+    "Aetna",
+    "UnitedHealthcare",
+    "Workers' compensation",
+]
+how_to_refer = "Fax the referral form with the latest visit note: we call the patient within a day."
 """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,16 +13,19 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.referrals import import_referrals
 from seo_monitor.alerts.content import negative_payload
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.config import Settings
 from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review
 from seo_monitor.queries import build_digest, digest_week
+from seo_monitor.referrals import patient_key
 from seo_monitor.sandbox import World
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.sentiment.store import score_location
 from tests.dashboard.seed import add_location, review
+from tests.referrals.test_report import export as referral_export
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday, when the digest goes out
 TODAY = NOW.date()
@@ -304,3 +308,34 @@ def test_a_location_with_only_old_reviews_waiting_says_so_in_its_own_section(
     north = html[html.index(">North</h3>") : html.index(">South</h3>")]
     assert "none from the last 90 days; 1 older on the dashboard's Reviews page" in north
     assert "each location's section lists its own" in html
+
+
+def test_the_digest_names_slipping_lapsed_and_new_referrers_and_what_is_due(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url)
+    with sessions.begin() as session:
+        clinic(session, "Riverbend PT")
+    assert digest_of(sessions, settings)["referrals"] is None  # no referrals tracked: no section
+    with sessions.begin() as session:  # the hand-worked history of the report's tests
+        import_referrals(
+            session, referral_export(tmp_path), NOW, lambda a: patient_key("k" * 64, a), 10**6
+        )
+    digest = digest_of(sessions, settings)
+    section = digest["referrals"]
+    # As of Sunday the 29th: Dr. Lee's one referral in 30 days against seven before.
+    assert (section["slipping"], section["lapsed"], section["new"]) == (
+        ["Dr. Ann Lee, MD"],
+        ["Dr. Bo Park"],
+        ["Dr. Cy Diaz, DO"],
+    )
+    assert section["referrals_week"] == 1  # Nov 25, Dr. Diaz (23 to 29 November)
+    assert section["due"][:2] == [
+        {"name": "Dr. Ann Lee, MD", "what": "check-in"},
+        {"name": "Dr. Bo Park", "what": "check-in"},
+    ]
+    html, text = email_of(settings, "digest", [digest])
+    assert "Slipping (fewer than usual): Dr. Ann Lee, MD" in text
+    assert "Lapsed (none in 90 days): Dr. Bo Park" in text
+    assert "Due: check-in for Dr. Ann Lee, MD; check-in for Dr. Bo Park;" in text
+    assert "<strong>New referrers:</strong> Dr. Cy Diaz, DO" in html

@@ -31,13 +31,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.referrals import import_referrals
 from seo_monitor.app.jobs import ALL, collect, make_client
 from seo_monitor.config import load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location, Review
+from seo_monitor.referrals import patient_key
 from seo_monitor.replies.posting import post_reply
 from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.referrals import demo_referral_export
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.sentiment.store import score_location
 from seo_monitor.users import add_user
@@ -79,6 +82,7 @@ PAGES = (
     PageSpec("profile", "Profile metrics", "profile-metrics"),
     PageSpec("rankings", "Rankings", "rankings"),
     PageSpec("website", "Website", "website"),
+    PageSpec("referrals", "Referrals", "referrals"),
     PageSpec("health", "Data health", "data-health"),
 )
 ADDRESSES = [spec.address for spec in PAGES] + ["overview", "no-such-page"]
@@ -157,6 +161,10 @@ def fill_the_pages_that_need_more(
     websites = with_demo_websites(config, sandbox_url, world)
     collect(websites, sessions, ["website"], make_client(websites), now=lambda: world.now)
     config.write_text(plain)  # the dashboards below run without a Places key
+    export = folder / "referrals.csv"
+    export.write_text(demo_referral_export(world))
+    with sessions.begin() as session:
+        import_referrals(session, export, world.now, lambda a: patient_key("k" * 64, a), 10**8)
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.referrals import import_referrals
 from seo_monitor.alerts import send_due
 from seo_monitor.app.cli.app import cli, open_database
 from seo_monitor.app.cli.collect import describe_run
 from seo_monitor.app.cli.schedule import run_with_dashboard, stop_on_signals
 from seo_monitor.app.cli.setup import print_status
 from seo_monitor.app.jobs import COLLECTORS, collect, make_client
-from seo_monitor.config import load_settings
+from seo_monitor.config import Settings, load_settings
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
 from seo_monitor.logging_setup import configure_logging
 from seo_monitor.migrate import upgrade
+from seo_monitor.private_files import write_private_text
+from seo_monitor.referrals import patient_key, referral_secret
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import (
     DEMO_SPEEDUP,
@@ -29,8 +33,10 @@ from seo_monitor.sandbox.demo import (
 )
 from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
+from seo_monitor.sandbox.referrals import demo_referral_export
 from seo_monitor.sandbox.server import SandboxServer
 from seo_monitor.sandbox.world_file import WORLD_FILE, load_world, save_world
+from seo_monitor.times import utcnow
 
 
 @cli.command()
@@ -152,6 +158,7 @@ def demo(
         sessions = session_factory(engine)
         for summary in collect(settings, sessions, [c.name for c in COLLECTORS], client):
             click.echo(describe_run(summary))
+        import_demo_referrals(settings, sessions, world)
         sent = send_due(sessions, settings)
         click.echo(f"Alert emails: {sent.sent} sent to the demo mailbox ({mailbox}).")
         click.echo()
@@ -166,6 +173,29 @@ def demo(
             "minutes and the scheduler collects them. Ctrl-C stops the demo."
         )
         run_with_dashboard(settings, folder / "config.toml", engine, stop, port=dashboard_port)
+
+
+def import_demo_referrals(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    """The demo practice's referral export, imported as a person would (the same file each
+    run: a second import changes nothing)."""
+    export = settings.data_dir / "referrals-export.csv"
+    write_private_text(export, demo_referral_export(world))
+    secret = referral_secret(settings)
+    with sessions.begin() as session:
+        report = import_referrals(
+            session,
+            export,
+            utcnow(),
+            lambda account: patient_key(secret, account),
+            settings.referrals.import_max_megabytes * 1024 * 1024,
+        )
+    click.echo(
+        f"Referrals: {report.rows} read from the demo's practice-management export "
+        f"({len(report.ignored_columns)} patient columns left unread), {report.changed} new or "
+        "changed."
+    )
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from seo_monitor.masking import mask_url
 from seo_monitor.migrate import current_revision, head_revision, upgrade
 from seo_monitor.private_files import write_private_text
 from seo_monitor.queries import select_latest_runs, select_location_summaries
+from seo_monitor.referrals.patients import create_key_file
 
 
 @cli.command()
@@ -36,6 +37,9 @@ def init(folder: Path, force: bool) -> None:
     # Owner-only: the config may come to hold the SMTP password, the data the patients' reviews.
     write_private_text(target, render_example_config())
     (folder / "data").mkdir(mode=0o700, exist_ok=True)
+    key = folder / "data" / "referral-key"
+    if not key.exists():  # hashes referred patients' account numbers: back it up with the data
+        create_key_file(key)
     click.echo(f"Wrote {target} and created {folder / 'data'}.")
     click.echo("Next: edit it, then run `seo-monitor config check` and `seo-monitor db upgrade`.")
 

@@ -1,0 +1,272 @@
+"""Referrals: who sends patients, who slowed down or stopped, what is owed to them, the kit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, charts, data
+from dashboard.chrome import guard
+from dashboard.text import file_slug, md
+
+STATUS_WORDS = {
+    "new": "🟦 new",
+    "active": "🟩 active",
+    "slipping": "🟨 slipping",
+    "lapsed": "🟥 lapsed",
+}
+TREND_MONTHS = 12
+
+
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def trend_start(today: date) -> date:
+    """The first day of the month TREND_MONTHS - 1 months back: a year of whole months."""
+    month = today.replace(day=1)
+    for _ in range(TREND_MONTHS - 1):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month
+
+
+def totals(report: data.ReferralReport) -> None:
+    t = report.totals
+    cols = st.columns(4)
+    cols[0].metric("Referrals", f"{t.referrals:,}")
+    cols[1].metric(
+        "Referrers",
+        f"{t.referrers:,}",
+        help="Who referred at least once (not self-referrals or online).",
+    )
+    cols[2].metric(
+        "Reached a first visit",
+        percent(t.conversion_rate),
+        help=f"{t.converted:,} of {t.referrals:,}",
+    )
+    days = t.median_days_to_first_visit
+    cols[3].metric(
+        "Days to first visit",
+        "–" if days is None else f"{days:g}",
+        help="Median, referral to first visit.",
+    )
+    if report.pareto.top_referrers:
+        st.caption(
+            f"The top {len(report.pareto.top_referrers)} referrers (a fifth of those who referred) "
+            f"sent {percent(report.pareto.share)} of the referrals: "
+            + md(", ".join(report.pareto.top_referrers))
+        )
+
+
+def trends(ids: tuple[int, ...] | None, today: date) -> None:
+    year = data.referral_report(ids, trend_start(today), today, today)
+    if not year.by_kind:
+        return
+    st.subheader("Referrals per month")
+    by_kind = pd.DataFrame(year.by_kind, columns=["month", "kind", "referrals"])
+    by_kind["kind"] = by_kind["kind"].map(lambda k: data.REFERRER_KINDS.get(k, k))
+    charts.monthly_bars(by_kind, value="referrals", series="kind", y_title="Referrals")
+    top = [r for r in year.referrers if r.referrals][:5]
+    if top:
+        frame = pd.DataFrame(
+            [
+                {"month": f"{month}-01", "referrer": r.name, "referrals": r.monthly.get(month, 0)}
+                for r in top
+                for month in sorted({m for row in top for m in row.monthly})
+            ]
+        )
+        frame["month"] = pd.to_datetime(frame["month"])
+        charts.lines(frame, x="month", y="referrals", series="referrer", y_title="Referrals")
+    st.caption(
+        f"The last {TREND_MONTHS} months; {today:%B} so far. The top five referrers of the year."
+    )
+
+
+def referrer_table(report: data.ReferralReport) -> None:
+    st.subheader("Referrers")
+    table = pd.DataFrame(
+        [
+            {
+                "Referrer": r.name,
+                "NPI": r.npi or "",
+                "Kind": data.REFERRER_KINDS.get(r.kind, r.kind),
+                "Specialty": r.specialty or "",
+                "Referrals": r.referrals,
+                "First visits": r.converted,
+                "Conversion": percent(r.conversion_rate),
+                "Days to first visit": "–"
+                if r.median_days_to_first_visit is None
+                else f"{r.median_days_to_first_visit:g}",
+                "Last referral": r.last_referral,
+                "Status": STATUS_WORDS.get(r.status, r.status),
+            }
+            for r in report.referrers
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "Status today: new (first referral in the last 30 days), slipping (the last month "
+        "below half their usual pace), lapsed (none in 90 days); thresholds under [referrals]."
+    )
+
+
+def due_list(ids: tuple[int, ...] | None, today: date) -> None:
+    due = data.referrals_due(ids, today)
+    st.subheader("Due")
+    if not due:
+        st.success("Nothing due: every referrer has been thanked and checked in with.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Referrer": d.name,
+                    "Due": d.what,
+                    "Why": d.why,
+                    "Status": STATUS_WORDS.get(d.status, d.status),
+                }
+                for d in due
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def touch_form(today: date) -> None:
+    choices = data.referrer_choices()
+    st.subheader("Log a touch")
+    with st.form("referral-touch", clear_on_submit=True):
+        chosen = st.selectbox("Referrer", choices, format_func=lambda c: c.name)
+        kind = st.selectbox("What", data.TOUCH_KINDS)
+        day = st.date_input("When", value=today, max_value=today)
+        note = st.text_input("Note (no patient details)")
+        if st.form_submit_button("Log it") and chosen is not None:
+            actor = st.session_state.get("user") or "dashboard"
+            problem = actions.log_referral_touch(chosen.id, kind, day, note, actor)
+            st.session_state["touch-result"] = problem or f"Logged a {kind} for {chosen.name}."
+            st.rerun()  # the due list above is drawn again without what was just done
+    if "touch-result" in st.session_state:
+        st.info(md(st.session_state.pop("touch-result")))
+    touches = data.referral_touches()
+    if touches:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "When": t.day,
+                        "Referrer": t.referrer,
+                        "What": t.kind,
+                        "Note": t.note or "",
+                        "By": t.actor or "",
+                    }
+                    for t in touches
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def manage_referrers() -> None:
+    choices = data.referrer_choices()
+    manage_result()
+    with st.expander("Merge, rename or set the kind of a referrer"):
+        left, right = st.columns(2)
+        with left:
+            merged = st.selectbox(
+                "Referrer", choices, format_func=lambda c: c.name, key="merge-from"
+            )
+            into = st.selectbox(
+                "is the same as", choices, format_func=lambda c: c.name, key="merge-into"
+            )
+            if st.button("Merge") and merged is not None and into is not None:
+                shown(
+                    actions.merge_referrer(merged.id, into.id),
+                    f"Merged {merged.name} into {into.name}.",
+                )
+        with right:
+            chosen = st.selectbox("Referrer", choices, format_func=lambda c: c.name, key="edit")
+            name = st.text_input("New name", key="rename")
+            if st.button("Rename") and chosen is not None:
+                shown(actions.rename_referrer_to(chosen.id, name), f"Renamed to {name}.")
+            kind = st.selectbox(
+                "Kind", list(data.REFERRER_KINDS), format_func=data.REFERRER_KINDS.__getitem__
+            )
+            if st.button("Set kind") and chosen is not None:
+                shown(
+                    actions.set_kind_of_referrer(chosen.id, kind),
+                    f"{chosen.name}: {data.REFERRER_KINDS[kind]}.",
+                )
+
+
+def shown(problem: str | None, done: str) -> None:
+    """Say what happened at the top of the next run, which draws the page with the change."""
+    st.session_state["manage-result"] = (problem, done)
+    st.rerun()
+
+
+def manage_result() -> None:
+    result = st.session_state.pop("manage-result", None)
+    if result is not None:
+        problem, done = result
+        if problem:
+            st.error(md(problem))
+        else:
+            st.success(md(done))
+
+
+def kit(location_id: int | None, today: date) -> None:
+    st.subheader("Referral kit")
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    letters = data.referral_kit("letters", location_id, last_month)
+    cols = st.columns(3)
+    if letters:
+        cols[0].download_button(
+            f"Thank-you letters, {last_month:%B}",
+            letters,
+            file_name=f"thank-you-letters-{last_month:%Y-%m}.pdf",
+            mime="application/pdf",
+        )
+    else:
+        cols[0].caption(f"No referrals in {last_month:%B}: no letters to write.")
+    slug = file_slug(str(location_id or "practice"))
+    cols[1].download_button(
+        "Referral sheet",
+        data.referral_kit("sheet", location_id),
+        file_name=f"referral-sheet-{slug}.pdf",
+        mime="application/pdf",
+    )
+    cols[2].download_button(
+        "Referral form (fillable)",
+        data.referral_kit("form", location_id),
+        file_name=f"referral-form-{slug}.pdf",
+        mime="application/pdf",
+    )
+    st.caption(
+        "Letters name counts only, never a patient. The form asks for the minimum a first "
+        "visit needs; it travels by fax or your secure channel, not plain email."
+    )
+
+
+filters = guard()
+today = filters.end
+ids = filters.location_ids
+st.title("Referrals")
+report = data.referral_report(ids, filters.start, filters.end, today)
+if not report.referrers and not report.totals.referrals:
+    st.info(
+        "No referrals yet. Import your practice-management system's referral export: "
+        "`seo-monitor import referrals FILE.csv` (docs/referrals.md). Patient names are never read."
+    )
+    st.stop()
+st.caption(f"{md(filters.label)}, {filters.start:%b %d} to {filters.end:%b %d, %Y}.")
+totals(report)
+trends(ids, today)
+due_list(ids, today)
+referrer_table(report)
+touch_form(today)
+manage_referrers()
+kit(ids[0] if ids and len(ids) == 1 else None, today)

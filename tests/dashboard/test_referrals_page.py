@@ -1,0 +1,107 @@
+"""The Referrals page in AppTest: empty, filled from an export, a touch logged, a merge made."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+from streamlit.testing.v1 import AppTest
+
+from collectors.referrals import import_referrals
+from seo_monitor.referrals import patient_key
+from tests.dashboard.seed import as_shown, seed
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def referrals_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/referrals.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def import_history(sessions: sessionmaker[Session], folder: Path) -> None:
+    """Dr. Lee referred weekly and has slowed down; Dr. Park stopped in the spring; Dr. Diaz
+    is new; and a self-referral."""
+    today = datetime.now(UTC).date()
+    rows = [(today - timedelta(days=d), "Dr. Ann Lee, MD", "1234567893") for d in range(40, 180, 7)]
+    rows += [(today - timedelta(days=10), "Dr. Ann Lee, MD", "1234567893")]
+    rows += [(today - timedelta(days=d), "Dr. Bo Park", "") for d in (200, 170, 140)]
+    rows += [(today - timedelta(days=d), "Dr. Cy Diaz", "") for d in (12, 5)]
+    lines = ["Case ID,Referral Date,Referring Provider,NPI,Source Type"]
+    lines += [
+        f'C-{n},{day.isoformat()},"{who}",{npi},Physician' for n, (day, who, npi) in enumerate(rows)
+    ]
+    lines.append(f"S-1,{(today - timedelta(days=3)).isoformat()},,,Self")
+    export = folder / "referrals.csv"
+    export.write_text("\n".join(lines) + "\n")
+    with sessions.begin() as session:
+        import_referrals(
+            session, export, datetime.now(UTC), lambda a: patient_key("k" * 64, a), 10**6
+        )
+
+
+def test_without_referrals_the_page_says_how_to_import_them(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    seed(sessions)
+    at = referrals_page()
+    assert at.title[0].value == "Referrals"
+    assert "seo-monitor import referrals FILE.csv" in as_shown(at.info[0].value)
+
+
+def test_the_page_shows_the_last_30_days_who_slips_and_what_is_due(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    metrics = {m.label: m.value for m in at.metric}
+    # In the last 30 days: Lee once, Diaz twice, one self-referral.
+    assert (metrics["Referrals"], metrics["Referrers"]) == ("4", "2")
+    referrers = at.dataframe[1].value
+    statuses = dict(zip(referrers["Referrer"], referrers["Status"], strict=True))
+    assert statuses == {
+        "Dr. Cy Diaz": "🟦 new",
+        "Dr. Ann Lee, MD": "🟨 slipping",
+        "Dr. Bo Park": "🟥 lapsed",
+    }
+    due = at.dataframe[0].value
+    assert list(due["Due"])[:2] == ["check-in", "check-in"]
+    assert ("Dr. Cy Diaz", "thank-you") in set(zip(due["Referrer"], due["Due"], strict=True))
+
+
+def test_a_touch_logged_on_the_page_settles_what_was_due(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    referrer = next(s for s in at.selectbox if s.label == "Referrer")
+    referrer.select_index(next(i for i, o in enumerate(referrer.options) if "Diaz" in o))
+    next(s for s in at.selectbox if s.label == "What").set_value("thank-you")
+    next(b for b in at.button if b.label == "Log it").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Logged a thank-you for Dr. Cy Diaz." in as_shown(i.value) for i in at.info)
+    due = at.dataframe[0].value
+    assert ("Dr. Cy Diaz", "thank-you") not in set(zip(due["Referrer"], due["Due"], strict=True))
+
+
+def test_a_merge_made_on_the_page_joins_two_referrers(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    merged, into = at.selectbox(key="merge-from"), at.selectbox(key="merge-into")
+    merged.select_index(next(i for i, o in enumerate(merged.options) if "Park" in o))
+    into.select_index(next(i for i, o in enumerate(into.options) if "Lee" in o))
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [as_shown(s.value) for s in at.success] == ["Merged Dr. Bo Park into Dr. Ann Lee, MD."]
+    referrers = at.dataframe[1].value
+    assert "Dr. Bo Park" not in set(referrers["Referrer"])

@@ -1,0 +1,106 @@
+"""The referral kit as printed: letters that name counts and never a patient, the sheet with the
+practice's details, and a form with fields that fill in on screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pypdfium2
+
+from qr.referral_kit import (
+    FORM_FIELDS,
+    KitPractice,
+    referral_form_pdf,
+    referral_sheet_pdf,
+    thank_you_letters_pdf,
+)
+from seo_monitor.config import Settings
+from seo_monitor.models import Location
+from seo_monitor.queries import ThankYou
+
+SETTINGS = Settings.model_validate(
+    {
+        "referral_kit": {
+            "practice_name": "Riverbend Physical Therapy",
+            "signed_by": "Dana Reyes, DPT, Clinic Director",
+            "fax": "(512) 555-0143",
+            "services": ["Orthopedic and sports rehab", "Vestibular therapy"],
+            "conditions": ["Low back pain", "Concussion"],
+            "insurances": ["Medicare", "Aetna"],
+            "hours": "Mon–Fri 7am–7pm",
+            "secure_channel": "Direct: referrals@riverbendpt.direct.example",
+        }
+    }
+)
+CLINIC = Location(
+    name="locations/1",
+    title="Riverbend PT - South Lamar",
+    address_lines=["1200 S Lamar Blvd", "Suite 110"],
+    locality="Austin",
+    region="TX",
+    postal_code="78704",
+    phone="(512) 555-0142",
+)
+
+
+def pages(pdf: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(pdf)
+    return [" ".join(page.get_textpage().get_text_range().split()) for page in document]
+
+
+def test_thank_you_letters_name_the_count_and_never_a_patient() -> None:
+    practice = KitPractice.from_settings(SETTINGS, [CLINIC])
+    counts = [
+        ThankYou(1, "Dr. Ann Lee, MD", "physician", 7),
+        ThankYou(2, "Barton Springs CrossFit", "gym", 1),
+    ]
+    letters = pages(thank_you_letters_pdf(practice, counts, date(2026, 11, 1), date(2026, 12, 2)))
+    assert len(letters) == 2  # one page a referrer
+    assert "Dear Dr. Ann Lee, MD," in letters[0]
+    assert (
+        "Thank you for the 7 patients you referred to Riverbend Physical Therapy in November 2026"
+        in letters[0]
+    )
+    assert "Dear friends at Barton Springs CrossFit," in letters[1]
+    assert "Thank you for the patient you referred" in letters[1]
+    assert all("Dana Reyes, DPT, Clinic Director" in letter for letter in letters)
+    assert all(
+        "1200 S Lamar Blvd" in letter and "Fax (512) 555-0143" in letter for letter in letters
+    )
+
+
+def test_the_referral_sheet_holds_what_a_partner_needs() -> None:
+    [sheet] = pages(referral_sheet_pdf(KitPractice.from_settings(SETTINGS, [CLINIC])))
+    for words in (
+        "Referring a patient to Riverbend Physical Therapy",
+        "Vestibular therapy",
+        "Concussion",
+        "Medicare",
+        "Mon–Fri 7am–7pm",
+        "Phone (512) 555-0142",
+        "not by plain email",
+        "Direct: referrals@riverbendpt.direct.example",
+    ):
+        assert words in sheet, words
+
+
+def test_the_referral_form_fills_in_on_screen_and_asks_the_minimum() -> None:
+    pdf = referral_form_pdf(KitPractice.from_settings(SETTINGS, [CLINIC]))
+    names = set(re.findall(rb"/T \((\w+)\)", pdf))
+    expected = {name for _, fields in FORM_FIELDS for name, _, _ in fields}
+    assert {n.decode() for n in names} >= expected | {"urgency_routine", "urgency_urgent"}
+    assert b"/AcroForm" in pdf
+    [page] = pages(pdf)
+    for label in (
+        "Patient name",
+        "Date of birth",
+        "ICD-10",
+        "Provider name",
+        "NPI",
+        "Signature",
+        "Urgency",
+    ):
+        assert label in page, label
+    assert "fax to (512) 555-0143 or Direct: referrals@riverbendpt.direct.example" in page
+    assert "Social Security" not in page and "Insurance ID" not in page  # the minimum necessary
