@@ -25,8 +25,9 @@ from bench.scratch import scratch_postgres
 from collectors.referrals import import_referrals
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
+from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import Period, select_referral_report, select_referrals_due
-from seo_monitor.referrals import StatusRules, patient_key
+from seo_monitor.referrals import StatusRules
 from seo_monitor.referrals.npi import luhn_check_digit
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)

@@ -18,12 +18,17 @@ import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from seo_monitor.errors import UserError
 
 MEGABYTE = 1024 * 1024
+EARLIEST = date(1990, 1, 1)  # no practice-management system exported anything before
+FUTURE_SLACK = timedelta(days=1)  # time zones move a date by up to a day
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 SHOWN_PROBLEMS = 20
 Row = dict[str, str]  # field -> the cell's text, stripped
 
@@ -204,3 +209,31 @@ def refuse(path: Path, problems: list[str]) -> UserError:
     return UserError(
         f"{path}: {len(problems)} row(s) cannot be imported; nothing was imported:\n{shown}"
     )
+
+
+def parse_date(text: str, what: str) -> date:
+    """MM/DD/YYYY, M/D/YY or YYYY-MM-DD, with or without a time after it."""
+    value = text.strip().split("T")[0].split(" ")[0]
+    try:
+        if match := ISO_DATE.fullmatch(value):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := NUMERIC_DATE.fullmatch(value):
+            year = int(match[3])
+            if len(match[3]) == 2:  # 24 -> 2024; 95 -> 1995
+                year += 2000 if year <= date.today().year % 100 + 1 else 1900
+            return date(year, int(match[1]), int(match[2]))
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not a date of the calendar") from None
+    raise ValueError(f"{what} {text!r} is not MM/DD/YYYY, M/D/YY or YYYY-MM-DD")
+
+
+def checked_date(text: str, what: str, today: date) -> date:
+    """A date a row must have: on the calendar, not in the future, not before 1990."""
+    if not text:
+        raise ValueError(f"no {what}")
+    day = parse_date(text, what)
+    if day < EARLIEST:
+        raise ValueError(f"{what} {text!r} is before {EARLIEST.year}")
+    if day > today + FUTURE_SLACK:
+        raise ValueError(f"{what} {text!r} is in the future")
+    return day

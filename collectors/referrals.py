@@ -10,16 +10,15 @@ The patient's account number is read only to be replaced by a keyed hash.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.csv_files import Layout, Row, read_export, refuse
+from collectors.csv_files import Layout, Row, checked_date, read_export, refuse
 from seo_monitor.db import upsert
 from seo_monitor.models import Location, Referral
 from seo_monitor.referrals import ReferrerBook, kind_of, valid_npi
@@ -47,10 +46,6 @@ COLUMNS = {
 LAYOUT = Layout(
     "referrals", COLUMNS, ("case_id", "referral_date"), "referrals.import_max_megabytes"
 )
-EARLIEST = date(1990, 1, 1)  # no practice-management system exported referrals before
-FUTURE_SLACK = timedelta(days=1)  # time zones move a date by up to a day
-NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})")
-ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -75,22 +70,6 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def parse_date(text: str, what: str) -> date:
-    """MM/DD/YYYY, M/D/YY or YYYY-MM-DD, with or without a time after it."""
-    value = text.strip().split("T")[0].split(" ")[0]
-    try:
-        if match := ISO_DATE.fullmatch(value):
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match := NUMERIC_DATE.fullmatch(value):
-            year = int(match[3])
-            if len(match[3]) == 2:  # 24 -> 2024; 95 -> 1995
-                year += 2000 if year <= date.today().year % 100 + 1 else 1900
-            return date(year, int(match[1]), int(match[2]))
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a date of the calendar") from None
-    raise ValueError(f"{what} {text!r} is not MM/DD/YYYY, M/D/YY or YYYY-MM-DD")
-
-
 def parse_referral(
     line: int,
     row: Row,
@@ -105,9 +84,9 @@ def parse_referral(
     case_id = row.get("case_id", "")[:100]
     if not case_id:
         raise ValueError("no case id")
-    referred = _checked_date(row.get("referral_date", ""), "referral date", today)
+    referred = checked_date(row.get("referral_date", ""), "referral date", today)
     visit_text = row.get("first_visit_date", "")
-    visited = _checked_date(visit_text, "first visit date", today) if visit_text else None
+    visited = checked_date(visit_text, "first visit date", today) if visit_text else None
     if visited is not None and visited < referred:
         raise ValueError(
             f"first visit {visited.isoformat()} is before the referral {referred.isoformat()}"
@@ -140,17 +119,6 @@ def parse_referral(
         ),
         warnings,
     )
-
-
-def _checked_date(text: str, what: str, today: date) -> date:
-    if not text:
-        raise ValueError(f"no {what}")
-    day = parse_date(text, what)
-    if day < EARLIEST:
-        raise ValueError(f"{what} {text!r} is before {EARLIEST.year}")
-    if day > today + FUTURE_SLACK:
-        raise ValueError(f"{what} {text!r} is in the future")
-    return day
 
 
 def _location(text: str, locations: Mapping[str, int], chosen: int | None) -> int | None:

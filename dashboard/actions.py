@@ -14,8 +14,10 @@ from qr.requests import Made, record
 from seo_monitor import alerts
 from seo_monitor.app.actions import post_reply_now
 from seo_monitor.errors import UserError
+from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.referrals import log_touch, merge_referrers, rename_referrer, set_referrer_kind
 from seo_monitor.replies import ReplyOutcome
+from seo_monitor.review_requests.sending import suppress
 from seo_monitor.times import utcnow
 
 
@@ -44,22 +46,23 @@ def record_download(location_id: int, made: Made, placement: str) -> None:
 
 def log_referral_touch(referrer_id: int, kind: str, day: date, note: str, actor: str) -> str | None:
     """None when logged, else why not."""
-    return _referrals(lambda s: log_touch(s, referrer_id, kind, day, note, actor, utcnow()))
+    return _change(lambda s: log_touch(s, referrer_id, kind, day, note, actor, utcnow()))
 
 
 def merge_referrer(referrer_id: int, into_id: int) -> str | None:
-    return _referrals(lambda s: merge_referrers(s, referrer_id, into_id, utcnow()))
+    return _change(lambda s: merge_referrers(s, referrer_id, into_id, utcnow()))
 
 
 def rename_referrer_to(referrer_id: int, name: str) -> str | None:
-    return _referrals(lambda s: rename_referrer(s, referrer_id, name, utcnow()))
+    return _change(lambda s: rename_referrer(s, referrer_id, name, utcnow()))
 
 
 def set_kind_of_referrer(referrer_id: int, kind: str) -> str | None:
-    return _referrals(lambda s: set_referrer_kind(s, referrer_id, kind, utcnow()))
+    return _change(lambda s: set_referrer_kind(s, referrer_id, kind, utcnow()))
 
 
-def _referrals(change: Callable[[Session], object]) -> str | None:
+def _change(change: Callable[[Session], object]) -> str | None:
+    """Run a change in one transaction; None when done, else the UserError's words."""
     try:
         with sessions().begin() as session:
             change(session)
@@ -67,3 +70,11 @@ def _referrals(change: Callable[[Session], object]) -> str | None:
         return str(exc)
     st.cache_data.clear()
     return None
+
+
+def suppress_address(address: str, reason: str, actor: str) -> str | None:
+    """No more asks to `address`; None when done, else why not."""
+    if "@" not in address:
+        return "give the email address"
+    key = patient_key(patient_secret(settings()), address.strip().lower())
+    return _change(lambda s: suppress(s, key, reason, actor, utcnow()))

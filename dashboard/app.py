@@ -42,6 +42,7 @@ VIEW_LIST = (
     View("Reputation", "reply_log.py", "Reply log", ":material/history:"),
     View("Reputation", "alerts.py", "Alerts", ":material/mail:"),
     View("Reputation", "posters.py", "QR posters", ":material/qr_code_2:"),
+    View("Reputation", "review_requests.py", "Review requests", ":material/forward_to_inbox:"),
     View("Visibility", "profile.py", "Profile metrics", ":material/visibility:"),
     View("Visibility", "rankings.py", "Rankings", ":material/grid_on:"),
     View("Visibility", "website.py", "Website", ":material/language:"),

@@ -25,7 +25,6 @@ from qr.referral_kit import (
 )
 from qr.requests import Made, build_code, build_poster
 from qr.wording import BUILT_IN as BUILT_IN_WORDING
-from qr.wording import problems as wording_problems
 from seo_monitor import alerts, queries
 from seo_monitor.app.actions import audit_website
 from seo_monitor.config import Settings, config_path, load_settings
@@ -33,6 +32,7 @@ from seo_monitor.csv_export import csv_text
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location
+from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.profile_metrics import GROUP_LABELS, LABELS, VIEW_METRICS
 from seo_monitor.queries import (
     AuditRow,
@@ -48,6 +48,8 @@ from seo_monitor.queries import (
 )
 from seo_monitor.referrals import KINDS as REFERRER_KINDS
 from seo_monitor.referrals import TOUCH_KINDS, StatusRules
+from seo_monitor.review_requests import problems as wording_problems
+from seo_monitor.review_requests.sending import read_ask, send_review_requests
 from seo_monitor.sentiment.lexicon import TOPICS
 from seo_monitor.times import utcnow
 
@@ -264,7 +266,9 @@ def digest_preview(ids: Ids) -> str:
 def email(notification_id: int) -> alerts.ReadEmail | None:
     """One email of the outbox as its recipient reads it."""
     with sessions()() as session:
-        return alerts.read_email(session, settings(), notification_id)
+        return read_ask(session, settings(), notification_id) or alerts.read_email(
+            session, settings(), notification_id
+        )
 
 
 @st.cache_data(ttl=TTL)
@@ -380,3 +384,43 @@ def referral_kit(what: str, location_id: int | None, month: date | None = None) 
                 thank_you_letters_pdf(practice, counts, month, utcnow().date()) if counts else b""
             )
     return referral_sheet_pdf(practice) if what == "sheet" else referral_form_pdf(practice)
+
+
+# --- review requests by email -----------------------------------------------------------------
+@st.cache_data(ttl=TTL)
+def ask_totals(ids: Ids, start: date, end: date) -> queries.AskTotals:
+    with sessions()() as session:
+        return queries.select_ask_totals(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def ask_weeks(ids: Ids, start: date, end: date) -> list[queries.AskWeek]:
+    with sessions()() as session:
+        return queries.select_ask_weeks(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def ask_effect(ids: Ids, today: date) -> queries.AskEffect:
+    with sessions()() as session:
+        return queries.select_ask_effect(session, ids, today)
+
+
+@st.cache_data(ttl=TTL)
+def visit_count() -> int:
+    with sessions()() as session:
+        return queries.select_visit_count(session)
+
+
+@st.cache_data(ttl=TTL)
+def asks_due(ids: Ids) -> tuple[int, dict[str, int]]:
+    """How many patients the next run would ask, and why other visits still wait."""
+    plan = send_review_requests(sessions(), settings(), dry_run=True, location_ids=ids)
+    return plan.queued, dict(plan.waiting)
+
+
+def suppressed_since(address: str) -> str | None:
+    """When and why an address was suppressed; None when it gets asks."""
+    key = patient_key(patient_secret(settings()), address.strip().lower())
+    with sessions()() as session:
+        found = queries.select_suppression(session, key)
+        return f"{found.created_at:%b %d, %Y} ({found.reason})" if found else None

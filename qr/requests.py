@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from qr.codes import png, svg
-from qr.links import review_link
 from qr.poster import SIZES, PosterContent, poster_pdf
 from qr.wording import Wording, wording_for
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
-from seo_monitor.models import Location, ReviewRequest
+from seo_monitor.models import Location
+from seo_monitor.review_requests import location_review_link, record_request
 from seo_monitor.times import utcnow
 
 CODE_FORMATS = ("png", "svg")
@@ -31,11 +31,6 @@ class Made:
     warnings: list[str] = field(default_factory=list)
 
 
-def link_for(settings: Settings, location: Location) -> str:
-    config = settings.location_settings(location.name, location.store_code)
-    return review_link(location, config.review_link if config else None)
-
-
 def make_code(session: Session, settings: Settings, location: Location, fmt: str) -> Made:
     made = build_code(settings, location, fmt)
     record(session, location.id, made, None)
@@ -45,7 +40,7 @@ def make_code(session: Session, settings: Settings, location: Location, fmt: str
 def build_code(settings: Settings, location: Location, fmt: str) -> Made:
     if fmt not in CODE_FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose png or svg")
-    link = link_for(settings, location)
+    link = location_review_link(settings, location)
     warnings = []
     if fmt == "svg":
         data = svg(link).encode("utf-8")
@@ -77,7 +72,7 @@ def build_poster(
         raise UserError(f"unknown poster size {size!r}; choose one of {', '.join(SIZES)}")
     chosen = languages or settings.posters.languages
     wordings, warnings = _wordings(settings, chosen)
-    link = link_for(settings, location)
+    link = location_review_link(settings, location)
     posters = settings.posters
     content = PosterContent(
         location.title, link, wordings, posters.brand_color, posters.text_color, posters.logo_file
@@ -101,16 +96,15 @@ def _wordings(settings: Settings, languages: list[str]) -> tuple[list[Wording], 
 
 
 def record(session: Session, location_id: int, made: Made, placement: str | None) -> None:
-    """Note a printed or downloaded request in review_requests."""
-    session.add(
-        ReviewRequest(
-            location_id=location_id,
-            kind=made.kind,
-            size=made.size,
-            placement=(placement or "").strip() or None,
-            link=made.link,
-            wording=made.wording,
-            languages=made.languages,
-            created_at=utcnow(),
-        )
+    """Note a printed or downloaded request in the review-request ledger."""
+    record_request(
+        session,
+        location_id,
+        made.kind,
+        made.link,
+        made.wording,
+        made.languages,
+        utcnow(),
+        size=made.size,
+        placement=placement,
     )

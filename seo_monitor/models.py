@@ -520,3 +520,39 @@ class ReferralTouch(Base):
     note: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewAsk(Base):
+    """A visit from a visit list, and the review request it led to (or why not). The address
+    and first name are kept only until the ask is sent or skipped; after that the row holds
+    keyed hashes of patient and address, the dates and the outcome."""
+
+    __tablename__ = "review_asks"
+    __table_args__ = (
+        UniqueConstraint("patient_key", "location_id", "visit_date"),
+        Index("ix_review_asks_status_visit", "status", "visit_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    patient_key: Mapped[str] = mapped_column(String(64))
+    email_key: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))  # until asked or skipped
+    first_name: Mapped[str | None] = mapped_column(String(100))  # likewise
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    visit_date: Mapped[date]
+    # waiting, queued, sent, skipped, bounced, failed
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    reason: Mapped[str | None] = mapped_column(String(80))  # why skipped
+    asked_at: Mapped[datetime | None]
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Suppression(Base):
+    """An address that gets no more asks: unsubscribed, bounced, or answered STOP."""
+
+    __tablename__ = "suppressions"
+    email_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(100))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from seo_monitor.migrate import upgrade
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.server import SandboxServer
+from tests.smtp import Sink, running_sink
 
 POSTGRES_ENV = "SEO_MONITOR_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV)
@@ -179,3 +182,41 @@ def settings(sandbox: SandboxServer, tmp_path: Path, database_url: str) -> Setti
 @pytest.fixture
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
+
+
+# --- the command line ------------------------------------------------------------------------
+CliRun = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def make_cli(tmp_path: Path, database_url: str) -> Callable[[str], CliRun]:
+    """`seo-monitor` in a child process with its own config.toml (more TOML may follow) on the
+    test's migrated database, with no SEO_MONITOR_* variable of the test run leaking in."""
+
+    def make(extra_toml: str = "") -> CliRun:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'data_dir = "data"\n{extra_toml}\n[database]\nurl = {json.dumps(database_url)}\n'
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "seo_monitor", "--config", str(config), *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        return run
+
+    return make
+
+
+@pytest.fixture
+def sink() -> Iterator[tuple[Sink, int]]:
+    """A real SMTP server on 127.0.0.1: (what it received, its port)."""
+    with running_sink() as running:
+        yield running

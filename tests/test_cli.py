@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "init",
         "qr",
         "rankings",
+        "referrals",
+        "requests",
         "run",
         "sandbox",
         "scheduler",
@@ -200,9 +203,12 @@ def test_the_demo_collects_from_the_sandbox_and_summarises(tmp_path: Path) -> No
         result = seo_monitor("demo", "--dir", "demo", *ports, cwd=tmp_path, env=debug)
         assert result.returncode == 0, result.stderr
         assert "Locations (3):" in result.stdout and "0 not ok" in result.stdout
+        asked = re.search(r"Review requests: (\d+) sent to the demo mailbox", result.stdout)
+        assert asked and int(asked.group(1)) > 20, result.stdout
         assert_no_secrets_or_patient_words(result.stdout + result.stderr)
         again = seo_monitor("demo", "--dir", "demo", *ports, cwd=tmp_path)
     assert again.returncode == 0 and "new 0" in again.stdout  # the second collection is incremental
+    assert "Review requests: 0 sent" in again.stdout  # the same list again: nobody asked twice
 
 
 def assert_no_secrets_or_patient_words(output: str) -> None:
@@ -217,6 +223,7 @@ def assert_no_secrets_or_patient_words(output: str) -> None:
     secrets = [sandbox.REFRESH_TOKEN, sandbox.CLIENT_SECRET, sandbox.PLACES_API_KEY, "Bearer "]
     for secret in secrets:
         assert secret not in output
+    assert "demo-patients.example" not in output  # no patient's address from the visit list
     world = World(seed=1, locations=3, now=default_world_time())  # the demo's world
     for location in world.locations:
         for review in world.live_reviews(location):

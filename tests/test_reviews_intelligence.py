@@ -92,9 +92,7 @@ def test_changed_thresholds_rescore_everything(sessions: sessionmaker[Session]) 
     add_reviews(sessions, location, INBOX)
     scored(sessions, location)
     with sessions.begin() as session:
-        assert store.score_location(session, location, ScoringRules(negative_stars=3)) == len(
-            INBOX
-        )
+        assert store.score_location(session, location, ScoringRules(negative_stars=3)) == len(INBOX)
 
 
 def test_topics_are_replaced_when_a_text_changes(sessions: sessionmaker[Session]) -> None:

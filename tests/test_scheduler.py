@@ -55,6 +55,9 @@ def test_every_collector_has_its_schedule_and_its_job(tmp_path: Path, engine: En
         assert jobs[collector.schedule_key] == getattr(settings.scheduler, collector.schedule_key)
     assert jobs["search_console"] == "5 7 * * *"  # `search-console` on the command line
     assert set(jobs) - {c.schedule_key for c in COLLECTORS} == {"digest", "alerts", "maintenance"}
+    asking = settings_for(tmp_path, str(engine.url), "[review_requests]\nenabled = true\n")
+    jobs = {job.id: job.cron for job in make_jobs(asking, engine, threading.Event())}
+    assert jobs["review_requests"] == "0 9-17 * * *"  # only once a person switched them on
 
 
 def test_the_architecture_notes_list_the_collectors_as_the_registry_does() -> None:
@@ -304,7 +307,7 @@ def test_maintenance_deletes_old_runs_but_keeps_each_collectors_newest(engine: E
                         collector=collector, started_at=started, finished_at=started, status=status
                     )
                 )
-    outcome = maintain_database(engine, keep_runs=timedelta(days=90))
+    outcome = maintain_database(engine, timedelta(days=90), Settings())
     assert outcome.startswith("4 old collector runs deleted")
     with session_factory(engine)() as session:
         left = session.execute(select(CollectorRun.collector, CollectorRun.started_at)).all()

@@ -31,7 +31,12 @@ if given_up:
         f"{md(given_up[0].last_error)}",
         icon=":material/mail_lock:",
     )
-KINDS = {"negative": "New negative review", "digest": "Weekly digest", "test": "Test email"}
+KINDS = {
+    "negative": "New negative review",
+    "digest": "Weekly digest",
+    "test": "Test email",
+    "review_request": "Review request",
+}
 if rows:
     table = pd.DataFrame(
         [

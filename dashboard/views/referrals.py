@@ -11,12 +11,6 @@ from dashboard import actions, charts, data
 from dashboard.chrome import guard
 from dashboard.text import file_slug, md
 
-STATUS_WORDS = {
-    "new": "🟦 new",
-    "active": "🟩 active",
-    "slipping": "🟨 slipping",
-    "lapsed": "🟥 lapsed",
-}
 TREND_MONTHS = 12
 
 
@@ -24,12 +18,14 @@ def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.0%}"
 
 
-def trend_start(today: date) -> date:
-    """The first day of the month TREND_MONTHS - 1 months back: a year of whole months."""
-    month = today.replace(day=1)
+def whole_months(today: date) -> tuple[date, date]:
+    """The TREND_MONTHS whole months before this one: a month in progress would look like a
+    drop in every line."""
+    end = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
     for _ in range(TREND_MONTHS - 1):
-        month = (month - timedelta(days=1)).replace(day=1)
-    return month
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start, end
 
 
 def totals(report: data.ReferralReport) -> None:
@@ -61,7 +57,8 @@ def totals(report: data.ReferralReport) -> None:
 
 
 def trends(ids: tuple[int, ...] | None, today: date) -> None:
-    year = data.referral_report(ids, trend_start(today), today, today)
+    start, end = whole_months(today)
+    year = data.referral_report(ids, start, end, today)
     if not year.by_kind:
         return
     st.subheader("Referrals per month")
@@ -80,7 +77,7 @@ def trends(ids: tuple[int, ...] | None, today: date) -> None:
         frame["month"] = pd.to_datetime(frame["month"])
         charts.lines(frame, x="month", y="referrals", series="referrer", y_title="Referrals")
     st.caption(
-        f"The last {TREND_MONTHS} months; {today:%B} so far. The top five referrers of the year."
+        f"The {TREND_MONTHS:d} whole months to {end:%B %Y}. The top five referrers of those months."
     )
 
 
@@ -100,7 +97,7 @@ def referrer_table(report: data.ReferralReport) -> None:
                 if r.median_days_to_first_visit is None
                 else f"{r.median_days_to_first_visit:g}",
                 "Last referral": r.last_referral,
-                "Status": STATUS_WORDS.get(r.status, r.status),
+                "Status": r.status,
             }
             for r in report.referrers
         ]
@@ -125,7 +122,7 @@ def due_list(ids: tuple[int, ...] | None, today: date) -> None:
                     "Referrer": d.name,
                     "Due": d.what,
                     "Why": d.why,
-                    "Status": STATUS_WORDS.get(d.status, d.status),
+                    "Status": d.status,
                 }
                 for d in due
             ]

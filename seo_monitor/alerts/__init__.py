@@ -21,6 +21,11 @@ from seo_monitor.models import Location, Notification
 from seo_monitor.queries import Period, build_digest, digest_week
 from seo_monitor.times import utcnow
 
+# The emails this sender sends; review requests go through the outbox too, at their own pace
+# (seo_monitor.review_requests.sending).
+ALERT_KINDS = ("negative", "digest", "test")
+REQUEST_KIND = "review_request"
+
 
 def send_due(
     sessions: sessionmaker[Session],
@@ -37,7 +42,9 @@ def send_due(
     def delivered(message: EmailMessage) -> None:
         smtp.send(alerts, message)
 
-    return deliver_due(sessions, composed, send or delivered, alerts.max_attempts, now)
+    return deliver_due(
+        sessions, composed, send or delivered, alerts.max_attempts, now, kinds=ALERT_KINDS
+    )
 
 
 def one_address(text: str) -> str:
@@ -85,6 +92,8 @@ def read_email(session: Session, settings: Settings, notification_id: int) -> Re
     (or queued): the Alerts page shows what went out without a copy of every message."""
     row = session.get(Notification, notification_id)
     if row is None:
+        return None
+    if row.kind == REQUEST_KIND:  # composed by seo_monitor.review_requests.sending.read_ask
         return None
     batch = Batch(row.kind, row.recipient, (row.id,), (row.payload,), (row.dedupe_key,))
     try:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts.smtp import SendError
@@ -101,10 +101,17 @@ def deliver_due(
     send: Send,
     max_attempts: int,
     now: Callable[[], datetime] = utcnow,
+    kinds: Collection[str] | None = None,
+    limit: int | None = None,
+    give_up_permanent: bool = False,
 ) -> DeliveryReport:
-    """Send every due email once; see the module docstring."""
+    """Send every due email of these `kinds` (all for None) once, at most `limit` of them;
+    see the module docstring. With `give_up_permanent`, an email the server refused for good
+    (a 5xx) is given up at once instead of retried (a bounced address)."""
     report = DeliveryReport()
-    for batch in due_batches(sessions, max_attempts, now()):
+    for batch in due_batches(sessions, max_attempts, now(), kinds):
+        if limit is not None and report.sent >= limit:
+            break
         token = claim(sessions, batch, now())
         if token is None:
             continue  # another sender has it
@@ -118,7 +125,13 @@ def deliver_due(
                 send(message)
         except (SendError, UserError) as exc:  # UserError: a setting the email needs is missing
             report.failed += 1
-            report.given_up += release(sessions, buildable, token, str(exc), max_attempts, now())
+            if give_up_permanent and isinstance(exc, SendError) and exc.permanent:
+                errors = {row_id: str(exc) for row_id in buildable.ids}
+                report.given_up += give_up(sessions, errors, token, max_attempts, now())
+            else:
+                report.given_up += release(
+                    sessions, buildable, token, str(exc), max_attempts, now()
+                )
             log.warning("email to recipient #%s failed: %s", batch.ids[0], exc)
             continue
         if message is not None:
@@ -167,7 +180,12 @@ def unbuildable(row_id: int, exc: Exception) -> str:
     return f"the email cannot be built, so it is not retried: {type(exc).__name__}: {exc}"[:500]
 
 
-def due_batches(sessions: sessionmaker[Session], max_attempts: int, now: datetime) -> list[Batch]:
+def due_batches(
+    sessions: sessionmaker[Session],
+    max_attempts: int,
+    now: datetime,
+    kinds: Collection[str] | None = None,
+) -> list[Batch]:
     with sessions() as session:
         rows = session.execute(
             select(Notification)
@@ -176,6 +194,7 @@ def due_batches(sessions: sessionmaker[Session], max_attempts: int, now: datetim
                 Notification.attempts < max_attempts,
                 Notification.next_attempt_at <= now,
                 or_(Notification.claimed_at.is_(None), Notification.claimed_at < now - STALE_CLAIM),
+                Notification.kind.in_(list(kinds)) if kinds is not None else true(),
             )
             .order_by(Notification.id)
         ).scalars()

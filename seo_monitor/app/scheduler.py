@@ -32,6 +32,7 @@ from seo_monitor.config import Settings
 from seo_monitor.db import rows_changed, session_factory, upsert
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import SchedulerJob, SchedulerLease
+from seo_monitor.review_requests.sending import forget_stale_visits, send_review_requests
 from seo_monitor.times import utcnow
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,18 @@ def make_jobs(settings: Settings, engine: Engine, stop: threading.Event) -> list
     ]
     jobs.append(Job("digest", schedule.digest, lambda: digest_job(settings, sessions)))
     jobs.append(Job("alerts", schedule.alerts, lambda: alerts_job(settings, sessions)))
+    if settings.review_requests.enabled:
+        jobs.append(
+            Job(
+                "review_requests",
+                schedule.review_requests,
+                lambda: requests_job(settings, sessions),
+            )
+        )
     keep = timedelta(days=settings.database.keep_run_history_days)
-    jobs.append(Job("maintenance", schedule.maintenance, lambda: maintain_database(engine, keep)))
+    jobs.append(
+        Job("maintenance", schedule.maintenance, lambda: maintain_database(engine, keep, settings))
+    )
     return jobs
 
 
@@ -80,6 +91,13 @@ def alerts_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
     """Send due emails: daily alerts, retries, and anything a review sync queued."""
     report = send_due(sessions, settings)
     return f"{report.sent} emails sent, {report.failed} failed, {report.given_up} given up"
+
+
+def requests_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
+    """Ask the patients whose visits are due (at the hourly cap; the rest go next time)."""
+    report = send_review_requests(sessions, settings)
+    skipped = sum(report.skipped.values())
+    return f"{report.sent} review requests sent, {skipped} visits not asked, {report.failed} failed"
 
 
 def collector_job(
@@ -103,14 +121,15 @@ def collector_job(
     return run
 
 
-def maintain_database(engine: Engine, keep_runs: timedelta) -> str:
+def maintain_database(engine: Engine, keep_runs: timedelta, settings: Settings) -> str:
     """Old collector runs deleted, map positions read from Places over 30 days ago forgotten
-    (Google's terms), fresh planner statistics; on SQLite also fold the WAL back into the
-    database file."""
+    (Google's terms), visits too old to ask emptied of address and name, fresh planner
+    statistics; on SQLite also fold the WAL back into the database file."""
     sessions = session_factory(engine)
     pruned = prune_run_history(sessions, utcnow() - keep_runs)
     with sessions.begin() as session:
         forgotten = forget_old_positions(session, utcnow())
+        stale = forget_stale_visits(session, settings, utcnow().date())
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "sqlite":
             connection.execute(text("PRAGMA optimize"))
@@ -119,7 +138,7 @@ def maintain_database(engine: Engine, keep_runs: timedelta) -> str:
             connection.execute(text("ANALYZE"))
     return (
         f"{pruned} old collector runs deleted; {forgotten} map positions from Places forgotten; "
-        "database statistics refreshed"
+        f"{stale} visits too old to ask forgotten; database statistics refreshed"
     )
 
 

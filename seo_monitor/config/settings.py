@@ -485,10 +485,19 @@ class SchedulerSettings(Section):
     competitors: Cron = documented("0 6 * * sun", "Refresh competitors seen in the scans.")
     website: Cron = documented("0 5 * * mon", "Audit each location's website.")
     search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
+    review_requests: Cron = documented(
+        "0 9-17 * * *",
+        "Email review requests after visits (when review_requests.enabled): hourly in the day, "
+        "so the hourly cap spreads a long list over the day and patients get asks at daytime.",
+    )
     alerts: Cron = documented(
         "*/10 * * * *", "Send due emails: daily alerts and retries (new ones go after each sync)."
     )
-    maintenance: Cron = documented("0 3 * * *", "Tidy the database (statistics, WAL checkpoint).")
+    maintenance: Cron = documented(
+        "0 3 * * *",
+        "Tidy the database (statistics, WAL checkpoint) and forget the addresses of visits too "
+        "old to be asked.",
+    )
     jitter_seconds: int = documented(
         60,
         "Start each job up to this many seconds late, so many installs do not hit Google "
@@ -516,6 +525,64 @@ class LoggingSettings(Section):
     """Log output (ids and counts only; never review text, names or secrets)."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = documented("INFO", "Log level.")
+
+
+class ReviewRequestSettings(Section):
+    """Review requests by email after a visit (`seo-monitor import visits`, `seo-monitor
+    requests send`, the scheduler's review_requests job): the same neutral ask to every
+    patient, once, through the clinic's SMTP server ([alerts]), with an unsubscribe."""
+
+    enabled: StrictBool = documented(
+        False,
+        "Send the asks: the scheduler's job and `requests send` (a dry run works either way). Off "
+        "until someone chooses to email patients.",
+    )
+    delay_days: int = documented(
+        1, "Ask this many days after the visit at the earliest.", ge=0, le=30
+    )
+    max_age_days: int = documented(
+        14, "Ask at most this many days after the visit; older visits are not asked.", ge=1, le=90
+    )
+    min_days_between: int = documented(
+        180,
+        "Ask one patient at most once in this many days, at any location of the same group.",
+        ge=0,
+        le=730,
+    )
+    per_hour: int = documented(
+        200,
+        "Send at most this many asks in each clock hour, so a first import of thousands of "
+        "visits does not flood the clinic's mail server; the rest go in the next hours.",
+        ge=1,
+        le=10_000,
+    )
+    unsubscribe_email: EmailStr | None = documented(
+        None,
+        "Where patients ask to stop (the List-Unsubscribe address and the footer). Unset: "
+        "alerts.reply_to, else alerts.from_address.",
+        example="frontdesk@example-clinic.com",
+    )
+    unsubscribe_url: str | None = documented(
+        None,
+        "A web address that unsubscribes with one click (RFC 8058), when the clinic runs one; "
+        "it gets ?token=… appended. Unset: the mailto unsubscribe only.",
+        example="https://example-clinic.com/email/unsubscribe",
+        pattern=r"^https://",
+    )
+    postal_address: str | None = documented(
+        None,
+        "The postal address in every ask's footer (CAN-SPAM). Unset: the location's own.",
+        example="1200 S Lamar Blvd, Suite 110, Austin, TX 78704",
+    )
+    import_max_megabytes: int = documented(
+        50, "The largest visit list `import visits` reads.", ge=1, le=2000
+    )
+    wording: dict[str, dict[str, str]] = documented(
+        {},
+        "Your own subject and message per language (keys: subject, message), held to the same "
+        "rules as the posters; unset parts keep the built-in neutral wording.",
+        example={"en": {"subject": "A quick favour from Riverbend PT"}},
+    )
 
 
 class ReferralKitSettings(Section):
@@ -712,6 +779,7 @@ class Settings(Section):
     website: WebsiteSettings = WebsiteSettings()
     referrals: ReferralSettings = ReferralSettings()
     referral_kit: ReferralKitSettings = ReferralKitSettings()
+    review_requests: ReviewRequestSettings = ReviewRequestSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
     )

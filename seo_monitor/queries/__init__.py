@@ -75,6 +75,16 @@ from seo_monitor.queries.replies import (
     reply_log_rows,
     select_reply_context,
 )
+from seo_monitor.queries.review_requests import (
+    AskEffect,
+    AskTotals,
+    AskWeek,
+    select_ask_effect,
+    select_ask_totals,
+    select_ask_weeks,
+    select_suppression,
+    select_visit_count,
+)
 from seo_monitor.queries.reviews import (
     InboxFilter,
     InboxReview,
@@ -96,6 +106,9 @@ from seo_monitor.queries.website import AuditRow, score_change, score_history, s
 __all__ = [
     "LIVE",
     "REPLY_LOG_COLUMNS",
+    "AskEffect",
+    "AskTotals",
+    "AskWeek",
     "AttentionReview",
     "AuditRow",
     "Benchmark",
@@ -135,6 +148,9 @@ __all__ = [
     "reviews_needed",
     "score_change",
     "score_history",
+    "select_ask_effect",
+    "select_ask_totals",
+    "select_ask_weeks",
     "select_audits",
     "select_benchmark",
     "select_benchmark_history",
@@ -168,6 +184,7 @@ __all__ = [
     "select_scan_keywords",
     "select_scans",
     "select_scheduled_jobs",
+    "select_suppression",
     "select_thank_you_counts",
     "select_top_competitors",
     "select_topic_summary",
@@ -175,6 +192,7 @@ __all__ = [
     "select_touches",
     "select_unanswered_negative",
     "select_unscored_count",
+    "select_visit_count",
     "select_weekly_metrics",
     "waiting",
 ]

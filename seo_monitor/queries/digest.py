@@ -21,6 +21,11 @@ from seo_monitor.queries.referrals import (
     select_referral_report,
     select_referrals_due,
 )
+from seo_monitor.queries.review_requests import (
+    select_ask_totals,
+    select_ask_weeks,
+    select_visit_count,
+)
 from seo_monitor.queries.reviews import select_topic_summary
 from seo_monitor.referrals import StatusRules
 from seo_monitor.times import utcnow
@@ -70,6 +75,23 @@ def build_digest(
         "excerpts": settings.alerts.excerpt_chars > 0,
         "dashboard_links": public_address(settings) is not None,
         "referrals": referral_section(session, settings, ids, week.end),
+        "review_requests": request_section(session, ids, week),
+    }
+
+
+def request_section(session: Session, ids: list[int], week: Period) -> dict[str, Any] | None:
+    """The week's review requests: sent, not asked (by reason), unsubscribed, bounced; None
+    when the practice imports no visits."""
+    if not select_visit_count(session):
+        return None
+    totals = select_ask_totals(session, ids, week)
+    weeks = select_ask_weeks(session, ids, week)
+    return {
+        "sent": totals.sent,
+        "skipped": dict(totals.skipped.most_common()),
+        "unsubscribed": sum(w.unsubscribed for w in weeks),
+        "bounced": sum(w.bounced for w in weeks),
+        "waiting": totals.waiting,
     }
 
 

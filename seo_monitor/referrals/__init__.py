@@ -1,12 +1,11 @@
 """Referral sources: who sends the practice patients, who slowed down or stopped, and what the
 practice owes them (a thank-you, a check-in, a progress update). Pure rules in `npi`, `names`,
 `kinds` and `status`; the database steps in `store`; patients only ever as keyed hashes
-(`patients`)."""
+(seo_monitor.patient_keys)."""
 
 from seo_monitor.referrals.kinds import GENERIC, KINDS, kind_of
 from seo_monitor.referrals.names import name_key
 from seo_monitor.referrals.npi import valid_npi
-from seo_monitor.referrals.patients import patient_key, referral_secret
 from seo_monitor.referrals.status import (
     CARE_STARTED_DAYS,
     CHECK_INS,
@@ -44,8 +43,6 @@ __all__ = [
     "log_touch",
     "merge_referrers",
     "name_key",
-    "patient_key",
-    "referral_secret",
     "referrer_status",
     "rename_referrer",
     "set_referrer_kind",

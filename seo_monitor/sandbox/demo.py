@@ -79,6 +79,11 @@ from_address = "seo-monitor@demo-clinic.example"
 recipients = ["practice.manager@demo-clinic.example"]
 # Emails link each review on Google; with the dashboard at an address other devices open,
 # set it under [dashboard] as public_url = "https://…" and they link to it instead.
+
+# Review requests by email after a visit, to the demo mailbox too.
+[review_requests]
+enabled = true
+unsubscribe_email = "frontdesk@demo-clinic.example"
 """
 
 DEMO_SPEEDUP = 480  # sandbox minutes per real minute while the demo runs (8 hours a minute)

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.sandbox.mailbox import running_mailbox
-from tests.alerts.test_email import free_port
 from tests.dashboard.seed import HOSTILE_TEXT, seed
+from tests.smtp import free_port
 
 
 def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,8 +19,8 @@ from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.config import Settings
 from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import build_digest, digest_week
-from seo_monitor.referrals import patient_key
 from seo_monitor.sandbox import World
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.sentiment.store import score_location

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 import ssl
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -37,50 +32,15 @@ from seo_monitor.queries import select_emails
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.sentiment.store import score_location
 from tests.dashboard.seed import HOSTILE_TEXT, add_location, review, seed
+from tests.smtp import Sink, free_port
 
 PASSWORD = "correct horse battery staple"
-
-
-class Sink:
-    """Keeps what it receives; `answer` makes it refuse messages (e.g. "451 …", "550 …")."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.answer: str | None = None
-        self.hang_up = False
-        self.outage_after: int | None = None  # messages accepted before the server goes away
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.outage_after is not None and len(self.messages) >= self.outage_after:
-            self.hang_up = True
-        if self.hang_up:  # the connection drops after the message, before any answer
-            server.transport.close()
-            return "421 closing"
-        if self.answer:
-            return self.answer
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def now() -> datetime:
     """The clock as each test starts (not once at import: a run may cross midnight)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def sink() -> Iterator[tuple[Sink, int]]:
-    handler = Sink()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
 
 
 def alert_settings(database_url: str, port: int, **alerts: Any) -> Settings:

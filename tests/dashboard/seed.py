@@ -23,6 +23,8 @@ def last_day() -> date:
     """The newest profile-metric day `seed` stores, read from the clock when asked (a run
     that crosses midnight seeds and checks the same day only when both ask at the time)."""
     return datetime.now(UTC).date() - timedelta(days=PROVISIONAL_DAYS)
+
+
 HOSTILE_TEXT = "<script>alert('x')</script> The front desk was rude and I waited an hour."
 
 

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.models import Notification
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
-from tests.alerts.test_email import free_port
 from tests.dashboard.seed import add_location, as_shown, seed
+from tests.smtp import free_port
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 

@@ -32,20 +32,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.referrals import import_referrals
+from collectors.visits import import_visits
 from seo_monitor.app.jobs import ALL, collect, make_client
-from seo_monitor.config import load_settings
+from seo_monitor.config import Settings, load_settings
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Location, Review
-from seo_monitor.referrals import patient_key
+from seo_monitor.patient_keys import patient_key
 from seo_monitor.replies.posting import post_reply
+from seo_monitor.review_requests.sending import send_review_requests
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.referrals import demo_referral_export
+from seo_monitor.sandbox.visits import demo_visit_list
 from seo_monitor.sentiment import ScoringRules
 from seo_monitor.sentiment.store import score_location
 from seo_monitor.users import add_user
 from tests.conftest import sandbox_settings
 from tests.rankings.test_scans import KEY
+from tests.smtp import running_sink
 from tests.website.test_website import with_demo_websites
 
 if TYPE_CHECKING:
@@ -71,6 +75,7 @@ class PageSpec:
     address: str  # the URL path
     title: str  # the page's heading
     screenshot: str  # file name in docs/screenshots/
+    on_demo_data: str = ""  # a text the page shows once the demo data is in
 
 
 PAGES = (
@@ -79,10 +84,11 @@ PAGES = (
     PageSpec("reply_log", "Reply log", "reply-log"),
     PageSpec("alerts", "Alerts", "alerts"),
     PageSpec("posters", "QR posters", "qr-posters"),
+    PageSpec("review_requests", "Review requests", "review-requests", "Why not asked"),
     PageSpec("profile", "Profile metrics", "profile-metrics"),
     PageSpec("rankings", "Rankings", "rankings"),
     PageSpec("website", "Website", "website"),
-    PageSpec("referrals", "Referrals", "referrals"),
+    PageSpec("referrals", "Referrals", "referrals", "Referrals per month"),
     PageSpec("health", "Data health", "data-health"),
 )
 ADDRESSES = [spec.address for spec in PAGES] + ["overview", "no-such-page"]
@@ -165,6 +171,26 @@ def fill_the_pages_that_need_more(
     export.write_text(demo_referral_export(world))
     with sessions.begin() as session:
         import_referrals(session, export, world.now, lambda a: patient_key("k" * 64, a), 10**8)
+    ask_demo_patients(folder, sessions, world)
+
+
+def ask_demo_patients(folder: Path, sessions: sessionmaker[Session], world: World) -> None:
+    """The demo visit list imported and its patients asked, through an SMTP server here."""
+    visits = folder / "visits.csv"
+    visits.write_text(demo_visit_list(world, world.now.date()))
+    with sessions.begin() as session:
+        import_visits(session, visits, world.now, lambda a: patient_key("k" * 64, a), 10**8)
+    with running_sink() as (_, port):
+        settings = Settings.model_validate(
+            {
+                "alerts": {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+                           "from_address": "seo-monitor@demo-clinic.example"},
+                "review_requests": {"enabled": True},
+            }
+        )  # fmt: skip
+        assert send_review_requests(sessions, settings, lambda: world.now).sent > 20
+    config = folder / "config.toml"
+    config.write_text(config.read_text() + "[review_requests]\nenabled = true\n")
 
 
 @pytest.fixture(scope="module")
@@ -423,6 +449,8 @@ def test_demo_data_every_page_draws_and_review_html_stays_inert(
             expect(page.get_by_role("heading", name=spec.title, exact=True)).to_be_visible()
             page.wait_for_timeout(1500)  # charts draw after the data arrives
             assert_sound(page, f"/{spec.address} on demo data")
+            if spec.on_demo_data:
+                expect(page.get_by_text(spec.on_demo_data).first).to_be_visible()
             page.screenshot(path=str(screenshots / f"{spec.screenshot}.png"), full_page=True)
         # Tables offer no raw CSV download (cells starting with "=" would run as formulas).
         open_address(page, base, "")

@@ -39,7 +39,7 @@ MARKDOWN_LABELS = {
 }
 # Values that cannot carry Markdown: numbers, our own counters, and the helpers that build
 # Markdown from escaped parts (each passes every outside text through md()).
-SAFE_CALLS = {"md", "star_rating", "len", "int", "float", "round", "topic_badges"}
+SAFE_CALLS = {"md", "star_rating", "len", "int", "float", "round", "topic_badges", "percent"}
 
 
 def is_safe(node: ast.expr) -> bool:

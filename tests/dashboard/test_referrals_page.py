@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
 from collectors.referrals import import_referrals
-from seo_monitor.referrals import patient_key
+from seo_monitor.patient_keys import patient_key
 from tests.dashboard.seed import as_shown, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -66,9 +66,9 @@ def test_the_page_shows_the_last_30_days_who_slips_and_what_is_due(
     referrers = at.dataframe[1].value
     statuses = dict(zip(referrers["Referrer"], referrers["Status"], strict=True))
     assert statuses == {
-        "Dr. Cy Diaz": "🟦 new",
-        "Dr. Ann Lee, MD": "🟨 slipping",
-        "Dr. Bo Park": "🟥 lapsed",
+        "Dr. Cy Diaz": "new",
+        "Dr. Ann Lee, MD": "slipping",
+        "Dr. Bo Park": "lapsed",
     }
     due = at.dataframe[0].value
     assert list(due["Due"])[:2] == ["check-in", "check-in"]

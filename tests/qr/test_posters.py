@@ -22,13 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from qr.codes import decoded, png, svg
-from qr.links import review_link
 from qr.poster import BOLD, SIZES, PosterContent, fit_text, poster_pdf
 from qr.requests import make_code, make_poster
 from qr.wording import BUILT_IN, problems, wording_for
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, ReviewRequest
+from seo_monitor.review_requests import review_link
 
 LINK = "https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4"
 SHORT = "https://g.page/r/CUr2y8l0xyzEAE/review"

@@ -319,7 +319,8 @@ def test_positions_from_places_are_forgotten_after_30_days(
             .where(Location.places_located_at.is_not(None))
             .values(places_located_at=utcnow() - timedelta(days=31))
         )
-    assert "1 map positions from Places forgotten" in maintain_database(engine, timedelta(days=90))
+    outcome = maintain_database(engine, timedelta(days=90), settings)
+    assert "1 map positions from Places forgotten" in outcome
     with sessions() as session:
         forgotten = session.scalars(
             select(Location).where(Location.store_code == pinless.store_code)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.referrals import ImportReport, import_referrals
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Referral, Referrer
-from seo_monitor.referrals import merge_referrers, patient_key, rename_referrer
+from seo_monitor.patient_keys import patient_key
+from seo_monitor.referrals import merge_referrers, rename_referrer
+from tests.conftest import CliRun
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 SECRET = "k" * 64
@@ -250,25 +249,9 @@ def test_the_location_column_or_option_places_each_referral(
         run_import(sessions, write(tmp_path, text.replace("ATX-002", "Mars")))
 
 
-COMMAND = [sys.executable, "-m", "seo_monitor"]
-
-
 @pytest.fixture
-def cli(tmp_path: Path, database_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
-    config = tmp_path / "config.toml"
-    config.write_text(f'data_dir = "data"\n[database]\nurl = {json.dumps(database_url)}\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*COMMAND, "--config", str(config), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
+def cli(make_cli: Callable[[str], CliRun]) -> CliRun:
+    run = make_cli("")
     assert run("db", "upgrade").returncode == 0
     return run
 
@@ -287,7 +270,7 @@ def cli(tmp_path: Path, database_url: str) -> Callable[..., subprocess.Completed
     ],
 )
 def test_unusable_files_get_a_clear_message_and_exit_2(
-    cli: Callable[..., subprocess.CompletedProcess[str]],
+    cli: CliRun,
     tmp_path: Path,
     content: bytes,
     message: str,
@@ -299,9 +282,7 @@ def test_unusable_files_get_a_clear_message_and_exit_2(
     assert "Traceback" not in done.stderr
 
 
-def test_a_file_over_the_limit_is_refused_before_it_is_read(
-    cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
-) -> None:
+def test_a_file_over_the_limit_is_refused_before_it_is_read(cli: CliRun, tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:  # 100 MB, sparse: nothing is written but the size
         handle.truncate(100 * 1024 * 1024)
@@ -313,7 +294,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(
 
 
 def test_the_import_command_reports_what_it_read_and_left_unread(
-    cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+    cli: CliRun, tmp_path: Path
 ) -> None:
     done = cli("import", "referrals", str(write(tmp_path, EXPORT)))
     assert done.returncode == 0, done.stderr

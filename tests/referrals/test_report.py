@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.referrals import import_referrals
+from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import Period, select_referral_report, select_referrals_due
-from seo_monitor.referrals import StatusRules, log_touch, patient_key
+from seo_monitor.referrals import StatusRules, log_touch
 
 AS_OF = date(2026, 11, 30)
 PERIOD = Period(date(2026, 9, 1), AS_OF)

@@ -23,6 +23,7 @@ from seo_monitor.app.cli.output import check_writable, write_output
 from seo_monitor.config import Settings
 from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
+from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.queries import (
     Period,
     ReferralReport,
@@ -39,8 +40,6 @@ from seo_monitor.referrals import (
     StatusRules,
     log_touch,
     merge_referrers,
-    patient_key,
-    referral_secret,
     rename_referrer,
     set_referrer_kind,
 )
@@ -72,7 +71,7 @@ def import_referrals_command(
     settings = app.settings
     overrides = dict(parse_mapping(m) for m in mappings)
     sessions = session_factory(open_database(settings))
-    secret = referral_secret(settings)
+    secret = patient_secret(settings)
     with sessions.begin() as session:
         location = select_locations(session, wanted)[0] if wanted else None
         report = import_referrals(

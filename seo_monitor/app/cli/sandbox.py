@@ -11,6 +11,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.referrals import import_referrals
+from collectors.visits import import_visits
 from seo_monitor.alerts import send_due
 from seo_monitor.app.cli.app import cli, open_database
 from seo_monitor.app.cli.collect import describe_run
@@ -22,8 +23,9 @@ from seo_monitor.db import session_factory
 from seo_monitor.errors import UserError
 from seo_monitor.logging_setup import configure_logging
 from seo_monitor.migrate import upgrade
+from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.private_files import write_private_text
-from seo_monitor.referrals import patient_key, referral_secret
+from seo_monitor.review_requests.sending import SendReport, send_review_requests
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import (
     DEMO_SPEEDUP,
@@ -35,6 +37,7 @@ from seo_monitor.sandbox.faults import FaultPlan, FaultSpecError
 from seo_monitor.sandbox.mailbox import MAILBOX_FOLDER, running_mailbox
 from seo_monitor.sandbox.referrals import demo_referral_export
 from seo_monitor.sandbox.server import SandboxServer
+from seo_monitor.sandbox.visits import demo_visit_list
 from seo_monitor.sandbox.world_file import WORLD_FILE, load_world, save_world
 from seo_monitor.times import utcnow
 
@@ -161,6 +164,10 @@ def demo(
         import_demo_referrals(settings, sessions, world)
         sent = send_due(sessions, settings)
         click.echo(f"Alert emails: {sent.sent} sent to the demo mailbox ({mailbox}).")
+        asked = ask_demo_patients(settings, sessions, world)
+        click.echo(
+            f"Review requests: {asked.sent} sent to the demo mailbox ({describe_skipped(asked)})."
+        )
         click.echo()
         print_status(engine)
         if no_dashboard:
@@ -182,7 +189,7 @@ def import_demo_referrals(
     run: a second import changes nothing)."""
     export = settings.data_dir / "referrals-export.csv"
     write_private_text(export, demo_referral_export(world))
-    secret = referral_secret(settings)
+    secret = patient_secret(settings)
     with sessions.begin() as session:
         report = import_referrals(
             session,
@@ -196,6 +203,31 @@ def import_demo_referrals(
         f"({len(report.ignored_columns)} patient columns left unread), {report.changed} new or "
         "changed."
     )
+
+
+def ask_demo_patients(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> SendReport:
+    """The demo practice's visit list, imported and asked as a person would (the same list each
+    run: a second run asks nobody twice)."""
+    visits = settings.data_dir / "visits-export.csv"
+    now = utcnow()
+    write_private_text(visits, demo_visit_list(world, now.date()))
+    secret = patient_secret(settings)
+    with sessions.begin() as session:
+        import_visits(
+            session,
+            visits,
+            now,
+            lambda value: patient_key(secret, value),
+            settings.review_requests.import_max_megabytes * 1024 * 1024,
+        )
+    return send_review_requests(sessions, settings)
+
+
+def describe_skipped(report: SendReport) -> str:
+    not_asked = ", ".join(f"{n} {reason}" for reason, n in report.skipped.most_common())
+    return f"not asked: {not_asked}" if not_asked else "everyone due was asked"
 
 
 @contextmanager

@@ -14,9 +14,9 @@ from seo_monitor.db import session_factory, table_counts
 from seo_monitor.errors import UserError
 from seo_monitor.masking import mask_url
 from seo_monitor.migrate import current_revision, head_revision, upgrade
+from seo_monitor.patient_keys import create_key_file
 from seo_monitor.private_files import write_private_text
 from seo_monitor.queries import select_latest_runs, select_location_summaries
-from seo_monitor.referrals.patients import create_key_file
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location
 
@@ -37,3 +38,9 @@ def checked_link(link: str) -> str:
             f"to {MAX_LINK_CHARS}: use Google's short review link (newReviewUri) instead"
         )
     return link
+
+
+def location_review_link(settings: Settings, location: Location) -> str:
+    """The location's review link, or its [[locations]] review_link when Google has none."""
+    config = settings.location_settings(location.name, location.store_code)
+    return review_link(location, config.review_link if config else None)

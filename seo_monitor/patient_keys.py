@@ -1,8 +1,9 @@
-"""Patients as keyed hashes: enough to count and de-duplicate referrals, never to say who.
+"""Patients as keyed hashes: enough to count and de-duplicate referrals and visits, never to say
+who.
 
-HMAC-SHA256 with a secret kept outside the database (referrals.patient_key or its file): a
-plain hash of an account number could be reversed by hashing every number; a keyed one cannot
-without the key. The account number itself is never stored, logged or shown."""
+HMAC-SHA256 with a secret kept outside the database (referrals.patient_key or its file, which
+the visit lists use too): a plain hash of an account number or an address could be reversed by
+hashing every candidate; a keyed one cannot without the key."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def patient_key(secret: str, account: str) -> str:
     return hmac.new(secret.encode(), account.strip().encode(), hashlib.sha256).hexdigest()
 
 
-def referral_secret(settings: Settings) -> str:
+def patient_secret(settings: Settings) -> str:
     """The configured secret, else the key file's, created (owner-only) when missing."""
     if settings.referrals.patient_key is not None:
         return settings.referrals.patient_key.get_secret_value()
