@@ -30,8 +30,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One worker per core (pytest-xdist): the suite's subprocesses, browsers and servers wait on
+# I/O much of the time, and every test makes its own databases, ports and folders.
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The 500-location pipeline on SQLite and on the machine's PostgreSQL (about 45 minutes on
 # 2 cores); figures go to bench/RESULTS.md by hand. BENCH_ARGS="--locations 50" for a quick look.
