@@ -155,6 +155,13 @@ class GoogleClient:
         )
         return self._execute("mybusinessbusinessinformation", request)
 
+    def google_updated_location(self, name: str, read_mask: str) -> dict[str, Any]:
+        """The location as it shows on Maps and Search, with the masks of the fields that
+        differ from the owner's data (`diffMask`) and of the owner's edits in flight."""
+        service = self._service("mybusinessbusinessinformation")
+        request = service.locations().getGoogleUpdated(name=name, readMask=read_mask)
+        return self._execute("mybusinessbusinessinformation", request)
+
     def fetch_daily_metrics(
         self, location: str, metrics: list[str], start: date, end: date
     ) -> dict[str, Any]:

@@ -11,15 +11,17 @@ from sqlalchemy.orm import Session
 
 from collectors import fields
 from collectors.google_client import GoogleClient, pages
+from collectors.profile import fetch_google_updated, watched_fields
+from seo_monitor.config import Settings
 from seo_monitor.db import rows_changed, upsert
-from seo_monitor.errors import MalformedRecord
-from seo_monitor.models import Account, Location
+from seo_monitor.errors import CollectorError, MalformedRecord
+from seo_monitor.models import Account, Location, ProfileState
+from seo_monitor.profile_guard import WATCHED_MASK
+from seo_monitor.profile_guard.store import observe
 
 URL_LIMIT = 2_000  # longer is not a link a person could use
-READ_MASK = (
-    "name,title,storeCode,storefrontAddress,serviceArea,phoneNumbers,websiteUri,categories,"
-    "latlng,openInfo,metadata"
-)
+# The fields the locations table keeps and the profile guard watches (profile_guard/fields.py).
+READ_MASK = f"name,storeCode,metadata,{WATCHED_MASK}"
 LOCATION_COLUMNS = (
     "account_id",
     "store_code",
@@ -153,9 +155,12 @@ def save_locations(
     }
 
 
-def collect_locations(client: GoogleClient, session: Session, now: datetime) -> dict[str, int]:
+def collect_locations(
+    client: GoogleClient, session: Session, now: datetime, settings: Settings
+) -> dict[str, int]:
     accounts, skipped = [], 0
     by_account: dict[str, list[dict[str, Any]]] = {}
+    raw_by_name: dict[str, dict[str, Any]] = {}
     for raw_account in fetch_accounts(client):
         try:
             account = parse_account(raw_account)
@@ -166,9 +171,45 @@ def collect_locations(client: GoogleClient, session: Session, now: datetime) -> 
         by_account[account["name"]] = []
         for raw in fetch_locations(client, account["name"]):
             try:
-                by_account[account["name"]].append(parse_location(raw))
+                row = parse_location(raw)
             except MalformedRecord:
                 skipped += 1
+                continue
+            by_account[account["name"]].append(row)
+            raw_by_name[row["name"]] = raw
     counts = save_locations(session, accounts, by_account, now)
     counts["skipped"] = skipped
+    counts.update(guard_profiles(client, session, raw_by_name, now, settings))
+    return counts
+
+
+def guard_profiles(
+    client: GoogleClient,
+    session: Session,
+    raw_by_name: dict[str, dict[str, Any]],
+    now: datetime,
+    settings: Settings,
+) -> dict[str, int]:
+    """The profile guard's look at every location read: what changed since the last sync, and
+    what Google shows instead of the owner's values (asked only where Google says it has
+    updates or the owner's edits are in flight)."""
+    counts = {"profile_changes": 0, "google_updates_unread": 0}
+    locations = session.scalars(select(Location).where(Location.name.in_(list(raw_by_name))))
+    for location in locations:
+        raw = raw_by_name[location.name]
+        metadata = fields.obj(fields.obj(raw).get("metadata"))
+        state = session.get(ProfileState, location.id)
+        google, pending = (state.google, state.pending) if state else ({}, [])
+        if metadata.get("hasGoogleUpdated") is True or metadata.get("hasPendingEdits") is True:
+            try:
+                google, pending = fetch_google_updated(client, location.name)
+            except CollectorError as exc:
+                if exc.affects_all:
+                    raise
+                counts["google_updates_unread"] += 1  # the last view is kept; next sync asks again
+        else:
+            google, pending = {}, []
+        counts["profile_changes"] += observe(
+            session, settings, location, watched_fields(raw), google, pending, now
+        )
     return counts

@@ -14,7 +14,10 @@ from qr.requests import Made, record
 from seo_monitor import alerts
 from seo_monitor.app.actions import post_reply_now
 from seo_monitor.errors import UserError
+from seo_monitor.listings.store import add_listing, configured_listings, remove_listing
+from seo_monitor.models import Location
 from seo_monitor.patient_keys import patient_key, patient_secret
+from seo_monitor.queries import select_locations_by_id
 from seo_monitor.referrals import log_touch, merge_referrers, rename_referrer, set_referrer_kind
 from seo_monitor.replies import ReplyOutcome
 from seo_monitor.review_requests.sending import suppress
@@ -78,3 +81,30 @@ def suppress_address(address: str, reason: str, actor: str) -> str | None:
         return "give the email address"
     key = patient_key(patient_secret(settings()), address.strip().lower())
     return _change(lambda s: suppress(s, key, reason, actor, utcnow()))
+
+
+def add_listing_of(location_id: int, url: str, actor: str) -> str | None:
+    """None when added, else why not (a bad address, one the location has already)."""
+
+    def add(session: Session) -> None:
+        if not add_listing(session, session.get_one(Location, location_id), url, actor):
+            raise UserError("this location has that listing already")
+
+    return _change(add)
+
+
+def remove_listing_by_id(listing_id: int) -> str | None:
+    return _change(lambda s: remove_listing(s, settings(), listing_id))
+
+
+def include_configured_listings(ids: tuple[int, ...] | None) -> None:
+    """The listings config.toml names, in the database before their first check; the cached
+    reads are cleared only when one was added."""
+    config = settings()
+    with sessions().begin() as session:
+        added = sum(
+            configured_listings(session, config, location)
+            for location in select_locations_by_id(session, ids)
+        )
+    if added:
+        st.cache_data.clear()

@@ -46,6 +46,8 @@ VIEW_LIST = (
     View("Visibility", "profile.py", "Profile metrics", ":material/visibility:"),
     View("Visibility", "rankings.py", "Rankings", ":material/grid_on:"),
     View("Visibility", "website.py", "Website", ":material/language:"),
+    View("Visibility", "profile_changes.py", "Profile changes", ":material/edit_note:"),
+    View("Visibility", "listings.py", "Listings", ":material/list_alt:"),
     View("Referrals", "referrals.py", "Referrals", ":material/handshake:"),
     View("Admin", "health.py", "Data health", ":material/monitor_heart:"),
 )

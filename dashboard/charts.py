@@ -57,13 +57,15 @@ def lines(
     y_title: str,
     x_title: str | None = None,
     provisional_after: date | None = None,
+    y_domain: tuple[float, float] | None = None,
 ) -> None:
     """Lines over time, one per `series`; days after `provisional_after` dashed (Google still
-    counts them, so they are not a drop)."""
+    counts them, so they are not a drop). `y_domain` fixes the scale (stars: 0 to 5)."""
     frame = frame.assign(**{x: pd.to_datetime(frame[x])})
+    scale = alt.Scale(domain=y_domain) if y_domain else alt.Undefined
     base = alt.Chart().encode(
         x=time_axis(x, x_title),
-        y=alt.Y(f"{y}:Q", title=y_title),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
         color=alt.Color(f"{series}:N", legend=LEGEND),
         tooltip=[alt.Tooltip(f"{x}:T", format="%b %d, %Y"), f"{series}:N", f"{y}:Q"],
     )

@@ -31,6 +31,7 @@ from seo_monitor.config import Settings, config_path, load_settings
 from seo_monitor.csv_export import csv_text
 from seo_monitor.db import check_connection, make_engine, session_factory
 from seo_monitor.errors import UserError
+from seo_monitor.links import PROFILE_MANAGER_URL
 from seo_monitor.models import Location
 from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.profile_metrics import GROUP_LABELS, LABELS, VIEW_METRICS
@@ -58,6 +59,7 @@ __all__ = [  # besides the functions below: what views may name
     "GROUP_LABELS",
     "LABELS",
     "POSTER_SIZES",
+    "PROFILE_MANAGER_URL",
     "REFERRER_KINDS",
     "TOPICS",
     "TOUCH_KINDS",
@@ -424,3 +426,44 @@ def suppressed_since(address: str) -> str | None:
     with sessions()() as session:
         found = queries.select_suppression(session, key)
         return f"{found.created_at:%b %d, %Y} ({found.reason})" if found else None
+
+
+# --- the profile guard -------------------------------------------------------------------------
+ProfileChangeRow = queries.ProfileChangeRow
+GoogleUpdate = queries.GoogleUpdate
+
+
+@st.cache_data(ttl=TTL)
+def profile_changes(ids: Ids, start: date, end: date) -> list[queries.ProfileChangeRow]:
+    with sessions()() as session:
+        return queries.select_profile_changes(session, ids, Period(start, end))
+
+
+@st.cache_data(ttl=TTL)
+def google_updates(ids: Ids) -> list[queries.GoogleUpdate]:
+    with sessions()() as session:
+        return queries.select_google_updates(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def profiles_watched() -> int:
+    """How many locations the guard has looked at (none before the first locations sync)."""
+    with sessions()() as session:
+        return queries.select_profiles_watched(session)
+
+
+# --- listings ----------------------------------------------------------------------------------
+ListingRow = queries.ListingRow
+
+
+@st.cache_data(ttl=TTL)
+def listings(ids: Ids) -> list[queries.ListingRow]:
+    """Every listing with its last check (see actions.include_configured_listings)."""
+    with sessions()() as session:
+        return queries.select_listings(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def listing_ratings(ids: Ids) -> list[queries.ListingRating]:
+    with sessions()() as session:
+        return queries.select_listing_ratings(session, ids)

@@ -1,4 +1,5 @@
-"""Links in emails: to the review in the dashboard when it has an address people can open."""
+"""Links in emails: to the review in the dashboard when it has an address people can open, and
+to where the owner manages the Business Profile."""
 
 from __future__ import annotations
 
@@ -21,3 +22,9 @@ def review_link(settings: Settings, review_id: int) -> str | None:
     """The Reviews page opened at one review."""
     address = public_address(settings)
     return f"{address}/reviews?review={review_id}" if address else None
+
+
+# Where an owner or manager edits the Business Profile and reviews the changes Google
+# suggests ("Google updates"): Business Profile Manager, which forwards to the profile's
+# editor on Google Search for a single profile.
+PROFILE_MANAGER_URL = "https://business.google.com/locations"

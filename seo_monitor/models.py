@@ -556,3 +556,63 @@ class Suppression(Base):
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str | None] = mapped_column(String(100))
+
+
+class ProfileState(Base):
+    """What the profile guard last saw of a location: its watched fields, the values Google
+    shows instead (getGoogleUpdated's diff), and the owner's edits not yet published."""
+
+    __tablename__ = "profile_states"
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    fields: Mapped[dict[str, Any]]
+    google: Mapped[dict[str, Any]]  # field -> Google's value, where it differs
+    pending: Mapped[list[Any]]  # fields with an edit in flight
+    checked_at: Mapped[datetime]
+
+
+class ProfileChange(Base):
+    """A watched field that changed on the profile (`source` "profile"), or a value Google
+    shows instead of the owner's (`source` "google"), with before and after and when seen."""
+
+    __tablename__ = "profile_changes"
+    __table_args__ = (Index("ix_profile_changes_location_seen", "location_id", "seen_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(16))
+    before: Mapped[Any | None] = mapped_column(JSONData)
+    after: Mapped[Any | None] = mapped_column(JSONData)
+    seen_at: Mapped[datetime]
+
+
+class Listing(Base):
+    """A location's listing on another site (a directory, a review site, a map): its address,
+    from config.toml or added on the Listings page."""
+
+    __tablename__ = "listings"
+    __table_args__ = (UniqueConstraint("location_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    site: Mapped[str] = mapped_column(String(100))  # "Healthgrades", or the host
+    added_by: Mapped[str] = mapped_column(String(100))  # "config.toml" or a user
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ListingCheck(Base):
+    """One weekly look at a listing: consistent, mismatch, unreadable, blocked or unreachable;
+    what it showed (name, address, phone), which fields differ from Google, its rating."""
+
+    __tablename__ = "listing_checks"
+    __table_args__ = (Index("ix_listing_checks_listing_checked", "listing_id", "checked_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    shown: Mapped[dict[str, Any]]  # field -> what the listing says
+    mismatches: Mapped[list[Any]]  # [{"field", "listing", "google"}]
+    rating: Mapped[float | None] = mapped_column(Float)
+    review_count: Mapped[int | None]
+    problem: Mapped[str | None] = mapped_column(Text)  # why unreachable or blocked

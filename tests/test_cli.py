@@ -49,6 +49,8 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "demo",
         "import",
         "init",
+        "listings",
+        "profile",
         "qr",
         "rankings",
         "referrals",

@@ -181,6 +181,7 @@ def test_faults_can_target_one_api() -> None:
 
 
 def fingerprint(world: World) -> list[object]:
+    """Every review as it reads, and every profile's changes (the owner's and Google's)."""
     return [
         (
             r.review_id,
@@ -192,12 +193,13 @@ def fingerprint(world: World) -> list[object]:
         )
         for loc in world.locations
         for r in loc.reviews
-    ]
+    ] + [(loc.profile_edits, loc.google_updates) for loc in world.locations]
 
 
 def test_a_saved_world_continues_as_the_original_would(tmp_path: Path) -> None:
     original = World(seed=3, locations=2, now=WORLD_NOW)
-    original.advance(60 * 24 * 5)
+    original.advance(60 * 24 * 60)  # two months: profiles changed too
+    assert any(loc.profile_edits for loc in original.locations)
     save_world(original, tmp_path / WORLD_FILE)
     restored, continued = load_world(tmp_path / WORLD_FILE, 2, WORLD_NOW)
     assert continued and fingerprint(restored) == fingerprint(original)

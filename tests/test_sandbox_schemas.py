@@ -18,6 +18,7 @@ from collectors.google_client import GoogleClient, load_credentials, pages
 from collectors.locations import READ_MASK
 from collectors.metrics import METRICS
 from collectors.rankings import ID_ONLY_MASK, LOCATION_MASK
+from seo_monitor.profile_guard import WATCHED_MASK
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.server import PLACES_API_KEY
@@ -73,6 +74,22 @@ def test_accounts_and_locations_fit_google_schemas(client: tuple[GoogleClient, W
     assert any(
         "storefrontAddress" not in location and "serviceArea" in location for location in seen
     )
+
+
+def test_google_updated_locations_fit_google_schemas(client: tuple[GoogleClient, World]) -> None:
+    google, world = client
+    for location in world.locations:
+        answer = google.google_updated_location(f"locations/{location.location_id}", WATCHED_MASK)
+        fits(
+            "mybusinessbusinessinformation.v1",
+            "mybusinessbusinessinformation.locations.getGoogleUpdated",
+            answer,
+        )
+    first = google.google_updated_location(
+        f"locations/{world.locations[0].location_id}", WATCHED_MASK
+    )
+    assert first["diffMask"] == "regularHours"  # the demo's first clinic: Google dropped Saturday
+    assert "SATURDAY" not in str(first["location"]["regularHours"])
 
 
 def test_metrics_and_keywords_fit_google_schemas(client: tuple[GoogleClient, World]) -> None:

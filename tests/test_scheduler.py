@@ -284,6 +284,7 @@ def test_two_schedulers_started_at_once_one_runs_and_sigterm_stops_it_cleanly(
             "competitors",
             "search_console",
             "website",
+            "listings",
             "digest",
             "alerts",
             "maintenance",

@@ -33,6 +33,7 @@ if given_up:
     )
 KINDS = {
     "negative": "New negative review",
+    "profile": "Profile change",
     "digest": "Weekly digest",
     "test": "Test email",
     "review_request": "Review request",

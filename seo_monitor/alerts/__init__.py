@@ -23,7 +23,7 @@ from seo_monitor.times import utcnow
 
 # The emails this sender sends; review requests go through the outbox too, at their own pace
 # (seo_monitor.review_requests.sending).
-ALERT_KINDS = ("negative", "digest", "test")
+ALERT_KINDS = ("negative", "profile", "digest", "test")
 REQUEST_KIND = "review_request"
 
 

@@ -85,6 +85,13 @@ def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
         # Digests queued by an earlier version lack the counts of locations left out.
         counts = {"more_attention": 0, "calm": 0, "dashboard_links": False}
         return f"Weekly digest, {week}", {**counts, **digest, "week": week}
+    if batch.kind == "profile":
+        changes = list(batch.payloads)
+        if len(changes) == 1:
+            subject = f"Profile change: {changes[0]['location']}, {changes[0]['field'].lower()}"
+        else:
+            subject = f"{len(changes)} changes to your Business Profiles"
+        return subject, {"changes": changes}
     if batch.kind == "test":
         return "seo-monitor test email", batch.payloads[0]
     raise ValueError(f"unknown email kind {batch.kind!r}")

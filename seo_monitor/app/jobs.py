@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.competitors import collect_competitors
 from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
+from collectors.listings import collect_listings
 from collectors.locations import collect_locations
 from collectors.metrics import collect_metrics
 from collectors.rankings import collect_rankings, provider_for
@@ -80,8 +81,10 @@ def _per_location(function: Callable[..., dict[str, int]]) -> Callable[[Settings
     return make
 
 
-def _locations(_settings: Settings) -> Work:
-    return lambda client, session, _location, now: collect_locations(client, session, now)
+def _locations(settings: Settings) -> Work:
+    """The accounts' locations, then the profile guard's look at each (its alerts are queued
+    in the same transaction)."""
+    return lambda client, session, _location, now: collect_locations(client, session, now, settings)
 
 
 def _reviews_then_scores(settings: Settings) -> Work:
@@ -136,8 +139,25 @@ def _website(settings: Settings) -> Work:
     return work
 
 
+def _listings(settings: Settings) -> Work:
+    def work(
+        _client: Any, session: Session, location: Location | None, now: datetime
+    ) -> dict[str, int]:
+        assert location is not None
+        return collect_listings(session, location, settings, now)
+
+    return work
+
+
 COLLECTORS = (
-    Collector("locations", False, True, "the accounts' locations and their details", _locations),
+    Collector(
+        "locations",
+        False,
+        True,
+        "the accounts' locations and their details; profile changes and Google's updates",
+        _locations,
+        sends_email=True,
+    ),
     Collector(
         "reviews",
         True,
@@ -159,6 +179,13 @@ COLLECTORS = (
         switch="google.search_console",
     ),
     Collector("website", True, False, "the website audit", _website),
+    Collector(
+        "listings",
+        True,
+        False,
+        "name, address and phone on the location's listings, against the profile",
+        _listings,
+    ),
     Collector("competitors", False, False, "competitors seen in the scans", _competitors),
 )
 BY_NAME = {collector.name: collector for collector in COLLECTORS}

@@ -7,8 +7,9 @@ and `template` writes config.example.toml from it.
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -484,6 +485,9 @@ class SchedulerSettings(Section):
     rankings: Cron = documented("0 4 * * sun", "Scan the map rankings (rankings section).")
     competitors: Cron = documented("0 6 * * sun", "Refresh competitors seen in the scans.")
     website: Cron = documented("0 5 * * mon", "Audit each location's website.")
+    listings: Cron = documented(
+        "30 5 * * tue", "Check each location's listings on other sites against Google."
+    )
     search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
     review_requests: Cron = documented(
         "0 9-17 * * *",
@@ -582,6 +586,27 @@ class ReviewRequestSettings(Section):
         "Your own subject and message per language (keys: subject, message), held to the same "
         "rules as the posters; unset parts keep the built-in neutral wording.",
         example={"en": {"subject": "A quick favour from Riverbend PT"}},
+    )
+
+
+# The Business Profile fields the profile guard watches (seo_monitor/profile_guard/fields.py
+# labels them; a test keeps the two equal).
+ProfileField = Literal[
+    "title", "primary_category", "additional_categories", "phone", "additional_phones",
+    "website", "address", "service_area", "map_position", "regular_hours", "special_hours",
+    "description", "open_status",
+]  # fmt: skip
+
+
+class ProfileGuardSettings(Section):
+    """The profile guard: every locations sync compares each Business Profile's watched fields
+    with the last sync, and asks Google for the values it shows instead of the owner's."""
+
+    alert_fields: list[ProfileField] = documented(
+        list(get_args(ProfileField)),
+        "Changes to these fields email the alert recipients at once (exactly once); changes "
+        "to the others are only recorded, for the Profile changes page and the digest.",
+        example=["title", "primary_category", "phone", "website", "address", "regular_hours"],
     )
 
 
@@ -725,6 +750,20 @@ class WebsiteSettings(Section):
     )
 
 
+def listing_url(value: str) -> str:
+    """A listing's address as given, or ValueError saying what a usable one looks like."""
+    if len(value) > 2000 or not re.fullmatch(r"https?://[^\s/]+\.\S*", value):
+        raise ValueError(
+            "give the listing's whole web address, starting with https:// (copy it from the "
+            "browser's address bar)"
+        )
+    return value
+
+
+# A listing's address: a whole http(s) URL, as a browser's address bar shows it.
+ListingUrl = Annotated[str, AfterValidator(listing_url)]
+
+
 class LocationSettings(Section):
     """Settings for one location, matched by its Google name or store code."""
 
@@ -757,6 +796,14 @@ class LocationSettings(Section):
         "service-area business (the middle of the area it serves).",
         example=[30.2672, -97.7431],
     )
+    listings: list[ListingUrl] = documented(
+        [],
+        "This location's listings on other sites (Healthgrades, Zocdoc, Vitals, Yelp, Facebook, "
+        "Apple Maps, Bing Places, a state association's or an insurer's directory): the weekly "
+        "listings check compares each one's name, address and phone with the Google profile. "
+        "The Listings page can add more.",
+        example=["https://www.healthgrades.com/group-directory/tx-texas/austin/riverbend-pt"],
+    )
 
 
 class Settings(Section):
@@ -780,6 +827,7 @@ class Settings(Section):
     referrals: ReferralSettings = ReferralSettings()
     referral_kit: ReferralKitSettings = ReferralKitSettings()
     review_requests: ReviewRequestSettings = ReviewRequestSettings()
+    profile_guard: ProfileGuardSettings = ProfileGuardSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
     )

@@ -18,6 +18,12 @@ from seo_monitor.queries.health import (
     select_recent_failures,
     select_scheduled_jobs,
 )
+from seo_monitor.queries.listings import (
+    ListingRating,
+    ListingRow,
+    select_listing_ratings,
+    select_listings,
+)
 from seo_monitor.queries.locations import select_locations, select_locations_by_id
 from seo_monitor.queries.overview import (
     LIVE,
@@ -41,6 +47,13 @@ from seo_monitor.queries.profile import (
     select_daily_metrics,
     select_keyword_months,
     select_keywords,
+)
+from seo_monitor.queries.profile_guard import (
+    GoogleUpdate,
+    ProfileChangeRow,
+    select_google_updates,
+    select_profile_changes,
+    select_profiles_watched,
 )
 from seo_monitor.queries.rankings import (
     Benchmark,
@@ -115,11 +128,14 @@ __all__ = [
     "DatasetFreshness",
     "DueTouch",
     "EmailRow",
+    "GoogleUpdate",
     "InboxFilter",
     "InboxReview",
     "KeywordRow",
     "Kpis",
     "LatestRun",
+    "ListingRating",
+    "ListingRow",
     "LocationChoice",
     "LocationIds",
     "LocationRow",
@@ -127,6 +143,7 @@ __all__ = [
     "OrganicQuery",
     "Pareto",
     "Period",
+    "ProfileChangeRow",
     "ReferralReport",
     "ReferralTotals",
     "ReferrerChoice",
@@ -158,11 +175,14 @@ __all__ = [
     "select_emails",
     "select_first_metric_day",
     "select_freshness",
+    "select_google_updates",
     "select_inbox",
     "select_keyword_months",
     "select_keywords",
     "select_kpis",
     "select_latest_runs",
+    "select_listing_ratings",
+    "select_listings",
     "select_location_choices",
     "select_location_rows",
     "select_location_summaries",
@@ -171,6 +191,8 @@ __all__ = [
     "select_monthly_reviews",
     "select_newest_metric_day",
     "select_organic_queries",
+    "select_profile_changes",
+    "select_profiles_watched",
     "select_rating",
     "select_rating_history",
     "select_recent_failures",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,11 +12,13 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.config import Settings
-from seo_monitor.links import public_address, review_link
+from seo_monitor.links import PROFILE_MANAGER_URL, public_address, review_link
 from seo_monitor.models import CollectorRun, Location, Review, StoredReviewScore
 from seo_monitor.queries.common import Period, in_locations
+from seo_monitor.queries.listings import ListingRow, select_listings
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_metric_totals, select_rating
 from seo_monitor.queries.profile import select_final_days
+from seo_monitor.queries.profile_guard import select_google_updates, select_profile_changes
 from seo_monitor.queries.referrals import (
     select_referral_count,
     select_referral_report,
@@ -76,6 +79,50 @@ def build_digest(
         "dashboard_links": public_address(settings) is not None,
         "referrals": referral_section(session, settings, ids, week.end),
         "review_requests": request_section(session, ids, week),
+        "profile": profile_section(session, ids, week),
+        "listings": listing_section(session, ids),
+    }
+
+
+def _mismatch(row: ListingRow) -> dict[str, Any]:
+    says = "; ".join(f"{m['field']}: {m['listing']}" for m in row.mismatches)
+    return {"location": row.location, "site": row.site, "url": row.url, "says": says}
+
+
+def listing_section(session: Session, ids: list[int]) -> dict[str, Any] | None:
+    """The listings whose last check found another name, address or phone than Google's, and
+    how many could not be read; None when no listing needs a look."""
+    listings = select_listings(session, ids)
+    mismatched = [row for row in listings if row.status == "mismatch"]
+    unread = sum(1 for row in listings if row.status in ("blocked", "unreachable", "unreadable"))
+    if not mismatched and not unread:
+        return None
+    return {
+        "mismatches": [_mismatch(row) for row in mismatched],
+        "unread": unread,
+        "consistent": sum(1 for row in listings if row.status == "consistent"),
+    }
+
+
+PROFILE_CHANGES_LISTED = 8  # the rest are counted
+
+
+def profile_section(session: Session, ids: list[int], week: Period) -> dict[str, Any] | None:
+    """The week's changes to the Business Profiles and the values Google shows today instead
+    of the owner's; None when there are neither."""
+    changes = select_profile_changes(session, ids, week)
+    updates = select_google_updates(session, ids)
+    if not changes and not updates:
+        return None
+    return {
+        # Stored with the email as JSON: the day it was seen is the digest's week.
+        "changes": [
+            {k: v for k, v in asdict(c).items() if k != "seen_at"}
+            for c in changes[:PROFILE_CHANGES_LISTED]
+        ],
+        "more_changes": max(0, len(changes) - PROFILE_CHANGES_LISTED),
+        "google_updates": [asdict(u) for u in updates],
+        "manage_url": PROFILE_MANAGER_URL,
     }
 
 

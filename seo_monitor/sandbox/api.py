@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from seo_monitor.sandbox import places
+from seo_monitor.sandbox import places, profiles
 from seo_monitor.sandbox.world import DAILY_METRICS, Reply, SandboxLocation, SandboxReview, World
 
 STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
@@ -56,6 +56,19 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+MISSING_READ_MASK = error(
+    400, "INVALID_ARGUMENT", "Request contains an invalid argument: read_mask is required"
+)
+
+
+def _read_mask(request: Request) -> set[str] | None:
+    """The top-level fields a readMask asks for; None when it is missing (Google's 400)."""
+    read_mask = request.one("readMask")
+    if not read_mask:
+        return None
+    return {f.strip().split(".")[0] for f in read_mask.split(",")}
+
+
 def page(
     items: list[Any], request: Request, default_size: int, max_size: int
 ) -> tuple[list[Any], str | None]:
@@ -77,6 +90,12 @@ class SandboxApi:
                 "GET",
                 re.compile(r"v1/accounts/(\d+)/locations"),
                 self.list_locations,
+            ),
+            (
+                "mybusinessbusinessinformation",
+                "GET",
+                re.compile(r"v1/locations/(\d+):getGoogleUpdated"),
+                self.google_updated,
             ),
             (
                 "businessprofileperformance",
@@ -149,14 +168,9 @@ class SandboxApi:
         return 200, _with_token({"accounts": items}, token)
 
     def list_locations(self, request: Request, account_id: str) -> Response:
-        read_mask = request.one("readMask")
-        if not read_mask:
-            return error(
-                400,
-                "INVALID_ARGUMENT",
-                "Request contains an invalid argument: read_mask is required",
-            )
-        fields = {f.strip().split(".")[0] for f in read_mask.split(",")}
+        fields = _read_mask(request)
+        if fields is None:
+            return MISSING_READ_MASK
         locations = [
             self._location(loc) for loc in self.world.locations if loc.account_id == account_id
         ]
@@ -164,8 +178,27 @@ class SandboxApi:
         masked = [{k: v for k, v in item.items() if k in fields} for item in items]
         return 200, _with_token({"locations": masked}, token)
 
+    def google_updated(self, request: Request, location_id: str) -> Response:
+        """The location as Maps and Search show it, and which fields differ from the owner's."""
+        fields = _read_mask(request)
+        if fields is None:
+            return MISSING_READ_MASK
+        loc = self.world.location(location_id)
+        if loc is None:
+            return error(404, "NOT_FOUND", "Requested entity was not found.")
+        live = profiles.with_changes(self._location(loc), loc.google_updates)
+        body: dict[str, Any] = {"location": {k: v for k, v in live.items() if k in fields}}
+        if loc.google_updates:
+            body["diffMask"] = ",".join(sorted(loc.google_updates))
+        return 200, body
+
     @staticmethod
     def _location(loc: SandboxLocation) -> dict[str, Any]:
+        """The owner's version of the location (Google's updates are not in it)."""
+        return profiles.with_changes(SandboxApi._built_location(loc), loc.profile_edits)
+
+    @staticmethod
+    def _built_location(loc: SandboxLocation) -> dict[str, Any]:
         body: dict[str, Any] = {
             "name": f"locations/{loc.location_id}",
             "title": loc.title,
@@ -191,7 +224,10 @@ class SandboxApi:
                 "newReviewUri": f"https://search.google.com/local/writereview?placeid={loc.place_id}",
                 "hasVoiceOfMerchant": True,
             },
+            **profiles.extras(loc),
         }
+        if loc.google_updates:
+            body["metadata"]["hasGoogleUpdated"] = True
         if not loc.pin_shared:
             del body["latlng"]
         if loc.service_area:

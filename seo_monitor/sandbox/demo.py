@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from seo_monitor.private_files import write_private_text
+from seo_monitor.sandbox.listings import listing_urls
 from seo_monitor.sandbox.server import PLACES_API_KEY, authorized_user_info
 from seo_monitor.sandbox.world import World
 
@@ -105,7 +106,7 @@ def write_demo_config(
 ) -> Path:
     """config.toml and data/google-token.json for the sandbox at `root` (the data is kept);
     with `mail_port`, alerts go to the demo mailbox there; with `world`, each location's
-    website is the sandbox's demo site for it."""
+    website and listings are the sandbox's demo pages for it."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     config = folder / "config.toml"
     text = DEMO_CONFIG.format(root=root, host=urlsplit(root).netloc)
@@ -115,6 +116,7 @@ def write_demo_config(
         text += (
             f'\n[[locations]]\nmatch = "{location.store_code}"\n'
             f'website = "{root}/site/{location.store_code}/"\n'
+            f"listings = {json.dumps(listing_urls(root, location))}\n"
         )
     write_private_text(config, text)
     write_private_text(folder / "data" / "places-api-key", PLACES_API_KEY)

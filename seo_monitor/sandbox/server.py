@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from seo_monitor.sandbox.api import Request, SandboxApi, error, parse_body
 from seo_monitor.sandbox.faults import FaultPlan
+from seo_monitor.sandbox.listings import ROBOTS_TXT, listing_page
 from seo_monitor.sandbox.sites import site_page
 from seo_monitor.sandbox.world import World
 
@@ -158,6 +159,10 @@ class Handler(BaseHTTPRequestHandler):
             self.oauth(rest, parse_qs(parts.query), raw)
         elif api == "site":  # the demo clinics' websites, for the website audit
             self.website(rest)
+        elif api == "listing":  # their listings on made-up directories, for the listings check
+            self.listing(rest)
+        elif api == "robots.txt":
+            self.page(200, ROBOTS_TXT, "text/plain; charset=utf-8")
         else:
             request = Request(method, rest, parse_qs(parts.query), None, dict(self.headers.items()))
             self.api_call(state, api, request, raw)
@@ -298,9 +303,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def website(self, rest: str) -> None:
         page = site_page(self.server.state.world, rest)
-        payload = (page or "<h1>Not found</h1>").encode()
-        self.send_response(200 if page else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.page(200 if page else 404, page or "<h1>Not found</h1>")
+
+    def listing(self, rest: str) -> None:
+        status, page = listing_page(self.server.state.world, rest) or (404, "<h1>Not found</h1>")
+        self.page(status, page)
+
+    def page(self, status: int, text: str, content_type: str = "text/html; charset=utf-8") -> None:
+        payload = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

@@ -15,8 +15,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from seo_monitor.sandbox import texts
+from seo_monitor.sandbox import profiles, texts
 
 # (title suffix, street address, postal code, latitude, longitude) in Austin, Texas.
 AUSTIN_SITES = (
@@ -150,6 +151,10 @@ class SandboxLocation:
     pin_shared: bool = True
     service_area: bool = False
     reviews: list[SandboxReview] = field(default_factory=list)
+    # Location field path -> value: the owner's data as changed since it was built, and the
+    # values Google shows instead (see profiles.py).
+    profile_edits: dict[str, Any] = field(default_factory=dict)
+    google_updates: dict[str, Any] = field(default_factory=dict)
 
 
 class World:
@@ -170,6 +175,9 @@ class World:
             ("1002", "Specialists", "LOCATION_GROUP"),
         ]
         self.locations = [self._make_location(i) for i in range(locations)]
+        if self.locations:
+            path, value = profiles.FIRST_GOOGLE_UPDATE
+            self.locations[0].google_updates[path] = value
         for location in self.locations:
             self._seed_reviews(location, reviews_per_location)
         self._steps = 0
@@ -263,7 +271,8 @@ class World:
 
     # --- the clock ------------------------------------------------------------------------------
     def advance(self, minutes: float) -> dict[str, int]:
-        """Move time forward: new reviews (about one a day a clinic), edits, replies, deletions."""
+        """Move time forward: new reviews (about one a day a clinic), edits, replies, deletions,
+        and now and then a change to a profile."""
         with self.lock:
             self._steps += 1
             rng = random.Random(stable_seed(self.seed, "step", self._steps))
@@ -280,6 +289,12 @@ class World:
                     for _ in range(_poisson(rng, per_day * days)):
                         at = start + (self.now - start) * rng.random()
                         changes[kind] += self._change(kind, location, rng, at)
+            # Their own random stream: profile changes leave the reviews as they were.
+            profile_rng = random.Random(stable_seed(self.seed, "profile", self._steps))
+            changes["profile"] = sum(
+                profiles.step(location, profile_rng, days, self.now.date(), _poisson)
+                for location in self.locations
+            )
             self.changed()
             return changes
 

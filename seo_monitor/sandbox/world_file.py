@@ -5,8 +5,9 @@ that arrived while the demo clock ran. A world rebuilt from its seed at the next
 has none of it, and the next sync marks those reviews deleted and the replies gone. So the
 demo saves its world after every change and continues it at the next start.
 
-Clinics follow from the seed and are rebuilt; reviews are stored (their texts follow from
-their own seeds), with the clock and the step count that seeds the next change.
+Clinics follow from the seed and are rebuilt; reviews and profile changes are stored (review
+texts follow from their own seeds), with the clock and the step count that seeds the next
+change.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def world_state(world: World) -> dict[str, Any]:
             "locations": len(world.locations),
             "reviews": {
                 loc.location_id: [_review(r) for r in loc.reviews] for loc in world.locations
+            },
+            "profiles": {
+                loc.location_id: [loc.profile_edits, loc.google_updates] for loc in world.locations
             },
         }
 
@@ -70,6 +74,9 @@ def restore_world(state: dict[str, Any]) -> World:
         location.reviews = [
             _restored(location.location_id, row) for row in state["reviews"][location.location_id]
         ]
+        if "profiles" in state:  # worlds saved before profiles changed keep the built ones
+            edits, updates = state["profiles"][location.location_id]
+            location.profile_edits, location.google_updates = dict(edits), dict(updates)
     return world
 
 

@@ -42,6 +42,7 @@ from seo_monitor.patient_keys import patient_key
 from seo_monitor.replies.posting import post_reply
 from seo_monitor.review_requests.sending import send_review_requests
 from seo_monitor.sandbox import World, running_sandbox
+from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.referrals import demo_referral_export
 from seo_monitor.sandbox.visits import demo_visit_list
 from seo_monitor.sentiment import ScoringRules
@@ -88,6 +89,8 @@ PAGES = (
     PageSpec("profile", "Profile metrics", "profile-metrics"),
     PageSpec("rankings", "Rankings", "rankings"),
     PageSpec("website", "Website", "website"),
+    PageSpec("profile_changes", "Profile changes", "profile-changes", "What Google shows"),
+    PageSpec("listings", "Listings", "listings", "Ratings on other sites"),
     PageSpec("referrals", "Referrals", "referrals", "Referrals per month"),
     PageSpec("health", "Data health", "data-health"),
 )
@@ -167,6 +170,11 @@ def fill_the_pages_that_need_more(
     websites = with_demo_websites(config, sandbox_url, world)
     collect(websites, sessions, ["website"], make_client(websites), now=lambda: world.now)
     config.write_text(plain)  # the dashboards below run without a Places key
+    listings = load_settings(
+        write_demo_config(folder / "demo", sandbox_url, world=world),
+        {"SEO_MONITOR_DATABASE__URL": f"sqlite:///{folder / 'seo-monitor.db'}"},
+    )
+    collect(listings, sessions, ["listings"], make_client(listings), now=lambda: world.now)
     export = folder / "referrals.csv"
     export.write_text(demo_referral_export(world))
     with sessions.begin() as session:

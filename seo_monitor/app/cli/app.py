@@ -16,6 +16,8 @@ from seo_monitor.errors import UserError
 from seo_monitor.logging_setup import configure_logging
 from seo_monitor.migrate import current_revision, head_revision
 
+DAY = click.DateTime(formats=["%Y-%m-%d"])  # a day given on the command line
+
 
 class AppContext:
     """What the group's options give the commands: the config path, loaded on first use."""

@@ -17,7 +17,7 @@ from qr.referral_kit import (
     referral_sheet_pdf,
     thank_you_letters_pdf,
 )
-from seo_monitor.app.cli.app import AppContext, cli, open_database, pass_app
+from seo_monitor.app.cli.app import DAY, AppContext, cli, open_database, pass_app
 from seo_monitor.app.cli.collect import import_group
 from seo_monitor.app.cli.output import check_writable, write_output
 from seo_monitor.config import Settings
@@ -45,7 +45,6 @@ from seo_monitor.referrals import (
 )
 from seo_monitor.times import utcnow
 
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 REPORT_DAYS = 365  # the report's period when none is given: the year up to --until
 
 

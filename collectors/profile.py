@@ -1,0 +1,160 @@
+"""The profile fields the profile guard watches, read from a Business Information `Location`,
+and Google's own version of a location (`locations.getGoogleUpdated`).
+
+Each field becomes a short text or a sorted list of texts, the way a person compares them:
+"Mon 08:00-18:00", "2026-12-24 closed", "1200 S Lamar Blvd, Austin TX 78704". Fields Google
+did not send are left out, so a read mask without them never looks like a deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from collectors import fields
+from collectors.google_client import GoogleClient
+from seo_monitor.profile_guard import WATCHED_MASK, fields_in_mask
+
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+TEXT_LIMIT = 1_000  # longer than any field Google allows (the description: 750)
+
+
+def watched_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """The watched fields this Location carries (see seo_monitor/profile_guard/fields.py)."""
+    raw = fields.obj(raw)
+    found: dict[str, Any] = {}
+    readers: dict[str, Callable[[], dict[str, Any]]] = {
+        "title": lambda: {"title": fields.line(raw.get("title"), TEXT_LIMIT)},
+        "categories": lambda: _categories(fields.obj(raw.get("categories"))),
+        "phoneNumbers": lambda: _phones(fields.obj(raw.get("phoneNumbers"))),
+        "websiteUri": lambda: {"website": fields.line(raw.get("websiteUri"), TEXT_LIMIT)},
+        "storefrontAddress": lambda: {"address": _address(fields.obj(raw["storefrontAddress"]))},
+        "serviceArea": lambda: {"service_area": _service_area(fields.obj(raw["serviceArea"]))},
+        "latlng": lambda: {"map_position": _position(fields.obj(raw["latlng"]))},
+        "regularHours": lambda: {"regular_hours": _hours(fields.obj(raw["regularHours"]))},
+        "specialHours": lambda: {"special_hours": _special(fields.obj(raw["specialHours"]))},
+        "profile": lambda: {
+            "description": fields.line(fields.obj(raw["profile"]).get("description"), TEXT_LIMIT)
+        },
+        "openInfo": lambda: {
+            "open_status": fields.line(fields.obj(raw["openInfo"]).get("status"), 40)
+        },
+    }
+    for key, read in readers.items():
+        if key in raw:
+            found.update(read())
+    return found
+
+
+def _categories(raw: dict[str, Any]) -> dict[str, Any]:
+    primary = fields.line(fields.obj(raw.get("primaryCategory")).get("displayName"), 300)
+    others = {
+        name
+        for item in fields.items(raw.get("additionalCategories"))
+        if (name := fields.line(fields.obj(item).get("displayName"), 300))
+    }
+    return {"primary_category": primary, "additional_categories": sorted(others)}
+
+
+def _phones(raw: dict[str, Any]) -> dict[str, Any]:
+    others = {
+        p for item in fields.items(raw.get("additionalPhones")) if (p := fields.line(item, 64))
+    }
+    return {
+        "phone": fields.line(raw.get("primaryPhone"), 64),
+        "additional_phones": sorted(others),
+    }
+
+
+def _address(raw: dict[str, Any]) -> str | None:
+    lines = [
+        line for item in fields.items(raw.get("addressLines")) if (line := fields.line(item, 300))
+    ]
+    town = " ".join(
+        part
+        for key in ("locality", "administrativeArea", "postalCode")
+        if (part := fields.line(raw.get(key), 200))
+    )
+    return ", ".join([*lines, town] if town else lines) or None
+
+
+def _service_area(raw: dict[str, Any]) -> list[str]:
+    places = fields.obj(raw.get("places")).get("placeInfos")
+    return sorted(
+        {
+            name
+            for item in fields.items(places)
+            if (name := fields.line(fields.obj(item).get("placeName"), 300))
+        }
+    )
+
+
+def _position(raw: dict[str, Any]) -> str | None:
+    latitude, longitude = fields.number(raw.get("latitude")), fields.number(raw.get("longitude"))
+    if latitude is None or longitude is None:
+        return None
+    return f"{latitude:.5f}, {longitude:.5f}"  # about a metre: a moved pin, not float noise
+
+
+def _time(raw: Any) -> str:
+    time = fields.obj(raw)
+    return (
+        f"{fields.whole(time.get('hours')) or 0:02d}:{fields.whole(time.get('minutes')) or 0:02d}"
+    )
+
+
+def _hours(raw: dict[str, Any]) -> list[str]:
+    """One text a period, Monday first: "Mon 08:00-18:00" (a night shift: "Fri 22:00-Sat 06:00")."""
+    periods = []
+    for item in fields.items(raw.get("periods")):
+        period = fields.obj(item)
+        opens, closes = str(period.get("openDay")), str(period.get("closeDay"))
+        if opens not in DAYS:
+            continue
+        close_day = "" if closes == opens or closes not in DAYS else f"{closes[:3].title()} "
+        periods.append(
+            (
+                DAYS.index(opens),
+                f"{opens[:3].title()} {_time(period.get('openTime'))}-"
+                f"{close_day}{_time(period.get('closeTime'))}",
+            )
+        )
+    return [text for _, text in sorted(periods)]
+
+
+def _date(raw: Any) -> str | None:
+    day = fields.obj(raw)
+    parts = [fields.whole(day.get(key)) for key in ("year", "month", "day")]
+    if any(part is None for part in parts):
+        return None
+    year, month, date = parts
+    return f"{year:04d}-{month:02d}-{date:02d}"
+
+
+def _special(raw: dict[str, Any]) -> list[str]:
+    """One text a day: "2026-12-24 closed", "2026-12-31 09:00-12:00"."""
+    days = []
+    for item in fields.items(raw.get("specialHourPeriods")):
+        period = fields.obj(item)
+        start = _date(period.get("startDate"))
+        if start is None:
+            continue
+        end = _date(period.get("endDate"))
+        span = f"{start} to {end}" if end and end != start else start
+        hours = (
+            "closed"
+            if period.get("closed") is True
+            else f"{_time(period.get('openTime'))}-{_time(period.get('closeTime'))}"
+        )
+        days.append(f"{span} {hours}")
+    return sorted(days)
+
+
+def fetch_google_updated(client: GoogleClient, name: str) -> tuple[dict[str, Any], list[str]]:
+    """What Google shows for the location where it differs from the owner's data, and the
+    owner's own edits still waiting to be published (field names of the guard)."""
+    answer = fields.obj(client.google_updated_location(name, WATCHED_MASK))
+    live = watched_fields(fields.obj(answer.get("location")))
+    differs = fields_in_mask(fields.line(answer.get("diffMask"), 2_000) or "")
+    pending = fields_in_mask(fields.line(answer.get("pendingMask"), 2_000) or "")
+    return {field: live.get(field) for field in sorted(differs)}, sorted(pending)

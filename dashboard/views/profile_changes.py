@@ -1,0 +1,77 @@
+"""The profile guard: the values Google shows instead of the owner's, and every change to the
+watched Business Profile fields that the locations syncs saw."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.chrome import guard
+from dashboard.text import md
+
+
+def google_values(ids: tuple[int, ...] | None) -> None:
+    updates = data.google_updates(ids)
+    st.subheader("What Google shows instead of yours")
+    if not updates:
+        st.success("Google shows every profile as its owner wrote it.")
+        return
+    st.caption(
+        "Google or a user's suggested edit changed these on Maps and Search. Open the Business "
+        "Profile to accept each one, or to keep your own value."
+    )
+    table = pd.DataFrame(
+        [
+            {"Location": u.location, "Field": u.field, "Google shows": u.google,
+             "Yours": u.yours, "On Maps": u.maps_url}
+            for u in updates
+        ]
+    )  # fmt: skip
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"On Maps": st.column_config.LinkColumn(display_text="open")},
+    )
+    st.link_button("Open the Business Profile", data.PROFILE_MANAGER_URL)
+
+
+def history(ids: tuple[int, ...] | None) -> None:
+    changes = data.profile_changes(ids, filters.start, filters.end)
+    st.subheader("Changes")
+    st.caption(
+        f'{filters.start:%b %d} to {filters.end:%b %d}, newest first. "On the profile": the '
+        "owner's data changed (someone with access, or an update Google applied). \"Shown by "
+        'Google": Google began to show its own value.'
+    )
+    if not changes:
+        st.info("No changes in this period.")
+        return
+    table = pd.DataFrame(
+        [
+            {"Seen (UTC)": c.seen_at.strftime("%Y-%m-%d %H:%M"), "Location": c.location,
+             "Field": c.field, "Before": c.before, "After": c.after,
+             "Where": "shown by Google" if c.source == "google" else "on the profile"}
+            for c in changes
+        ]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+filters = guard()
+st.title("Profile changes")
+st.caption(
+    "The profile guard compares each Business Profile's name, categories, phone, website, "
+    "address, pin, hours, description and open status at every locations sync, and asks Google "
+    "what it shows instead. A change emails the alert recipients once (docs/profile-guard.md)."
+)
+if not data.profiles_watched():
+    st.info(
+        "Nothing to compare yet: the guard looks at each profile at every locations sync "
+        "(`seo-monitor collect locations`; the scheduler runs it daily)."
+    )
+    st.stop()
+google_values(filters.location_ids)
+history(filters.location_ids)
+st.caption(md(f"Profiles are edited on Google: {data.PROFILE_MANAGER_URL}"))

@@ -1,0 +1,112 @@
+"""The profile guard's database steps: compare what a locations sync read with what the last
+one saw, record each change, and queue its alert email in the same transaction (so a change
+is alerted exactly once, like a negative review).
+
+The first sync of a location records no change (there is nothing to compare with) but does
+record the values Google shows instead of the owner's: those need a look whenever first seen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from seo_monitor.alerts.content import recipients_for
+from seo_monitor.alerts.outbox import enqueue
+from seo_monitor.config import Settings
+from seo_monitor.links import PROFILE_MANAGER_URL
+from seo_monitor.models import Location, ProfileChange, ProfileState
+from seo_monitor.profile_guard.fields import WATCHED, shown
+
+ALERT_KIND = "profile"
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Watched fields both reads carry whose values differ, in the profile's order. A field
+    only one of them carries (a read mask that grew) is no change."""
+    return [f for f in WATCHED if f in before and f in after and before[f] != after[f]]
+
+
+def new_google_values(known: dict[str, Any], google: dict[str, Any]) -> list[str]:
+    """Fields where Google now shows a value it did not show at the last sync."""
+    return [f for f in WATCHED if f in google and known.get(f, object()) != google[f]]
+
+
+def observe(
+    session: Session,
+    settings: Settings,
+    location: Location,
+    current: dict[str, Any],
+    google: dict[str, Any],
+    pending: list[str],
+    now: datetime,
+) -> int:
+    """Record what changed since the last sync, keep this sync's view, queue the alerts;
+    returns how many changes were recorded."""
+    state = session.get(ProfileState, location.id)
+    changes: list[ProfileChange] = []
+    if state is None:
+        state = ProfileState(location_id=location.id, fields={}, google={}, pending=[])
+        session.add(state)
+    else:
+        changes += [
+            ProfileChange(
+                location_id=location.id,
+                field=f,
+                source="profile",
+                before=state.fields[f],
+                after=current[f],
+                seen_at=now,
+            )
+            for f in changed_fields(state.fields, current)
+        ]
+    changes += [
+        ProfileChange(
+            location_id=location.id,
+            field=f,
+            source="google",
+            before=current.get(f, state.fields.get(f)),
+            after=google[f],
+            seen_at=now,
+        )
+        for f in new_google_values(state.google, google)
+    ]
+    state.fields = {**state.fields, **current}
+    state.google, state.pending, state.checked_at = google, pending, now
+    session.add_all(changes)
+    session.flush()  # the changes' ids key their emails
+    queue_alerts(session, settings, location, changes, now)
+    return len(changes)
+
+
+def queue_alerts(
+    session: Session,
+    settings: Settings,
+    location: Location,
+    changes: list[ProfileChange],
+    now: datetime,
+) -> int:
+    wanted = set(settings.profile_guard.alert_fields)
+    people = recipients_for(settings, location)
+    added = 0
+    for change in (c for c in changes if c.field in wanted):
+        payload = alert_payload(location, change)
+        for person in people:
+            key = f"profile:{change.id}:{person}"
+            added += enqueue(session, key, ALERT_KIND, person, payload, now)
+    return added
+
+
+def alert_payload(location: Location, change: ProfileChange) -> dict[str, Any]:
+    return {
+        "location": location.title,
+        "field": WATCHED[change.field],
+        "source": change.source,
+        "before": shown(change.field, change.before),
+        "after": shown(change.field, change.after),
+        "seen": change.seen_at.isoformat(),
+        "maps_url": location.maps_uri,
+        "manage_url": PROFILE_MANAGER_URL,
+    }

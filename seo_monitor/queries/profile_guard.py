@@ -1,0 +1,93 @@
+"""The profile guard as the Profile changes page, the digest and `seo-monitor profile changes`
+show it: each change with its before and after, and the values Google shows today instead of
+the owner's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seo_monitor.models import Location, ProfileChange, ProfileState
+from seo_monitor.profile_guard import WATCHED, shown
+from seo_monitor.queries.common import LocationIds, Period, in_locations
+
+
+@dataclass(frozen=True)
+class ProfileChangeRow:
+    seen_at: datetime
+    location: str
+    field: str  # its label
+    source: str  # "profile" or "google"
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class GoogleUpdate:
+    """A value Google shows on Maps and Search today that is not the owner's."""
+
+    location: str
+    field: str
+    yours: str
+    google: str
+    maps_url: str | None
+
+
+def select_profile_changes(
+    session: Session, location_ids: LocationIds, period: Period
+) -> list[ProfileChangeRow]:
+    """The changes seen in the period, newest first."""
+    rows = session.execute(
+        select(ProfileChange, Location.title)
+        .join(Location, Location.id == ProfileChange.location_id)
+        .where(
+            ProfileChange.seen_at >= period.start_time,
+            ProfileChange.seen_at < period.end_time,
+            in_locations(ProfileChange.location_id, location_ids),
+        )
+        .order_by(ProfileChange.seen_at.desc(), Location.title, ProfileChange.id)
+    )
+    return [
+        ProfileChangeRow(
+            change.seen_at,
+            title,
+            WATCHED.get(change.field, change.field),
+            change.source,
+            shown(change.field, change.before),
+            shown(change.field, change.after),
+        )
+        for change, title in rows
+    ]
+
+
+def select_google_updates(session: Session, location_ids: LocationIds) -> list[GoogleUpdate]:
+    """What Google shows instead of the owner's values, as of each location's last sync."""
+    rows = session.execute(
+        select(ProfileState, Location)
+        .join(Location, Location.id == ProfileState.location_id)
+        .where(Location.active.is_(True), in_locations(ProfileState.location_id, location_ids))
+        .order_by(Location.title)
+    )
+    return [
+        GoogleUpdate(
+            location.title,
+            WATCHED.get(field, field),
+            shown(field, state.fields.get(field)),
+            shown(field, value),
+            location.maps_uri,
+        )
+        for state, location in rows
+        for field, value in sorted(state.google.items(), key=lambda item: _order(item[0]))
+    ]
+
+
+def _order(field: str) -> int:
+    return list(WATCHED).index(field) if field in WATCHED else len(WATCHED)
+
+
+def select_profiles_watched(session: Session) -> int:
+    """Locations the guard has looked at: none before the first locations sync."""
+    return int(session.scalar(select(func.count()).select_from(ProfileState)) or 0)

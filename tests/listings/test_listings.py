@@ -1,0 +1,309 @@
+"""Listings: pages written for the project in the markup styles directories use (JSON-LD,
+microdata, plain text) read and compared with the Google profile, and every way a listing can
+fail to be read, each said for what it is."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.fetch import FetchPolicy
+from collectors.listings import check_listing
+from seo_monitor.alerts.outbox import Batch
+from seo_monitor.alerts.render import compose
+from seo_monitor.app.jobs import collect, make_client
+from seo_monitor.config import Settings, load_settings
+from seo_monitor.errors import UserError
+from seo_monitor.listings import compare, read_listing, site_name
+from seo_monitor.listings.store import add_listing, remove_listing
+from seo_monitor.models import Listing, ListingCheck, Location
+from seo_monitor.queries import build_digest, digest_week
+from seo_monitor.sandbox import World
+from seo_monitor.sandbox.demo import write_demo_config
+from seo_monitor.sandbox.server import SandboxServer
+from seo_monitor.website import Profile
+from tests.conftest import CliRun
+from tests.website.test_fetch import Route, Server, page, trickle
+
+PROFILE = Profile(
+    "Riverbend Physical Therapy - South Lamar",
+    ("1200 Barton Springs Road", "Suite 210"),
+    "Austin",
+    "(512) 555-0100",
+)
+# Written for the project in each directory's style.
+JSON_LD = """<html><head><script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+ {"@type": "BreadcrumbList", "itemListElement": []},
+ {"@type": ["MedicalClinic", "LocalBusiness"], "name": "Riverbend Physical Therapy, PLLC",
+  "telephone": "+1 512-555-0100",
+  "address": {"@type": "PostalAddress", "streetAddress": "1200 Barton Springs Rd., Ste. 210",
+              "addressLocality": "Austin", "addressRegion": "TX", "postalCode": "78704"},
+  "aggregateRating": {"@type": "AggregateRating", "ratingValue": "4.7", "reviewCount": "1,204"}}
+]}</script></head><body><h1>Riverbend</h1></body></html>"""
+MICRODATA = """<html><body><div itemscope itemtype="https://schema.org/Physician">
+<h1 itemprop="name">Dr. Ann Lee, PT, DPT</h1>
+<div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+ <span itemprop="streetAddress">4100 Medical Pkwy</span>, <span itemprop="addressLocality">Austin</span>
+</div><span itemprop="telephone">512.555.0199</span>
+<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+ <meta itemprop="ratingValue" content="3.9"><meta itemprop="reviewCount" content="17"></div>
+</div></body></html>"""
+PLAIN = """<html><body><h2>Members in Austin</h2><p><b>Riverbend Physical Therapy</b><br>
+1200 Barton Springs Rd, Suite 210, Austin TX 78704<br>Tel. (512) 555-0100</p></body></html>"""
+
+
+def test_json_ld_of_a_clinic_matches_despite_abbreviations_and_a_legal_suffix() -> None:
+    facts = read_listing(JSON_LD)
+    assert (facts.rating, facts.review_count) == (4.7, 1204)
+    verdict = compare(facts, PROFILE)
+    assert verdict.status == "consistent", verdict
+    assert verdict.shown["name"] == "Riverbend Physical Therapy, PLLC"
+    assert verdict.shown["phone"] == "(512) 555-0100"
+
+
+def test_microdata_of_a_clinician_compares_address_and_phone_but_not_the_name() -> None:
+    facts = read_listing(MICRODATA)
+    assert facts.provider and (facts.rating, facts.review_count) == (3.9, 17)
+    verdict = compare(facts, PROFILE)
+    assert verdict.status == "mismatch"
+    assert {m["field"]: m["listing"] for m in verdict.mismatches} == {
+        "address": "4100 Medical Pkwy, Austin",
+        "phone": "(512) 555-0199",
+    }
+
+
+def test_plain_text_finds_the_name_street_and_phone_on_the_page() -> None:
+    verdict = compare(read_listing(PLAIN), PROFILE)
+    assert verdict.status == "consistent"
+    assert set(verdict.shown) == {"name", "address", "phone"}
+    moved = PLAIN.replace("1200 Barton Springs Rd, Suite 210", "88 Old Mill Rd")
+    verdict = compare(read_listing(moved), PROFILE)
+    assert verdict.mismatches == [
+        {
+            "field": "address",
+            "listing": "(not on the page)",
+            "google": "1200 Barton Springs Road, Suite 210, Austin",
+        }
+    ]
+
+
+def test_another_business_name_is_a_mismatch_but_word_order_is_not() -> None:
+    other = JSON_LD.replace("Riverbend Physical Therapy, PLLC", "Lakeside Rehab Center")
+    assert [m["field"] for m in compare(read_listing(other), PROFILE).mismatches] == ["name"]
+    reordered = JSON_LD.replace("Riverbend Physical Therapy, PLLC", "Physical Therapy Riverbend")
+    assert compare(read_listing(reordered), PROFILE).status == "consistent"
+
+
+def test_site_names() -> None:
+    assert site_name("https://www.healthgrades.com/group-directory/x") == "Healthgrades"
+    assert site_name("https://m.yelp.com/biz/riverbend") == "Yelp"
+    assert site_name("https://txpta.example.org/find-a-pt") == "txpta.example.org"
+    # A directory's copy on this machine (the demo) is named by its path.
+    assert site_name("http://127.0.0.1:8765/listing/vitals/ATX-001") == "Vitals"
+    assert site_name("http://127.0.0.1:8765/listing/nowhere/ATX-001") == "127.0.0.1"
+
+
+# --- reading listings over HTTP: every way it can fail ----------------------------------------
+@pytest.fixture
+def site() -> Iterator[Server]:
+    stop = threading.Event()
+    routes: dict[str, Route] = {
+        "/robots.txt": page(b"User-agent: *\nDisallow: /private/\n", kind="text/plain"),
+        "/clinic": page(JSON_LD.encode()),
+        "/private/clinic": page(JSON_LD.encode()),
+        "/wall": page(b"<html><title>Just a moment...</title><body>Checking your browser</body></html>"),
+        "/forbidden": page(b"<html><body>Forbidden</body></html>", status=403),
+        "/limited": page(b"slow down", status=429),
+        "/gone": page(b"<html><body>Not found</body></html>", status=404),
+        "/down": page(b"<html><body>Oops</body></html>", status=503),
+        "/script": page(b'<html><body><div id="app"></div><script src="a.js"></script></body></html>'),
+        "/pdf": page(b"%PDF-1.7", kind="application/pdf"),
+        "/slow": trickle("body", stop),
+    }  # fmt: skip
+    server = Server(routes)
+    yield server
+    stop.set()
+    server.close()
+
+
+POLICY = FetchPolicy(allow_hosts=frozenset({"127.0.0.1"}), request_seconds=1.0, site_seconds=2.0)
+LOCATION = Location(title=PROFILE.name, address_lines=list(PROFILE.address_lines), locality="Austin", phone=PROFILE.phone, country="US")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "problem"),
+    [
+        ("/clinic", "consistent", None),
+        ("/private/clinic", "blocked", "robots.txt asks crawlers like seo-monitor not to read"),
+        ("/wall", "blocked", "a bot check instead of the page"),
+        ("/forbidden", "blocked", "refused the check (the server answered HTTP 403)"),
+        ("/limited", "blocked", "HTTP 429"),
+        ("/gone", "unreachable", "HTTP 404"),
+        ("/down", "unreachable", "HTTP 503"),
+        ("/script", "unreadable", "no name, address or phone on the page"),
+        ("/pdf", "unreachable", "not HTML"),
+        ("/slow", "unreachable", "too slow"),
+    ],
+)
+def test_each_outcome_of_reading_a_listing_is_said_for_what_it_is(
+    site: Server, path: str, status: str, problem: str | None
+) -> None:
+    listing = Listing(url=site.url(path), site="test")
+    verdict, _, why = check_listing(listing, LOCATION, POLICY)
+    assert verdict.status == status
+    assert (why is None) if problem is None else (problem in (why or "")), why
+
+
+def test_an_internal_address_is_refused_unless_allowed(site: Server) -> None:
+    listing = Listing(url=site.url("/clinic"), site="test")
+    verdict, _, why = check_listing(listing, LOCATION, FetchPolicy(request_seconds=1.0))
+    assert verdict.status == "unreachable" and "127.0.0.1" in (why or ""), why
+
+
+# --- the weekly check on the demo's listings --------------------------------------------------
+def demo_settings(sandbox: SandboxServer, world: World, folder: Any, database_url: str) -> Settings:
+    """The demo's config: each clinic's listings are the sandbox's made-up directory pages."""
+    config = write_demo_config(folder, sandbox.url, world=world)
+    return load_settings(config, {"SEO_MONITOR_DATABASE__URL": database_url})
+
+
+def test_the_weekly_check_reads_each_demo_listing_and_keeps_its_rating(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = demo_settings(sandbox, world, tmp_path, database_url)
+    client = make_client(settings)
+    collect(settings, sessions, ["locations"], client, now=lambda: world.now)
+    [first, *_] = collect(settings, sessions, ["listings"], client, now=lambda: world.now)
+    assert first.status == "ok", first
+    with sessions() as session:
+        rows = session.execute(
+            select(Location.store_code, Listing.url, ListingCheck)
+            .join(Listing, Listing.location_id == Location.id)
+            .join(ListingCheck, ListingCheck.listing_id == Listing.id)
+        ).all()
+    by_site = {(code, url.split("/listing/")[1].split("/")[0]): c for code, url, c in rows}
+    assert len(by_site) == 6 * len(world.locations)
+    first_clinic = {site: c.status for (code, site), c in by_site.items() if code == "ATX-001"}
+    assert first_clinic == {
+        "healthgrades": "consistent",
+        "vitals": "mismatch",  # a clinician's page with the clinic's old phone
+        "choosept": "consistent",
+        "yelp": "blocked",  # robots.txt
+        "zocdoc": "blocked",  # a bot wall
+        "apple": "unreadable",  # built by script
+    }
+    assert (
+        by_site["ATX-001", "healthgrades"].rating,
+        by_site["ATX-001", "healthgrades"].review_count,
+    ) == (4.1, 20)
+    assert by_site["ATX-001", "vitals"].mismatches == [
+        {"field": "phone", "listing": "(512) 555-0100", "google": world.locations[0].phone}
+    ]
+    # Every third clinic's association listing still shows the street it moved from.
+    moved = by_site["ATX-003", "choosept"]
+    assert moved.status == "mismatch" and [m["field"] for m in moved.mismatches] == ["address"]
+
+
+def test_listings_from_config_stay_and_those_added_by_hand_can_go(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = demo_settings(sandbox, world, tmp_path, database_url)
+    collect(
+        settings, sessions, ["locations", "listings"], make_client(settings), now=lambda: world.now
+    )
+    with sessions.begin() as session:
+        location = session.scalars(select(Location).where(Location.store_code == "ATX-001")).one()
+        assert add_listing(session, location, " https://www.zocdoc.com/practice/riverbend ", "pat")
+        assert not add_listing(
+            session, location, "https://www.zocdoc.com/practice/riverbend", "pat"
+        )
+        with pytest.raises(UserError, match="whole web address"):
+            add_listing(session, location, "zocdoc.com/practice", "pat")
+        mine = session.scalars(select(Listing).where(Listing.added_by == "pat")).one()
+        configured = session.scalars(
+            select(Listing).where(Listing.added_by == "config.toml")
+        ).first()
+        assert configured is not None
+        with pytest.raises(UserError, match=r"comes from config\.toml"):
+            remove_listing(session, settings, configured.id)
+        assert (
+            remove_listing(session, settings, mine.id)
+            == "Zocdoc: https://www.zocdoc.com/practice/riverbend"
+        )
+
+
+def test_the_digest_names_each_mismatched_listing_and_counts_the_unread(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = demo_settings(sandbox, world, tmp_path, database_url)
+    client = make_client(settings)
+    collect(settings, sessions, ["locations", "listings"], client, now=lambda: world.now)
+    with sessions() as session:
+        first = session.scalars(select(Location).where(Location.store_code == "ATX-001")).all()
+        digest = build_digest(session, settings, first, digest_week(world.now, "UTC"), world.now)
+    alerts = settings.alerts.model_copy(update={"from_address": "seo@clinic.example"})
+    batch = Batch("digest", "pm@clinic.example", (1,), (digest,), ("digest:test",))
+    text = compose(alerts, batch).get_body(("plain",)).get_content()
+    section = text.split("== Listings on other sites ==")[1]
+    title = world.locations[0].title
+    assert (
+        f"{title} on Vitals shows another phone: (512) 555-0100: {sandbox.url}/listing/vitals/ATX-001"
+        in section
+    )
+    assert "3 listings could not be read (blocked, down or built by script)" in section
+    assert "2 listings show the same name, address and phone as Google." in section
+
+
+def test_the_listings_commands(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    make_cli: Callable[[str], CliRun],
+) -> None:
+    settings = demo_settings(sandbox, world, tmp_path, database_url)
+    collect(
+        settings, sessions, ["locations", "listings"], make_client(settings), now=lambda: world.now
+    )
+    cli = make_cli("")
+    listed = cli("listings", "list", "--location", "ATX-001")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].endswith(
+        f"{world.locations[0].title} - Vitals: differs from Google ({world.now:%Y-%m-%d})"
+    )
+    assert f"    phone: (512) 555-0100 (Google: {world.locations[0].phone})" in lines
+    assert "    robots.txt asks crawlers like seo-monitor not to read this page" in lines
+    assert "    rated 4.1 from 20 reviews" in lines
+    added = cli("listings", "add", "ATX-001", "https://www.zocdoc.com/practice/riverbend-1")
+    assert added.returncode == 0 and "Added." in added.stdout
+    with sessions() as session:
+        new = session.scalars(select(Listing).where(Listing.added_by == "cli")).one()
+    assert "not checked yet" in cli("listings", "list", "--location", "ATX-001").stdout
+    removed = cli("listings", "remove", str(new.id))
+    assert "Removed Zocdoc: https://www.zocdoc.com/practice/riverbend-1." in removed.stdout
+    bad = cli("listings", "add", "ATX-001", "zocdoc.com/practice")
+    assert (
+        bad.returncode == 2 and "whole web address" in bad.stderr and "Traceback" not in bad.stderr
+    )
+    unknown = cli("listings", "remove", "99999")
+    assert unknown.returncode == 2 and "there is no listing #99999" in unknown.stderr
