@@ -49,6 +49,7 @@ VIEW_LIST = (
     View("Visibility", "profile_changes.py", "Profile changes", ":material/edit_note:"),
     View("Visibility", "listings.py", "Listings", ":material/list_alt:"),
     View("Referrals", "referrals.py", "Referrals", ":material/handshake:"),
+    View("Reports", "monthly_report.py", "Monthly report", ":material/picture_as_pdf:"),
     View("Admin", "health.py", "Data health", ":material/monitor_heart:"),
 )
 

@@ -49,6 +49,7 @@ from seo_monitor.queries import (
 )
 from seo_monitor.referrals import KINDS as REFERRER_KINDS
 from seo_monitor.referrals import TOUCH_KINDS, StatusRules
+from seo_monitor.reports import monthly_report_pdf, report_file_name
 from seo_monitor.review_requests import problems as wording_problems
 from seo_monitor.review_requests.sending import read_ask, send_review_requests
 from seo_monitor.sentiment.lexicon import TOPICS
@@ -74,6 +75,7 @@ __all__ = [  # besides the functions below: what views may name
     "TopicMention",
     "UserError",
     "csv_text",
+    "report_file_name",
     "score_change",
     "score_history",
     "wording_problems",
@@ -287,11 +289,48 @@ def review_request(location_id: int, kind: str, size: str, languages: tuple[str,
 @st.cache_data(ttl=TTL)
 def poster_preview(location_id: int, size: str, languages: tuple[str, ...]) -> bytes:
     """The poster's first page as a PNG (nothing recorded: it is only a preview)."""
-    pdf = review_request(location_id, "poster", size, languages).data
+    return first_page_png(review_request(location_id, "poster", size, languages).data)
+
+
+def first_page_png(pdf: bytes, scale: float = 1.2) -> bytes:
+    """A PDF's first page as a PNG, for a preview beside its download."""
     page = pypdfium2.PdfDocument(pdf)[0]
     buffer = io.BytesIO()
-    page.render(scale=1.2).to_pil().save(buffer, format="PNG")
+    page.render(scale=scale).to_pil().save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def last_month_final() -> bool:
+    """Whether report.send_day has come: from then on last month's figures are final."""
+    return utcnow().day >= settings().report.send_day
+
+
+def month_label(month_key: str) -> str:
+    return queries.Month.parse(month_key).label
+
+
+def report_months(count: int = 13) -> list[str]:
+    """The last `count` whole months, newest first, as YYYY-MM."""
+    months = [queries.Month.last_complete(utcnow().date())]
+    while len(months) < count:
+        months.append(months[-1].previous())
+    return [month.key for month in months]
+
+
+@st.cache_data(ttl=TTL, max_entries=8)
+def monthly_report(ids: tuple[int, ...] | None, month_key: str, page_size: str) -> bytes:
+    """The month's report of the chosen locations as PDF bytes (the same as the command's)."""
+    with sessions()() as session:
+        chosen = queries.select_locations_by_id(session, ids)
+        every = ids is None
+        return monthly_report_pdf(
+            session,
+            settings(),
+            chosen if not every else queries.select_locations(session, settings=settings()),
+            queries.Month.parse(month_key),
+            utcnow(),
+            page_size=page_size,
+        )
 
 
 @st.cache_data(ttl=TTL)

@@ -61,6 +61,7 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "score",
         "status",
         "reply",
+        "report",
         "user",
         "website",
     }

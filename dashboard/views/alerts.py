@@ -35,6 +35,7 @@ KINDS = {
     "negative": "New negative review",
     "profile": "Profile change",
     "digest": "Weekly digest",
+    "report": "Monthly report",
     "test": "Test email",
     "review_request": "Review request",
 }

@@ -92,6 +92,9 @@ def _content(batch: Batch, now: datetime) -> tuple[str, dict[str, Any]]:
         else:
             subject = f"{len(changes)} changes to your Business Profiles"
         return subject, {"changes": changes}
+    if batch.kind == "report":  # the PDF is attached by seo_monitor.reports.sending
+        report = batch.payloads[0]
+        return f"{report['brand']}: monthly report, {report['month']}", report
     if batch.kind == "test":
         return "seo-monitor test email", batch.payloads[0]
     raise ValueError(f"unknown email kind {batch.kind!r}")

@@ -32,6 +32,7 @@ from seo_monitor.config import Settings
 from seo_monitor.db import rows_changed, session_factory, upsert
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import SchedulerJob, SchedulerLease
+from seo_monitor.reports.sending import send_reports
 from seo_monitor.review_requests.sending import forget_stale_visits, send_review_requests
 from seo_monitor.times import utcnow
 
@@ -73,6 +74,8 @@ def make_jobs(settings: Settings, engine: Engine, stop: threading.Event) -> list
                 lambda: requests_job(settings, sessions),
             )
         )
+    if settings.report.recipients:
+        jobs.append(Job("report", schedule.report, lambda: report_job(settings, sessions)))
     keep = timedelta(days=settings.database.keep_run_history_days)
     jobs.append(
         Job("maintenance", schedule.maintenance, lambda: maintain_database(engine, keep, settings))
@@ -98,6 +101,12 @@ def requests_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
     report = send_review_requests(sessions, settings)
     skipped = sum(report.skipped.values())
     return f"{report.sent} review requests sent, {skipped} visits not asked, {report.failed} failed"
+
+
+def report_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
+    """Last month's report to its recipients, once each, from report.send_day on."""
+    queued, report = send_reports(sessions, settings)
+    return f"{queued} monthly reports queued, {report.sent} sent, {report.failed} failed"
 
 
 def collector_job(

@@ -489,6 +489,11 @@ class SchedulerSettings(Section):
         "30 5 * * tue", "Check each location's listings on other sites against Google."
     )
     search_console: Cron = documented("45 6 * * *", "Read Search Console positions.")
+    report: Cron = documented(
+        "0 7 * * *",
+        "Send last month's report to report.recipients once report.send_day has come (daily, "
+        "so a scheduler that was down on that day still sends it; each recipient gets it once).",
+    )
     review_requests: Cron = documented(
         "0 9-17 * * *",
         "Email review requests after visits (when review_requests.enabled): hourly in the day, "
@@ -608,6 +613,51 @@ class ProfileGuardSettings(Section):
         "to the others are only recorded, for the Profile changes page and the digest.",
         example=["title", "primary_category", "phone", "website", "address", "regular_hours"],
     )
+
+
+class ReportSettings(Section):
+    """The monthly PDF report (`seo-monitor report monthly`, the Monthly report page, and an
+    email to the recipients below): white-label, nothing in it names seo-monitor."""
+
+    recipients: list[EmailStr] = documented(
+        [],
+        "Who gets the monthly report of every location as a PDF attachment (sent with the "
+        "alerts section's SMTP server). Empty: no email; the command and the page still make it.",
+        example=["owner@example-clinic.com"],
+    )
+    send_day: int = documented(
+        5,
+        "Day of the month (scheduler.timezone) from which last month's report is sent: Google "
+        "reports profile metrics 2-3 days late and revises them for a few days more, so the "
+        "report waits until the month's last day is final.",
+        ge=1,
+        le=28,
+    )
+    brand_name: str | None = documented(
+        None,
+        "The name at the top of every page. Unset: referral_kit.practice_name, else the "
+        "location's title (the group's name for several).",
+        example="Riverbend Physical Therapy",
+    )
+    prepared_by: str | None = documented(
+        None,
+        'An agency\'s line under the name ("Prepared by …"). Unset: none.',
+        example="Prepared by Northside Marketing",
+    )
+    logo_file: Annotated[ConfigPath | None, AfterValidator(_check_logo)] = documented(
+        None,
+        "A logo (PNG or JPEG) for the top right of every page.",
+        example="/etc/seo-monitor/logo.png",
+    )
+    accent_color: HexColor = documented(
+        "#1f6feb", "Colour of headings and bars (#rrggbb).", example="#0b7a75"
+    )
+    footer: str | None = documented(
+        None,
+        "A line at the foot of every page, beside the page number.",
+        example="Riverbend Physical Therapy · (512) 555-0143 · riverbendpt.example",
+    )
+    page_size: Literal["letter", "a4"] = documented("letter", "Paper: letter (US) or a4.")
 
 
 class ReferralKitSettings(Section):
@@ -828,6 +878,7 @@ class Settings(Section):
     referral_kit: ReferralKitSettings = ReferralKitSettings()
     review_requests: ReviewRequestSettings = ReviewRequestSettings()
     profile_guard: ProfileGuardSettings = ProfileGuardSettings()
+    report: ReportSettings = ReportSettings()
     locations: list[LocationSettings] = documented(
         [], "Per-location settings: one [[locations]] table each (see the example below)."
     )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
-from seo_monitor.models import Location
+from seo_monitor.models import Account, Location
 from seo_monitor.queries.common import LocationIds, in_locations
 
 
@@ -47,3 +47,23 @@ def select_locations_by_id(session: Session, ids: LocationIds) -> list[Location]
     """The locations with these ids (every location for None), in title order."""
     query = select(Location).where(in_locations(Location.id, ids)).order_by(Location.title)
     return list(session.scalars(query))
+
+
+def select_group(session: Session, wanted: str) -> tuple[str, list[Location]]:
+    """A location group (a Google account: its name accounts/…, its display name or its id)
+    and its active locations; a `wanted` that matches no group is an error."""
+    conditions = [Account.name == wanted, Account.account_name == wanted]
+    if wanted.isdigit():
+        conditions.append(Account.id == int(wanted))
+    account = session.scalars(select(Account).where(or_(*conditions))).first()
+    if account is None:
+        known = ", ".join(
+            f"{a.account_name or a.name} ({a.name})" for a in session.scalars(select(Account))
+        )
+        raise UserError(f"no location group matches {wanted!r} (groups: {known or 'none yet'})")
+    locations = session.scalars(
+        select(Location)
+        .where(Location.account_id == account.id, Location.active.is_(True))
+        .order_by(Location.title)
+    )
+    return account.account_name or account.name, list(locations)

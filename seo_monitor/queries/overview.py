@@ -110,17 +110,7 @@ def select_kpis(
     same length up to the newest day Google has reported (it reports two to three days late)."""
     rating, count = select_rating(session, location_ids, period.end)
     metrics = select_metric_totals(session, location_ids, metrics_period)
-    in_period = (
-        session.scalar(
-            select(func.count()).where(
-                LIVE,
-                in_locations(Review.location_id, location_ids),
-                Review.created_at >= period.start_time,
-                Review.created_at < period.end_time,
-            )
-        )
-        or 0
-    )
+    in_period = select_new_review_count(session, location_ids, period)
     unanswered = (
         session.scalar(
             select(func.count()).where(
@@ -140,6 +130,21 @@ def select_kpis(
         metrics.get("calls", 0),
         metrics.get("directions", 0),
         metrics.get("website_clicks", 0),
+    )
+
+
+def select_new_review_count(session: Session, location_ids: LocationIds, period: Period) -> int:
+    """Live reviews written in the period, with or without stars."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                LIVE,
+                in_locations(Review.location_id, location_ids),
+                Review.created_at >= period.start_time,
+                Review.created_at < period.end_time,
+            )
+        )
+        or 0
     )
 
 

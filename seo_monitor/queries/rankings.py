@@ -43,8 +43,13 @@ CENTRE_SOURCES = {
 
 
 def select_scans(
-    session: Session, location_id: int, keyword: str | None = None, limit: int = 20
+    session: Session,
+    location_id: int,
+    keyword: str | None = None,
+    limit: int = 20,
+    between: tuple[datetime, datetime] | None = None,
 ) -> list[ScanView]:
+    """The newest scans first; `between` keeps those started in [start, end)."""
     query = (
         select(RankScan)
         .where(RankScan.location_id == location_id, RankScan.status != "skipped")
@@ -53,6 +58,8 @@ def select_scans(
     )
     if keyword:
         query = query.where(RankScan.keyword == keyword)
+    if between:
+        query = query.where(RankScan.started_at >= between[0], RankScan.started_at < between[1])
     return [_view(session, scan) for scan in session.scalars(query)]
 
 

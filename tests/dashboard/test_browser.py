@@ -14,6 +14,7 @@ ones in docs/screenshots/ (SEO_MONITOR_SCREENSHOTS names the folder).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -92,6 +93,7 @@ PAGES = (
     PageSpec("profile_changes", "Profile changes", "profile-changes", "What Google shows"),
     PageSpec("listings", "Listings", "listings", "Ratings on other sites"),
     PageSpec("referrals", "Referrals", "referrals", "Referrals per month"),
+    PageSpec("monthly_report", "Monthly report", "monthly-report-page", "Make the report of"),
     PageSpec("health", "Data health", "data-health"),
 )
 ADDRESSES = [spec.address for spec in PAGES] + ["overview", "no-such-page"]
@@ -460,6 +462,13 @@ def test_demo_data_every_page_draws_and_review_html_stays_inert(
             if spec.on_demo_data:
                 expect(page.get_by_text(spec.on_demo_data).first).to_be_visible()
             page.screenshot(path=str(screenshots / f"{spec.screenshot}.png"), full_page=True)
+        # The monthly report is made on request, then offered with its first page.
+        open_address(page, base, "monthly_report")
+        page.get_by_role("button", name="Make the report").click()
+        download = page.get_by_role("button", name=re.compile(r"Download the PDF \(\d+ kB\)"))
+        expect(download).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("The first page")).to_be_visible()
+        page.screenshot(path=str(screenshots / "monthly-report-page.png"), full_page=True)
         # Tables offer no raw CSV download (cells starting with "=" would run as formulas).
         open_address(page, base, "")
         page.locator("[data-testid='stDataFrame']").first.hover()
