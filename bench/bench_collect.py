@@ -40,7 +40,9 @@ NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 def setup(server_url: str, folder: Path, quota: int) -> Settings:
     write_demo_config(folder, server_url)
     config = folder / "config.toml"
-    config.write_text(config.read_text() + f"quota_per_minute = {quota}\n")
+    # Into [google], wherever the demo config puts it (appending would land in its last table).
+    text = config.read_text().replace("[google]\n", f"[google]\nquota_per_minute = {quota}\n", 1)
+    config.write_text(text)
     return load_settings(config, {})
 
 
