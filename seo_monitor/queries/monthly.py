@@ -184,11 +184,11 @@ def build_month(
     month: Month,
     today: date,
     *,
-    detail: bool = True,
+    charts: bool = True,
 ) -> MonthData:
-    """The report's data for `locations` taken together. With one location and `detail`, its
-    rankings and website audit too; without `detail`, only what a group's location page and
-    comparison table use (the figures, topics, waiting replies)."""
+    """The report's data for `locations` taken together (with one location, its rankings and
+    website audit too). Without `charts`, no weekly metrics or keywords: a group's page per
+    location shows neither."""
     ids = [location.id for location in locations]
     final = select_final_days(session, ids, today)
     figures = {m: _figures(session, settings, ids, m, final) for m in _months(month)}
@@ -200,14 +200,12 @@ def build_month(
         previous=figures[month.previous()],
         year_ago=figures[month.year_before()],
         metrics_through=final.last if final else None,
-        weekly=_weekly(session, ids, month, final) if detail else [],
-        keywords=_keywords(session, ids, month) if detail else [],
+        weekly=_weekly(session, ids, month, final) if charts else [],
+        keywords=_keywords(session, ids, month) if charts else [],
         topics=_topics(session, ids, month),
         waiting_replies=_waiting(session, settings, ids, month),
         target_rating=settings.reviews.target_rating,
     )
-    if not detail:
-        return data
     return _with_detail(session, settings, data, locations, month)
 
 

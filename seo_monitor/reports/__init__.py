@@ -35,7 +35,7 @@ def build_report(
         session, settings, f"{name} ({len(chosen)} locations)", chosen, month, today
     )
     pages = [
-        build_month(session, settings, location.title, [location], month, today)
+        build_month(session, settings, location.title, [location], month, today, charts=False)
         for location in chosen
     ]
     return Report(whole, pages, today)
