@@ -39,7 +39,7 @@ if st.button("Make the report", type="primary", key="report_make"):
 
 wanted = st.session_state.get("report_wanted")
 if wanted != (filters.location_ids, month_key, page_size):
-    st.info(f"Make the report of {md(filters.label)} for {data.month_label(month_key)}.")
+    st.info(f"Make the report of {md(filters.label)} for {md(data.month_label(month_key))}.")
 else:
     with st.spinner("Making the report…"):
         pdf = data.monthly_report(filters.location_ids, month_key, page_size)
