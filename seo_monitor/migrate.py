@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
 
 from seo_monitor.private_files import create_private_file
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Alembic's own bookkeeping table: one row, the revision the schema is at.
+VERSION_TABLE = "alembic_version"
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +32,10 @@ class UpgradeResult:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    # Alembic is imported only to change the schema: importing it loads every database
+    # dialect it knows (about 0.3 s), and every command checks the revision before it starts.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -36,12 +43,21 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest migration. Each file in migrations/versions is named after its revision
+    ("0012_listings.py" is "0012"), one after the other; tests/test_database.py checks this
+    against Alembic's own reading of the scripts."""
+    revisions = sorted(
+        path.name.split("_", 1)[0] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")
+    )
+    return revisions[-1] if revisions else None
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has no seo-monitor tables yet."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def upgrade(engine: Engine, backup_dir: Path | None = None) -> UpgradeResult:
@@ -58,6 +74,8 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> UpgradeResult:
             # location). Off for the migration, checked before it commits, on again after.
             _foreign_keys(connection, "OFF")
         try:
+            from alembic import command
+
             with connection.begin():
                 command.upgrade(alembic_config(connection), "head")
                 _check_foreign_keys(connection)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import click
 import pytest
 
 COMMAND = [sys.executable, "-m", "seo_monitor"]
@@ -65,6 +66,59 @@ def test_help_lists_only_working_commands(tmp_path: Path) -> None:
         "user",
         "website",
     }
+
+
+# What a command may cost to start: `--help` lists every command without importing any of
+# them, and none of these libraries (each 0.05–0.8 s to import).
+HEAVY_LIBRARIES = {
+    "alembic",
+    "apscheduler",
+    "bs4",
+    "googleapiclient",
+    "pydantic",
+    "qrcode",
+    "reportlab",
+    "requests",
+    "sqlalchemy",
+    "streamlit",
+    "vaderSentiment",
+}
+
+
+def test_help_imports_no_command_module_and_no_heavy_library(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.argv = ['seo-monitor', '--help']\n"
+        "from seo_monitor.app.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert "status     Summarise what the database holds" in result.stdout
+    modules = set(result.stdout.split("MODULES ", 1)[1].split())
+    assert {name.split(".")[0] for name in modules} & HEAVY_LIBRARIES == set()
+    assert {name for name in modules if name.startswith("seo_monitor.app.cli.")} == {
+        "seo_monitor.app.cli.app"
+    }
+
+
+def test_the_command_table_matches_the_commands_it_loads() -> None:
+    """`seo-monitor --help` shows COMMANDS' help lines; loading every command's modules
+    registers exactly those commands, each with that help line."""
+    from seo_monitor.app.cli.app import COMMANDS, cli
+
+    context = cli.make_context("seo-monitor", ["status"])
+    loaded = {name: cli.get_command(context, name) for name in COMMANDS}
+    assert set(cli.commands) == set(COMMANDS)
+    for name, command in loaded.items():
+        assert command is not None, name
+        listed = COMMANDS[name][1]
+        assert command.get_short_help_str(1000) == listed, name
+    import_command = loaded["import"]
+    assert isinstance(import_command, click.Group)
+    assert set(import_command.commands) == {"referrals", "reviews", "visits"}
 
 
 def test_version(tmp_path: Path) -> None:

@@ -33,6 +33,15 @@ def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
     assert differences == []
 
 
+def test_the_head_revision_is_the_one_alembic_reads_from_the_scripts() -> None:
+    """head_revision() reads the file names (a check before every command, without importing
+    Alembic); Alembic reads the revisions inside them."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_")
+
+
 def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     engine = make_engine(database_url)
     result = upgrade(engine)

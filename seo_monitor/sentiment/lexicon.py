@@ -12,6 +12,7 @@ import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # Why patients came: in a review of a clinic these describe the condition, not the service.
@@ -181,25 +182,34 @@ class PhraseScanner:
     WORD_STARTS = re.compile(r"(?<![\w$])[\w$]")
 
     def __init__(self, named: dict[str, str]) -> None:
+        self.named = named
+
+    @cached_property
+    def _patterns(self) -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
+        """The alternation for each first character, and the one for patterns that can start
+        anywhere. Compiled on first use: compiling takes ~50 ms, and the command line and the
+        dashboard import this module for the topic names long before anything is scored."""
+        named = self.named
         first = {name: first_characters(pattern) for name, pattern in named.items()}
         known = set().union(*(chars for chars in first.values() if chars is not None))
         anywhere = [name for name, chars in first.items() if chars is None]
-        self.by_character = {
+        by_character = {
             char: _alternation(
                 {n: p for n, p in named.items() if n in anywhere or char in (first[n] or ())}
             )
             for char in known
         }
-        self.fallback = _alternation({n: named[n] for n in anywhere}) if anywhere else None
+        return by_character, (_alternation({n: named[n] for n in anywhere}) if anywhere else None)
 
     def finditer(self, lowered: str) -> Iterator[str]:
         """The name of each match, left to right, matches not overlapping."""
+        by_character, fallback = self._patterns
         end = 0
         for start in self.WORD_STARTS.finditer(lowered):
             position = start.start()
             if position < end:
                 continue
-            pattern = self.by_character.get(lowered[position], self.fallback)
+            pattern = by_character.get(lowered[position], fallback)
             match = pattern.match(lowered, position) if pattern else None
             if match:
                 end = match.end()

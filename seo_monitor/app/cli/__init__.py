@@ -1,40 +1,6 @@
-"""The `seo-monitor` command line. Each command builds the settings once and passes them down."""
+"""The `seo-monitor` command line. Each command builds the settings once and passes them down;
+a command's module is imported only when that command runs (see `COMMANDS` in app.py)."""
 
-from seo_monitor.app.cli import (
-    alerts,
-    collect,
-    dashboard,
-    listings,
-    profile,
-    qr,
-    rankings,
-    referrals,
-    replies,
-    report,
-    requests,
-    sandbox,
-    schedule,
-    setup,
-    website,
-)
 from seo_monitor.app.cli.app import cli, main
 
-__all__ = [
-    "alerts",
-    "cli",
-    "collect",
-    "dashboard",
-    "listings",
-    "main",
-    "profile",
-    "qr",
-    "rankings",
-    "referrals",
-    "replies",
-    "report",
-    "requests",
-    "sandbox",
-    "schedule",
-    "setup",
-    "website",
-]
+__all__ = ["cli", "main"]
