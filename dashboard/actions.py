@@ -1,31 +1,36 @@
 """What the views write, each through the implementation the CLI uses too; the cached reads
-are cleared afterwards so the next page shows the change."""
+are cleared afterwards so the next page shows the change.
+
+The Google client, the email sender, the poster maker and the listings reader are imported by
+the action that uses them: the Reviews page imports this module, and most views post nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from dashboard.data import sessions, settings
-from qr.requests import Made, record
-from seo_monitor import alerts
-from seo_monitor.app.actions import post_reply_now
 from seo_monitor.errors import UserError
-from seo_monitor.listings.store import add_listing, configured_listings, remove_listing
 from seo_monitor.models import Location
 from seo_monitor.patient_keys import patient_key, patient_secret
 from seo_monitor.queries import select_locations_by_id
 from seo_monitor.referrals import log_touch, merge_referrers, rename_referrer, set_referrer_kind
 from seo_monitor.replies import ReplyOutcome
-from seo_monitor.review_requests.sending import suppress
 from seo_monitor.times import utcnow
+
+if TYPE_CHECKING:
+    from qr.requests import Made
 
 
 def post_reply(review_id: int, text: str, actor: str, override: str | None) -> ReplyOutcome:
     """Check and post through Google (UserError when Google is not connected)."""
+    from seo_monitor.app.actions import post_reply_now
+
     outcome = post_reply_now(settings(), sessions(), review_id, text, actor, override)
     st.cache_data.clear()
     return outcome
@@ -33,8 +38,10 @@ def post_reply(review_id: int, text: str, actor: str, override: str | None) -> R
 
 def send_test_email(address: str) -> str | None:
     """None when the test email went out, else why not (a bad address, the server's answer)."""
+    from seo_monitor.alerts import send_test_email as send
+
     try:
-        problem = alerts.send_test_email(sessions(), settings(), address)
+        problem = send(sessions(), settings(), address)
     except UserError as exc:
         return str(exc)
     st.cache_data.clear()
@@ -43,6 +50,8 @@ def send_test_email(address: str) -> str | None:
 
 def record_download(location_id: int, made: Made, placement: str) -> None:
     """A download is a print: it goes into review_requests."""
+    from qr.requests import record
+
     with sessions().begin() as session:
         record(session, location_id, made, placement)
 
@@ -79,12 +88,15 @@ def suppress_address(address: str, reason: str, actor: str) -> str | None:
     """No more asks to `address`; None when done, else why not."""
     if "@" not in address:
         return "give the email address"
+    from seo_monitor.review_requests.sending import suppress
+
     key = patient_key(patient_secret(settings()), address.strip().lower())
     return _change(lambda s: suppress(s, key, reason, actor, utcnow()))
 
 
 def add_listing_of(location_id: int, url: str, actor: str) -> str | None:
     """None when added, else why not (a bad address, one the location has already)."""
+    from seo_monitor.listings.store import add_listing
 
     def add(session: Session) -> None:
         if not add_listing(session, session.get_one(Location, location_id), url, actor):
@@ -94,12 +106,16 @@ def add_listing_of(location_id: int, url: str, actor: str) -> str | None:
 
 
 def remove_listing_by_id(listing_id: int) -> str | None:
+    from seo_monitor.listings.store import remove_listing
+
     return _change(lambda s: remove_listing(s, settings(), listing_id))
 
 
 def include_configured_listings(ids: tuple[int, ...] | None) -> None:
     """The listings config.toml names, in the database before their first check; the cached
     reads are cleared only when one was added."""
+    from seo_monitor.listings.store import configured_listings
+
     config = settings()
     with sessions().begin() as session:
         added = sum(

@@ -2,31 +2,24 @@
 
 Views import nothing but `dashboard.*`: the types, labels and small pure helpers they need are
 named here too (the `__all__` below), so a view is layout and nothing else. Writes live in
-`dashboard/actions.py`.
+`dashboard/actions.py`, the files a page makes (PDFs, QR codes, previews) in
+`dashboard/documents.py`.
+
+Every page imports this module, so it imports only what reading needs: the libraries of the
+email, website-audit and review-request features are imported by the functions that use them
+(the first page of a fresh dashboard then renders without loading them).
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdfium2
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from qr.poster import SIZES as POSTER_SIZES
-from qr.referral_kit import (
-    KitPractice,
-    referral_form_pdf,
-    referral_sheet_pdf,
-    thank_you_letters_pdf,
-)
-from qr.requests import Made, build_code, build_poster
-from qr.wording import BUILT_IN as BUILT_IN_WORDING
-from seo_monitor import alerts, queries
-from seo_monitor.app.actions import audit_website
+from seo_monitor import queries
 from seo_monitor.config import Settings, config_path, load_settings
 from seo_monitor.csv_export import csv_text
 from seo_monitor.db import check_connection, make_engine, session_factory
@@ -49,17 +42,15 @@ from seo_monitor.queries import (
 )
 from seo_monitor.referrals import KINDS as REFERRER_KINDS
 from seo_monitor.referrals import TOUCH_KINDS, StatusRules
-from seo_monitor.reports import monthly_report_pdf, report_file_name
-from seo_monitor.review_requests import problems as wording_problems
-from seo_monitor.review_requests.sending import read_ask, send_review_requests
 from seo_monitor.sentiment.lexicon import TOPICS
 from seo_monitor.times import utcnow
 
+if TYPE_CHECKING:
+    from seo_monitor.alerts import ReadEmail
+
 __all__ = [  # besides the functions below: what views may name
-    "BUILT_IN_WORDING",
     "GROUP_LABELS",
     "LABELS",
-    "POSTER_SIZES",
     "PROFILE_MANAGER_URL",
     "REFERRER_KINDS",
     "TOPICS",
@@ -68,17 +59,14 @@ __all__ = [  # besides the functions below: what views may name
     "AuditRow",
     "InboxFilter",
     "InboxReview",
-    "Made",
     "ReferralReport",
     "Reputation",
     "ScanView",
     "TopicMention",
     "UserError",
     "csv_text",
-    "report_file_name",
     "score_change",
     "score_history",
-    "wording_problems",
 ]
 
 TTL = 60  # seconds: fresh enough for data that changes every 30 minutes at most
@@ -263,41 +251,21 @@ def digest_preview(ids: Ids) -> str:
     """Last week's digest as the recipients would see it (HTML)."""
     with sessions()() as session:
         chosen = queries.select_locations_by_id(session, ids)
-        return alerts.preview_digest(session, settings(), chosen).html
+        from seo_monitor.alerts import preview_digest
+
+        return preview_digest(session, settings(), chosen).html
 
 
 @st.cache_data(ttl=TTL)
-def email(notification_id: int) -> alerts.ReadEmail | None:
+def email(notification_id: int) -> ReadEmail | None:
     """One email of the outbox as its recipient reads it."""
+    from seo_monitor.alerts import read_email
+    from seo_monitor.review_requests.sending import read_ask
+
     with sessions()() as session:
-        return read_ask(session, settings(), notification_id) or alerts.read_email(
+        return read_ask(session, settings(), notification_id) or read_email(
             session, settings(), notification_id
         )
-
-
-@st.cache_data(ttl=TTL)
-def review_request(location_id: int, kind: str, size: str, languages: tuple[str, ...]) -> Made:
-    """A code (kind "code", size png or svg) or poster, made but not yet recorded."""
-    current = settings()
-    with sessions()() as session:
-        location = session.get_one(Location, location_id)
-        if kind == "poster":
-            return build_poster(current, location, size, list(languages))
-        return build_code(current, location, size)
-
-
-@st.cache_data(ttl=TTL)
-def poster_preview(location_id: int, size: str, languages: tuple[str, ...]) -> bytes:
-    """The poster's first page as a PNG (nothing recorded: it is only a preview)."""
-    return first_page_png(review_request(location_id, "poster", size, languages).data)
-
-
-def first_page_png(pdf: bytes, scale: float = 1.2) -> bytes:
-    """A PDF's first page as a PNG, for a preview beside its download."""
-    page = pypdfium2.PdfDocument(pdf)[0]
-    buffer = io.BytesIO()
-    page.render(scale=scale).to_pil().save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def last_month_final() -> bool:
@@ -315,22 +283,6 @@ def report_months(count: int = 13) -> list[str]:
     while len(months) < count:
         months.append(months[-1].previous())
     return [month.key for month in months]
-
-
-@st.cache_data(ttl=TTL, max_entries=8)
-def monthly_report(ids: tuple[int, ...] | None, month_key: str, page_size: str) -> bytes:
-    """The month's report of the chosen locations as PDF bytes (the same as the command's)."""
-    with sessions()() as session:
-        chosen = queries.select_locations_by_id(session, ids)
-        every = ids is None
-        return monthly_report_pdf(
-            session,
-            settings(),
-            chosen if not every else queries.select_locations(session, settings=settings()),
-            queries.Month.parse(month_key),
-            utcnow(),
-            page_size=page_size,
-        )
 
 
 @st.cache_data(ttl=TTL)
@@ -379,6 +331,8 @@ def audits(location_id: int) -> list[AuditRow]:
 @st.cache_data(ttl=600)
 def audit_site(url: str) -> dict[str, Any]:
     """Audit any site now (e.g. a competitor's); nothing is stored."""
+    from seo_monitor.app.actions import audit_website
+
     return audit_website(url, settings()).as_dict()
 
 
@@ -413,20 +367,6 @@ def referral_touches() -> list[queries.TouchRow]:
         return queries.select_touches(session, limit=50)
 
 
-@st.cache_data(ttl=TTL)
-def referral_kit(what: str, location_id: int | None, month: date | None = None) -> bytes:
-    """A kit PDF: "letters" for `month`, the referral "sheet" or the referral "form"."""
-    with sessions()() as session:
-        chosen = queries.select_locations_by_id(session, (location_id,) if location_id else None)
-        practice = KitPractice.from_settings(settings(), chosen)
-        if what == "letters" and month is not None:
-            counts = queries.select_thank_you_counts(session, month)
-            return (
-                thank_you_letters_pdf(practice, counts, month, utcnow().date()) if counts else b""
-            )
-    return referral_sheet_pdf(practice) if what == "sheet" else referral_form_pdf(practice)
-
-
 # --- review requests by email -----------------------------------------------------------------
 @st.cache_data(ttl=TTL)
 def ask_totals(ids: Ids, start: date, end: date) -> queries.AskTotals:
@@ -455,6 +395,8 @@ def visit_count() -> int:
 @st.cache_data(ttl=TTL)
 def asks_due(ids: Ids) -> tuple[int, dict[str, int]]:
     """How many patients the next run would ask, and why other visits still wait."""
+    from seo_monitor.review_requests.sending import send_review_requests
+
     plan = send_review_requests(sessions(), settings(), dry_run=True, location_ids=ids)
     return plan.queued, dict(plan.waiting)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, documents
 from dashboard.chrome import guard
 from dashboard.text import md
 
@@ -42,8 +42,8 @@ if wanted != (filters.location_ids, month_key, page_size):
     st.info(f"Make the report of {md(filters.label)} for {md(data.month_label(month_key))}.")
 else:
     with st.spinner("Making the report…"):
-        pdf = data.monthly_report(filters.location_ids, month_key, page_size)
-    name = data.report_file_name(month_key, filters.label)
+        pdf = documents.monthly_report(filters.location_ids, month_key, page_size)
+    name = documents.report_file_name(month_key, filters.label)
     st.download_button(
         f"Download the PDF ({len(pdf) / 1024:,.0f} kB)",
         pdf,
@@ -51,4 +51,4 @@ else:
         mime="application/pdf",
         key="report_download",
     )
-    st.image(data.first_page_png(pdf, scale=1.0), caption="The first page", width=620)
+    st.image(documents.first_page_png(pdf, scale=1.0), caption="The first page", width=620)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import actions, data
+from dashboard import actions, data, documents
 from dashboard.chrome import guard, location_picker
 from dashboard.text import file_slug, md
 
@@ -28,16 +28,16 @@ titles = {choice.id: choice.title for choice in data.location_choices()}
 left, right = st.columns([1, 2])
 with left:
     location_id = location_picker(filters)
-    size = st.selectbox("Size", list(data.POSTER_SIZES), format_func=lambda s: SIZE_LABELS[s])
-    known = sorted({*data.BUILT_IN_WORDING, *settings.posters.wording})
+    size = st.selectbox("Size", list(documents.POSTER_SIZES), format_func=lambda s: SIZE_LABELS[s])
+    known = sorted({*documents.BUILT_IN_WORDING, *settings.posters.wording})
     languages = st.multiselect("Languages", known, default=settings.posters.languages)
     placement = st.text_input("Where will it hang?", placeholder="front desk, gym floor, exit")
     for language, fields in settings.posters.wording.items():
         for field, text in fields.items():
-            for reason in data.wording_problems(text):
+            for reason in documents.wording_problems(text):
                 st.warning(f"Your {md(language)} {md(field)} {md(reason)}: {md(text)}")
 try:
-    preview = data.poster_preview(location_id, size, tuple(languages)) if languages else None
+    preview = documents.poster_preview(location_id, size, tuple(languages)) if languages else None
 except data.UserError as exc:
     st.error(md(exc))
     st.stop()
@@ -57,7 +57,7 @@ with left:
             ("QR code (SVG)", "code", "svg", f"review-qr-{slug}.svg", "image/svg+xml"),
         ]
         for label, kind, variant, file_name, mime in downloads:
-            made = data.review_request(location_id, kind, variant, tuple(languages))
+            made = documents.review_request(location_id, kind, variant, tuple(languages))
             st.download_button(
                 md(label),
                 made.data,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import actions, charts, data
+from dashboard import actions, charts, data, documents
 from dashboard.chrome import guard
 from dashboard.text import file_slug, md
 
@@ -218,7 +218,7 @@ def manage_result() -> None:
 def kit(location_id: int | None, today: date) -> None:
     st.subheader("Referral kit")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    letters = data.referral_kit("letters", location_id, last_month)
+    letters = documents.referral_kit("letters", location_id, last_month)
     cols = st.columns(3)
     if letters:
         cols[0].download_button(
@@ -232,13 +232,13 @@ def kit(location_id: int | None, today: date) -> None:
     slug = file_slug(str(location_id or "practice"))
     cols[1].download_button(
         "Referral sheet",
-        data.referral_kit("sheet", location_id),
+        documents.referral_kit("sheet", location_id),
         file_name=f"referral-sheet-{slug}.pdf",
         mime="application/pdf",
     )
     cols[2].download_button(
         "Referral form (fillable)",
-        data.referral_kit("form", location_id),
+        documents.referral_kit("form", location_id),
         file_name=f"referral-form-{slug}.pdf",
         mime="application/pdf",
     )

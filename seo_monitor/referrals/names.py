@@ -12,9 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from nameparser import HumanName
-from rapidfuzz import fuzz, process
-
 TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor"}
 CREDENTIALS = {
     "md", "do", "dpt", "pt", "pta", "dc", "np", "fnp", "fnpc", "dnp", "crnp", "agnp", "anp",
@@ -63,6 +60,8 @@ def name_key(text: str) -> str:
     words = core.replace(",", " ").replace("-", " ").split()
     if len(words) > 4 or ORGANISATION & set(words):  # an organisation, not a person
         return " ".join(words)
+    from nameparser import HumanName  # imported when a name is read: not every page does
+
     person = HumanName(core)  # hyphenated surnames stay one word while it reads them
     first, last = plain(person.first), plain(person.last)
     if not first or not last:
@@ -78,6 +77,8 @@ def display_name(text: str) -> str:
 def closest(key: str, known: Iterable[str]) -> str | None:
     """The known key that is the same name but for a typo, if exactly one is close enough."""
     candidates = [k for k in known if _initials(k) == _initials(key)]
+    from rapidfuzz import fuzz, process
+
     match = process.extractOne(key, candidates, scorer=fuzz.token_sort_ratio)
     if match is None or match[1] < SIMILAR_ENOUGH:
         return None
