@@ -35,11 +35,21 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-# The 500-location pipeline on SQLite and on the machine's PostgreSQL (about 45 minutes on
-# 2 cores); figures go to bench/RESULTS.md by hand. BENCH_ARGS="--locations 50" for a quick look.
+# The 500-location pipeline (bench/bench_scale.py) on SQLite and on the machine's PostgreSQL:
+# about 45 minutes on 2 cores; figures go to bench/RESULTS.md by hand. `make bench QUICK=1`
+# runs the same steps at 5 and 20 locations (200 reviews each, a 5×5 grid of 2 keywords, one
+# render per page) in about 3 minutes: a check that it works, not figures to keep. It says how
+# long before it starts and times itself. BENCH_ARGS adds or overrides options (e.g.
+# BENCH_ARGS="--locations 50"); BENCH_POSTGRES= (empty) runs on SQLite only.
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+BENCH_QUICK_ARGS := --locations 20 --reviews 200 --keywords 2 --grid 5 --repeat 1
+BENCH_QUICK = $(filter-out 0,$(QUICK))
 bench: $(STAMP)
-	$(BIN)/python -m bench.bench_scale --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+	@echo "bench: $(if $(BENCH_QUICK),quick: 5 and 20 locations,5 and 500 locations) on SQLite$(if \
+		$(BENCH_POSTGRES), and PostgreSQL), about $(if $(BENCH_QUICK),3,45) minutes on 2 cores$(if \
+		$(BENCH_QUICK),, (make bench QUICK=1: about 3))"
+	time $(BIN)/python -m bench.bench_scale $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES)) \
+		$(if $(BENCH_QUICK),$(BENCH_QUICK_ARGS)) $(BENCH_ARGS)
 
 # The screenshots in docs/ are refreshed on purpose, never by `make test`: the browser test
 # writes them here only when told to.

@@ -1,9 +1,9 @@
 """Peak memory of `seo-monitor website audit` against a site whose robots.txt is a gzip bomb.
 
-    python bench/bench_audit_memory.py [--unpacked-mib 512] [--code DIR] [--trickle]
+    python -m bench.bench_audit_memory [--unpacked-mib 512] [--code DIR] [--trickle]
 
 Serves, on 127.0.0.1 only, a home page and a robots.txt of `--unpacked-mib` MiB of zeros sent
-gzip-compressed (about 1/1000 of that on the wire), runs `python -m seo_monitor audit` on it with
+gzip-compressed (about 1/1000 of that on the wire), runs `seo-monitor website audit` on it with
 the code in `--code` (default: this checkout) and prints the child's peak resident memory and
 wall time. To compare with an older version, export it (`git archive <commit> | tar -x -C DIR`)
 and pass `--code DIR`; a version without `[website] allow_hosts` runs without a config file.
@@ -73,16 +73,29 @@ def serve(bomb: bytes, trickle: bool) -> ThreadingHTTPServer:
     return server
 
 
+def knows_allow_hosts(code: Path) -> bool:
+    """Whether that version has `[website] allow_hosts` (its settings moved to
+    seo_monitor/config/ with the new layout)."""
+    package = code / "seo_monitor"
+    settings = [package / "settings.py", package / "config" / "settings.py"]
+    return any(p.exists() and "allow_hosts" in p.read_text(encoding="utf-8") for p in settings)
+
+
+def audit_command(code: Path) -> list[str]:
+    """`seo-monitor website audit`; before the new layout (649cdca) it was `seo-monitor audit`."""
+    return ["website", "audit"] if (code / "seo_monitor" / "website").is_dir() else ["audit"]
+
+
 def run_audit(code: Path, url: str) -> tuple[int, float, str]:
     """(peak RSS in KiB, seconds, first output line) of one audit in a child process."""
     with tempfile.TemporaryDirectory() as folder:
-        if "allow_hosts" in (code / "seo_monitor" / "settings.py").read_text(encoding="utf-8"):
+        if knows_allow_hosts(code):
             Path(folder, "config.toml").write_text('[website]\nallow_hosts = ["127.0.0.1"]\n')
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
         env["PYTHONPATH"] = str(code)
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "seo_monitor", "website", "audit", url],
+            [sys.executable, "-m", "seo_monitor", *audit_command(code), url],
             cwd=folder,
             env=env,
             stdout=subprocess.PIPE,

@@ -1,12 +1,12 @@
 """Benchmarks of Google data collection against the sandbox (figures go to bench/RESULTS.md).
 
-python bench/bench_collect.py calls [--locations 100 --reviews 500]
+python -m bench.bench_collect calls [--locations 100 --reviews 500]
     API calls of an initial review sync and of re-syncs after k new reviews per location,
     against the minimum (ceil(R/50) pages per location; one page when k < 50).
-python bench/bench_collect.py sweep [--locations 200 --quota 300]
+python -m bench.bench_collect sweep [--locations 200 --quota 300]
     `collect all` against a sandbox enforcing the per-minute quota: wall time against the
     quota floor (calls / quota), and the 429s seen.
-python bench/bench_collect.py save [--reviews 50000] [--postgres URL]
+python -m bench.bench_collect save [--reviews 50000] [--postgres URL]
     Reviews saved per second on SQLite and PostgreSQL, same rows, one run.
 """
 

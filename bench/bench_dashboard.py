@@ -1,6 +1,6 @@
 """Dashboard render time per page at 5 and at 500 locations, on SQLite and PostgreSQL.
 
-  python bench/bench_dashboard.py [--postgres ADMIN_URL] [--big 500] [--small 5] [--repeat 3]
+  python -m bench.bench_dashboard [--postgres ADMIN_URL] [--big 500] [--small 5] [--repeat 3]
 
 Each location gets 1,000 reviews over two years and 600 days of the 9 daily metrics (500
 locations: 500k reviews, 2.7M metric rows), written with plain bulk inserts. Each page is
@@ -179,7 +179,7 @@ def main() -> None:
         render_times(url, 1)  # warm up: imports and Streamlit's first run are not the page's cost
     for name, database in databases:
         results = {}
-        for size in (args.small, args.big):
+        for size in dict.fromkeys((args.small, args.big)):  # once if they are equal
             with database(size) as url:  # type: ignore[attr-defined]
                 results[size] = render_times(url, args.repeat)
         for page in PAGES:

@@ -238,7 +238,7 @@ def database(kind: str, admin_url: str | None, size: int) -> Iterator[tuple[Path
 def bench_database(kind: str, args: argparse.Namespace) -> None:
     print(f"\n## {kind}", flush=True)
     renders = {}
-    for size in (args.small, args.locations):
+    for size in dict.fromkeys((args.small, args.locations)):  # once if they are equal
         world = World(seed=7, locations=size, reviews_per_location=args.reviews)
         with database(kind, args.postgres, size) as (folder, url):
             print(f"  {size} locations", flush=True)

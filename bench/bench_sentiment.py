@@ -1,6 +1,9 @@
 """Review scorer quality and speed, side by side with plain VADER on the same rows.
 
-  pip install -e '.[train]' && python -m bench.bench_sentiment [--data reviews-dev.csv] [--repeat 3]
+  pip install -e '.[train]' && python -m bench.bench_sentiment [--data PATH] [--repeat 3]
+
+The dev set (real RateMDs reviews, not shipped with the project) is read from
+../shared/data/reviews-dev.csv beside the repository unless `--data` names the file or its folder.
 
 Quality: 1-2 star reviews are negative, 4-5 star positive (3 stars left out); each scorer sees
 the text only (no stars). Plain VADER calls compound < -0.05 negative; ours calls the text
@@ -33,8 +36,15 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from bench.reviews_dev import DEFAULT_PATH, FOLDS, LabeledReview, load, load_written
-from bench.train_scorer import features_of, train
+from bench.reviews_dev import (
+    DEFAULT_PATH,
+    FOLDS,
+    LabeledReview,
+    dev_set_or_exit,
+    load,
+    load_written,
+)
+from bench.train_scorer import features_of, train, training_libraries_or_exit
 from seo_monitor.sentiment import score_review
 from seo_monitor.sentiment.model import LinearModel, shipped_model
 from seo_monitor.sentiment.scorer import readable_text
@@ -152,7 +162,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    reviews = load(args.data)
+    data = dev_set_or_exit(parser, args.data)
+    training_libraries_or_exit(parser)
+    reviews = load(data)
     vader = SentimentIntensityAnalyzer()
 
     def plain(text: str) -> bool:

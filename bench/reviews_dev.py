@@ -1,12 +1,14 @@
 """The shared development set of real reviews, in five folds for cross-validation.
 
-The file is not part of the project (no licence to ship it): it is read from ../shared/data.
+The file is not part of the project (no licence to ship it): it is read from ../shared/data
+(beside the repository) unless `--data` names it or its folder; see bench/RESULTS.md, issue 6.
 The folds go by reviewed doctor, so reviews of one doctor never sit in two folds, and by a
 hash, so they are the same on every machine. 3-star reviews are mixed and left out.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 from dataclasses import dataclass
@@ -36,6 +38,20 @@ def fold_of(group: str) -> int:
 
 def vocabulary_read(group: str) -> bool:
     return hashlib.sha256(group.encode()).digest()[0] % 2 == 0
+
+
+def dev_set_or_exit(parser: argparse.ArgumentParser, path: Path) -> Path:
+    """The dev set's file (`path` itself, or reviews-dev.csv in the folder `path`); when it is
+    not there, one line on stderr and exit status 2, as for any wrong argument."""
+    if path.is_dir():
+        path = path / DEFAULT_PATH.name
+    if not path.is_file():
+        parser.exit(
+            2,
+            f"{parser.prog}: error: no dev set at {path} (real reviews the project may not ship, "
+            "see bench/RESULTS.md); pass --data PATH to reviews-dev.csv or its folder\n",
+        )
+    return path
 
 
 def load(path: Path = DEFAULT_PATH) -> list[LabeledReview]:

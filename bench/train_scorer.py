@@ -1,6 +1,6 @@
 """Train the review scorer's linear model.
 
-  pip install -e '.[train]' && python -m bench.train_scorer [--data reviews-dev.csv]
+  pip install -e '.[train]' && python -m bench.train_scorer [--data PATH]
 
 Training rows: all of the shared dev set (real RateMDs reviews, 1-2 stars negative, 4-5
 positive) plus bench/data/reviews-written-*.csv (800 reviews written for the project in Google,
@@ -21,14 +21,19 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-
-from bench.reviews_dev import DEFAULT_PATH, LabeledReview, load, load_written
+from bench.reviews_dev import DEFAULT_PATH, LabeledReview, dev_set_or_exit, load, load_written
 from seo_monitor.sentiment.model import MODEL_FILE, LinearModel, TextFeatures, extract
 from seo_monitor.sentiment.scorer import SCORER_VERSION
+
+try:  # only for training: pip install -e '.[train]'
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+except ModuleNotFoundError as error:  # importable all the same: main() says what is missing
+    NOT_INSTALLED: str | None = error.name
+else:
+    NOT_INSTALLED = None
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "seo_monitor" / "sentiment" / MODEL_FILE
 MIN_DOCUMENTS = 3  # a word must appear in this many training reviews: no names, no one-offs
@@ -133,6 +138,16 @@ def train(real: list[LabeledReview], written: list[LabeledReview]) -> LinearMode
     return design.model(fit(design.matrix(features), labels), threshold)
 
 
+def training_libraries_or_exit(parser: argparse.ArgumentParser) -> None:
+    """One line on stderr and exit status 2 when scikit-learn (or numpy, scipy) is missing."""
+    if NOT_INSTALLED:
+        parser.exit(
+            2,
+            f"{parser.prog}: error: {NOT_INSTALLED} is not installed (the training extra): "
+            "pip install -e '.[train]'\n",
+        )
+
+
 @cache
 def features_of(text: str) -> TextFeatures:
     """extract(), remembered: cross-validation reads every review many times."""
@@ -143,7 +158,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
     args = parser.parse_args()
-    real = load(args.data)
+    data = dev_set_or_exit(parser, args.data)
+    training_libraries_or_exit(parser)
+    real = load(data)
     written = load_written()
     model = train(real, written)
     MODEL_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", "utf-8")
