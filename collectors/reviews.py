@@ -25,11 +25,11 @@ from collectors import fields
 from collectors.google_client import GoogleClient, pages
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import MalformedRecord
-from seo_monitor.models import Account, Location, RatingSnapshot, Review
+from seo_monitor.models import GOOGLE_SOURCE, Account, Location, RatingSnapshot, Review
 from seo_monitor.sentiment.text import split_translation
 from seo_monitor.times import parse_timestamp
 
-SOURCE = "google"
+SOURCE = GOOGLE_SOURCE
 FULL_SYNC_EVERY = timedelta(days=7)
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 REVIEW_COLUMNS = (

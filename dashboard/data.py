@@ -218,12 +218,6 @@ def topic_trend(ids: Ids, period: tuple[date, date]) -> list[queries.TopicMonth]
 
 
 @st.cache_data(ttl=TTL)
-def unscored_count(ids: Ids) -> int:
-    with sessions()() as session:
-        return queries.select_unscored_count(session, ids)
-
-
-@st.cache_data(ttl=TTL)
 def review_sources() -> list[str]:
     with sessions()() as session:
         return queries.select_review_sources(session)

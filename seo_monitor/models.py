@@ -128,6 +128,9 @@ class RatingSnapshot(Base):
     total_review_count: Mapped[int | None] = mapped_column(Integer)
 
 
+GOOGLE_SOURCE = "google"  # Review.source of the reviews read from Google; imports name theirs
+
+
 class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
@@ -156,10 +159,27 @@ class Review(Base):
             sqlite_where=text("deleted_at IS NULL AND reply_text IS NULL"),
             postgresql_where=text("deleted_at IS NULL AND reply_text IS NULL"),
         ),
+        # The response rate and the median time to reply read only this index.
+        Index(
+            "ix_reviews_answered",
+            "created_at",
+            "location_id",
+            "reply_updated_at",
+            sqlite_where=text("deleted_at IS NULL AND reply_text IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND reply_text IS NOT NULL"),
+        ),
+        # The sites reviews were imported from: a handful of rows, usually none, read without
+        # scanning every Google review.
+        Index(
+            "ix_reviews_imported_source",
+            "source",
+            sqlite_where=text(f"source <> '{GOOGLE_SOURCE}'"),
+            postgresql_where=text(f"source <> '{GOOGLE_SOURCE}'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
-    source: Mapped[str] = mapped_column(String(40), default="google")
+    source: Mapped[str] = mapped_column(String(40), default=GOOGLE_SOURCE)
     external_id: Mapped[str] = mapped_column(String(500))
     resource_name: Mapped[str | None] = mapped_column(Text)  # accounts/a/locations/l/reviews/r
     rating: Mapped[int | None] = mapped_column(Integer)
@@ -220,6 +240,20 @@ class ReviewTopic(Base):
     sentiment: Mapped[float] = mapped_column(Float)
     negative: Mapped[bool] = mapped_column(Boolean)
     mentions: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewStarMonth(Base):
+    """Per location, month and star rating: how many live reviews. Rebuilt with the topic
+    counts (seo_monitor.sentiment.store), so a rating "as of" a day reads a few rows per
+    location and month, plus that last month's reviews, instead of every review."""
+
+    __tablename__ = "review_star_months"
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM of the review (UTC)
+    rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1–5; reviews without stars
+    reviews: Mapped[int] = mapped_column(Integer)  # are not counted here
 
 
 class ReviewTopicMonth(Base):

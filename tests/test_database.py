@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from seo_monitor.db import describe_database_error, make_engine, session_factory, upsert
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.migrate import alembic_config, current_revision, head_revision, upgrade
-from seo_monitor.models import Base, DailyMetric, Location, ReviewTopicMonth
-from seo_monitor.sentiment.store import refresh_topic_months
+from seo_monitor.models import Base, DailyMetric, Location, ReviewStarMonth, ReviewTopicMonth
+from seo_monitor.sentiment.store import refresh_monthly_counts
 
 
 def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
@@ -49,9 +49,9 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     engine.dispose()
 
 
-def test_upgrading_counts_the_topics_of_reviews_already_scored(empty_database_url: str) -> None:
-    """Migration 0007 fills the per-month topic counts from the stored topics, exactly as the
-    scorer would have (deleted reviews left out)."""
+def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_url: str) -> None:
+    """Migrations 0007 and 0013 fill the per-month topic and star counts from the stored
+    reviews and topics, exactly as the scorer would have (deleted reviews left out)."""
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0006")
@@ -106,15 +106,23 @@ def test_upgrading_counts_the_topics_of_reviews_already_scored(empty_database_ur
             )
             return {tuple(row) for row in rows}  # type: ignore[misc]
 
-    migrated = counts()
+    def stars() -> set[tuple[str, int, int]]:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(ReviewStarMonth.month, ReviewStarMonth.rating, ReviewStarMonth.reviews)
+            )
+            return {tuple(row) for row in rows}  # type: ignore[misc]
+
+    migrated, migrated_stars = counts(), stars()
     assert migrated == {
         ("2026-09", "billing", 2, 1),
         ("2026-09", "front_desk", 1, 0),
         ("2026-10", "billing", 1, 1),
     }
+    assert migrated_stars == {("2026-09", 2, 2), ("2026-10", 2, 1)}
     with session_factory(engine).begin() as session:
-        refresh_topic_months(session, 1)
-    assert counts() == migrated
+        refresh_monthly_counts(session, 1)
+    assert (counts(), stars()) == (migrated, migrated_stars)
     engine.dispose()
 
 

@@ -16,9 +16,9 @@ from seo_monitor.queries import (
     reviews_needed,
     select_inbox,
     select_reputation,
+    select_star_totals,
     select_topic_summary,
     select_topic_trend,
-    select_unscored_count,
 )
 from seo_monitor.sentiment import ScoringRules, store
 from tests.dashboard.seed import add_location, review
@@ -33,6 +33,13 @@ def clinic(sessions: sessionmaker[Session]) -> int:
         session.add(account)
         session.flush()
         return add_location(session, account.id, "locations/9", "Harbor Physio")
+
+
+def clinic_named(sessions: sessionmaker[Session], name: str, title: str) -> int:
+    """A second location of the first clinic's account."""
+    with sessions.begin() as session:
+        account = session.scalars(select(Account)).one()
+        return add_location(session, account.id, name, title)
 
 
 def add_reviews(
@@ -84,7 +91,6 @@ def test_scoring_touches_only_new_or_changed_reviews(sessions: sessionmaker[Sess
         ).one()
         assert happy.polarity == "negative" and happy.flagged  # 5★ with a complaint now
         assert session.scalar(select(func.count()).select_from(StoredReviewScore)) == len(INBOX)
-        assert select_unscored_count(session, None) == 0
 
 
 def test_changed_thresholds_rescore_everything(sessions: sessionmaker[Session]) -> None:
@@ -151,12 +157,12 @@ def test_two_rebuilds_of_one_locations_topic_counts_take_turns(
     def rebuild() -> None:
         try:
             with sessions.begin() as session:
-                store.refresh_topic_months(session, location)
+                store.refresh_monthly_counts(session, location)
         except Exception as exc:
             errors.append(exc)
 
     with sessions.begin() as first:
-        store.refresh_topic_months(first, location)
+        store.refresh_monthly_counts(first, location)
         second = threading.Thread(target=rebuild)
         second.start()
         second.join(0.5)
@@ -165,6 +171,41 @@ def test_two_rebuilds_of_one_locations_topic_counts_take_turns(
     assert errors == []
     with sessions() as session:
         assert session.scalar(select(func.sum(ReviewTopicMonth.reviews))) == 1
+
+
+def test_star_totals_from_the_monthly_counts_equal_a_count_of_every_review(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The rating "as of" any moment: whole months from review_star_months plus the reviews of
+    that moment's own month gives exactly the sum over every live review before it."""
+    location = clinic(sessions)
+    other = clinic_named(sessions, "locations/10", "Bay Physio")
+    for where, offset in ((location, 0), (other, 3)):
+        add_reviews(
+            sessions,
+            where,
+            [(f"r{d}", 1 + (d + offset) % 5, d, "Fine.", None) for d in range(0, 70, 3)],
+        )
+        scored(sessions, where)
+    with sessions.begin() as session:  # deleted on Google: out of every count
+        gone = session.scalars(select(Review).where(Review.location_id == location)).first()
+        assert gone is not None
+        gone.deleted_at = NOW
+        store.refresh_monthly_counts(session, location)
+    moments = [NOW - timedelta(days=d, hours=h) for d in (0, 2, 20, 33, 45, 64, 90) for h in (0, 7)]
+    with sessions() as session:
+        for ids in (None, (location,), (other,)):
+            for moment in [*moments, datetime(2026, 10, 1, tzinfo=UTC)]:
+                in_scope = [Review.deleted_at.is_(None), Review.created_at < moment]
+                if ids:
+                    in_scope.append(Review.location_id.in_(ids))
+                expected = session.execute(
+                    select(func.sum(Review.rating), func.count(Review.rating)).where(*in_scope)
+                ).one()
+                assert select_star_totals(session, ids, moment) == (
+                    int(expected[0] or 0),
+                    int(expected[1]),
+                ), (ids, moment)
 
 
 def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:
@@ -207,6 +248,7 @@ def test_reputation_kpis(sessions: sessionmaker[Session]) -> None:
     rows = [(f"new{i}", 5, 1 + i * 4, None, "Thanks!" if i < 3 else None) for i in range(6)]
     rows += [(f"old{i}", 3, 35 + i * 9, None, None) for i in range(9)]
     add_reviews(sessions, location, rows)
+    scored(sessions, location)  # as every writer of reviews does: the counts per month too
     period = Period(date(2026, 10, 4), NOW.date())  # the last 30 days
     with sessions() as session:
         kpis = select_reputation(session, [location], period, target=4.8)

@@ -129,13 +129,6 @@ def topic_badges(topics: list[data.TopicMention]) -> str:
 
 
 reputation_tiles(kpis)
-unscored = data.unscored_count(ids)
-if unscored:
-    st.warning(
-        f"{unscored:,} reviews are not scored yet; the next review job scores them, or run "
-        "`seo-monitor score`.",
-        icon=":material/hourglass_top:",
-    )
 
 
 def linked_review() -> None:

@@ -56,6 +56,7 @@ from seo_monitor.queries.overview import (
     select_newest_metric_day,
     select_rating,
     select_rating_history,
+    select_star_totals,
     select_unanswered_negative,
     select_weekly_metrics,
 )
@@ -128,7 +129,6 @@ from seo_monitor.queries.reviews import (
     select_review_sources,
     select_topic_summary,
     select_topic_trend,
-    select_unscored_count,
 )
 from seo_monitor.queries.urgency import waiting
 from seo_monitor.queries.website import AuditRow, score_change, score_history, select_audits
@@ -235,6 +235,7 @@ __all__ = [
     "select_scan_keywords",
     "select_scans",
     "select_scheduled_jobs",
+    "select_star_totals",
     "select_suppression",
     "select_thank_you_counts",
     "select_top_competitors",
@@ -242,7 +243,6 @@ __all__ = [
     "select_topic_trend",
     "select_touches",
     "select_unanswered_negative",
-    "select_unscored_count",
     "select_visit_count",
     "select_weekly_metrics",
     "waiting",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Dialect, cast, func, true
+from sqlalchemy import ColumnElement, Date, Dialect, Select, cast, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 LocationIds = Sequence[int] | None  # None: every location
@@ -75,6 +75,22 @@ def hours_between(session: Session, start: Any, end: Any) -> Any:
     if dialect(session).name == "postgresql":
         return func.extract("epoch", end - start) / 3600.0
     return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def select_median(session: Session, values: Select[tuple[Any]], count: int) -> float | None:
+    """The median of the one-column query `values`, which returns `count` rows, computed by the
+    database: only the answer comes back, not every value."""
+    if count == 0:
+        return None
+    column = values.subquery().c[0]
+    if dialect(session).name == "postgresql":
+        found = session.scalar(select(func.percentile_cont(0.5).within_group(column)))
+        return float(found) if found is not None else None
+    # SQLite has no percentile function: read the middle value, or the middle two, in order.
+    middle = session.scalars(
+        select(column).order_by(column).limit(2 - count % 2).offset((count - 1) // 2)
+    ).all()
+    return float(sum(middle)) / len(middle)
 
 
 def as_date(value: Any) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Subquery, and_, case, func, select
@@ -16,6 +16,7 @@ from seo_monitor.models import (
     Location,
     RatingSnapshot,
     Review,
+    ReviewStarMonth,
     StoredReviewScore,
 )
 from seo_monitor.profile_metrics import metric_group
@@ -204,6 +205,35 @@ def select_rating(
     return (round(float(computed[0]), 2) if computed[0] is not None else None), int(computed[1])
 
 
+def select_star_totals(
+    session: Session, location_ids: LocationIds, before: datetime
+) -> tuple[int, int]:
+    """(sum of stars, reviews with stars) of the live reviews written before `before`: the
+    whole months from review_star_months, the rest from the reviews of `before`'s own month."""
+    month_start = before.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    months = session.execute(
+        select(
+            func.sum(ReviewStarMonth.rating * ReviewStarMonth.reviews),
+            func.sum(ReviewStarMonth.reviews),
+        ).where(
+            in_locations(ReviewStarMonth.location_id, location_ids),
+            ReviewStarMonth.month < f"{month_start:%Y-%m}",
+        )
+    ).one()
+    recent = session.execute(
+        select(func.sum(Review.rating), func.count(Review.rating)).where(
+            LIVE,
+            in_locations(Review.location_id, location_ids),
+            Review.created_at >= month_start,
+            Review.created_at < before,
+        )
+    ).one()
+    return (
+        int(months[0] or 0) + int(recent[0] or 0),
+        int(months[1] or 0) + int(recent[1] or 0),
+    )
+
+
 def select_metric_totals(
     session: Session, location_ids: LocationIds, period: Period
 ) -> dict[str, int]:
@@ -280,14 +310,11 @@ def select_rating_history(
 
     One point at the start of the period (the last known value, so a quiet month still shows
     its rating), then one at the end of each week (periods up to 120 days) or month. Everything
-    before the period is one sum and count; only the period's reviews are grouped.
+    before the period comes from the counts per month (select_star_totals); only the period's
+    reviews are grouped.
     """
     rated = and_(LIVE, Review.rating.is_not(None), in_locations(Review.location_id, location_ids))
-    before = session.execute(
-        select(func.coalesce(func.sum(Review.rating), 0), func.count()).where(
-            rated, Review.created_at < period.start_time
-        )
-    ).one()
+    before = select_star_totals(session, location_ids, period.start_time)
     weekly = period.days <= 120
     bucket_of = week_start_of_time if weekly else month_start
     bucket = bucket_of(session, Review.created_at).label("bucket")
@@ -297,7 +324,7 @@ def select_rating_history(
         .group_by(bucket)
         .order_by(bucket)
     ).all()
-    stars, count = int(before[0] or 0), int(before[1])
+    stars, count = before
     history = [(period.start, round(stars / count, 2))] if count else []
     for bucket_start, bucket_stars, bucket_count in rows:
         stars, count = stars + int(bucket_stars or 0), count + int(bucket_count)

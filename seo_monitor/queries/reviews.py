@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from seo_monitor.models import Location, Review, ReviewTopic, ReviewTopicMonth, StoredReviewScore
-from seo_monitor.queries.common import LocationIds, Period, hours_between, in_locations
-from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating
+from seo_monitor.models import (
+    GOOGLE_SOURCE,
+    Location,
+    Review,
+    ReviewTopic,
+    ReviewTopicMonth,
+    StoredReviewScore,
+)
+from seo_monitor.queries.common import (
+    LocationIds,
+    Period,
+    hours_between,
+    in_locations,
+    select_median,
+)
+from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating, select_star_totals
 from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
 from seo_monitor.sentiment.lexicon import TOPIC_BY_KEY
 from seo_monitor.times import utcnow
@@ -56,7 +68,7 @@ def select_reputation(
     session: Session, location_ids: LocationIds, period: Period, target: float
 ) -> Reputation:
     rating, google_count = select_rating(session, location_ids, period.end)
-    stars = _star_totals(session, location_ids, period.end_time)
+    stars = select_star_totals(session, location_ids, period.end_time)
     computed = stars[0] / stars[1] if stars[1] else None
     if rating is not None and google_count:
         needed = reviews_needed(rating * google_count, google_count, target)
@@ -75,15 +87,6 @@ def select_reputation(
         reviews_needed=needed,
         target_rating=target,
     )
-
-
-def _star_totals(session: Session, location_ids: LocationIds, before: datetime) -> tuple[int, int]:
-    total, count = session.execute(
-        select(func.sum(Review.rating), func.count(Review.rating)).where(
-            LIVE, in_locations(Review.location_id, location_ids), Review.created_at < before
-        )
-    ).one()
-    return int(total or 0), int(count or 0)
 
 
 def _velocity(session: Session, location_ids: LocationIds, end: datetime) -> tuple[int, float]:
@@ -116,20 +119,20 @@ def _replies(
         Review.created_at >= period.start_time,
         Review.created_at < period.end_time,
     )
-    total, replied = session.execute(
-        select(func.count(), func.count(Review.reply_text)).where(*in_period)
-    ).one()
+    total = session.scalar(select(func.count()).where(*in_period))
     if not total:
         return None, None
-    delays = session.scalars(
-        select(hours_between(session, Review.created_at, Review.reply_updated_at)).where(
-            *in_period,
-            Review.reply_text.is_not(None),
-            Review.reply_updated_at >= Review.created_at,
-        )
-    ).all()
-    median = round(float(statistics.median(delays)), 1) if delays else None
-    return round(int(replied) / int(total), 3), median
+    # Answered reviews from their own index: the rate and the median read no review rows.
+    answered = (*in_period, Review.reply_text.is_not(None))
+    timed = Review.reply_updated_at >= Review.created_at
+    replied, timed_count = session.execute(
+        select(func.count(), func.count(case((timed, 1)))).where(*answered)
+    ).one()
+    delays = select(hours_between(session, Review.created_at, Review.reply_updated_at)).where(
+        *answered, timed
+    )
+    median = select_median(session, delays, int(timed_count))
+    return round(int(replied) / int(total), 3), round(median, 1) if median is not None else None
 
 
 @dataclass(frozen=True)
@@ -320,45 +323,42 @@ def select_topic_summary(
     session: Session, location_ids: LocationIds, period: Period
 ) -> list[TopicCount]:
     """Reviews per topic in the period, how many were negative about it, and the change."""
-    current = _topic_counts(session, location_ids, period)
-    previous = _topic_counts(session, location_ids, period.previous())
     counts = [
-        TopicCount(
-            key,
-            topic.label,
-            topic.concern,
-            current.get(key, (0, 0))[0],
-            current.get(key, (0, 0))[1],
-            previous.get(key, (0, 0))[1],
-        )
-        for key, topic in TOPIC_BY_KEY.items()
-        if key in current or key in previous
+        TopicCount(key, TOPIC_BY_KEY[key].label, TOPIC_BY_KEY[key].concern, *figures)
+        for key, figures in _topic_counts(session, location_ids, period).items()
+        if key in TOPIC_BY_KEY
     ]
     return sorted(counts, key=lambda c: (-c.negative, -c.mentions, c.key))
 
 
 def _topic_counts(
     session: Session, location_ids: LocationIds, period: Period
-) -> dict[str, tuple[int, int]]:
+) -> dict[str, tuple[int, int, int]]:
+    """Per topic: mentions and negative mentions in the period, negative mentions in the
+    period before. One pass over both periods' reviews, not one per period."""
+    earlier = period.previous()
+    in_period = Review.created_at >= period.start_time
+    negative = ReviewTopic.negative.is_(True)
     rows = session.execute(
-        _topic_rows(location_ids, period)
-        .add_columns(func.count(), func.count(case((ReviewTopic.negative.is_(True), 1))))
-        .group_by(ReviewTopic.topic)
-    )
-    return {key: (int(total), int(negative)) for key, total, negative in rows}
-
-
-def _topic_rows(location_ids: LocationIds, period: Period) -> Select[*tuple[Any, ...]]:
-    return (
-        select(ReviewTopic.topic)
+        select(
+            ReviewTopic.topic,
+            func.count(case((in_period, 1))),
+            func.count(case((and_(in_period, negative), 1))),
+            func.count(case((and_(~in_period, negative), 1))),
+        )
         .join(Review, Review.id == ReviewTopic.review_id)
         .where(
             LIVE,
             in_locations(Review.location_id, location_ids),
-            Review.created_at >= period.start_time,
+            Review.created_at >= earlier.start_time,
             Review.created_at < period.end_time,
         )
+        .group_by(ReviewTopic.topic)
     )
+    return {
+        key: (int(mentions), int(negatives), int(before))
+        for key, mentions, negatives, before in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -394,23 +394,10 @@ def select_topic_trend(
     ]
 
 
-def select_unscored_count(session: Session, location_ids: LocationIds) -> int:
-    """Live reviews without a score (scored by the review job; `seo-monitor score` catches up)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .outerjoin(StoredReviewScore, StoredReviewScore.review_id == Review.id)
-            .where(
-                LIVE,
-                in_locations(Review.location_id, location_ids),
-                StoredReviewScore.review_id.is_(None),
-            )
-        )
-        or 0
-    )
-
-
 def select_review_sources(session: Session) -> list[str]:
-    """The sites reviews came from: google plus any imported ones."""
-    return sorted(session.scalars(select(Review.source).distinct()))
+    """The sites reviews came from: google plus any imported ones. (Read as two questions so
+    that neither scans every review: ix_reviews_imported_source holds only imported ones.)"""
+    from_google = select(Review.id).where(Review.source == GOOGLE_SOURCE).exists()
+    imported = select(Review.source).where(Review.source != GOOGLE_SOURCE).distinct()
+    google = [GOOGLE_SOURCE] if session.scalar(select(from_google)) else []
+    return sorted([*session.scalars(imported), *google])

@@ -15,6 +15,7 @@ from seo_monitor.models import (
     Review,
     SearchKeyword,
 )
+from seo_monitor.sentiment.store import refresh_monthly_counts
 
 PROVISIONAL_DAYS = 2  # Google reports days late: the newest day seeded is two days old
 
@@ -109,6 +110,8 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
                     hint="Google was unavailable or slow; the next scheduled run tries again.",
                 )
             )
+        for location_id in (north, south):  # what every writer of reviews keeps up to date
+            refresh_monthly_counts(session, location_id)
     return {"north": north, "south": south}
 
 

@@ -1,0 +1,70 @@
+"""reviews per location, month and star rating; an index of answered reviews by time, and
+one of imported reviews' sources
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The month as the dashboard groups it (seo_monitor.db.month_of).
+MONTH = {
+    "postgresql": "to_char(timezone('UTC', reviews.created_at), 'YYYY-MM')",
+    "sqlite": "substr(reviews.created_at, 1, 7)",
+}
+ANSWERED = sa.text("deleted_at IS NULL AND reply_text IS NOT NULL")
+IMPORTED = sa.text("source <> 'google'")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "review_star_months",
+        sa.Column("location_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=False),
+        sa.Column("reviews", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_review_star_months_location_id_locations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "location_id", "month", "rating", name=op.f("pk_review_star_months")
+        ),
+    )
+    month = MONTH[op.get_bind().dialect.name]
+    op.execute(
+        "INSERT INTO review_star_months (location_id, month, rating, reviews) "
+        f"SELECT location_id, {month}, rating, count(*) FROM reviews "
+        "WHERE deleted_at IS NULL AND rating IS NOT NULL "
+        f"GROUP BY location_id, {month}, rating"
+    )
+    op.create_index(
+        "ix_reviews_answered",
+        "reviews",
+        ["created_at", "location_id", "reply_updated_at"],
+        sqlite_where=ANSWERED,
+        postgresql_where=ANSWERED,
+    )
+    op.create_index(
+        "ix_reviews_imported_source",
+        "reviews",
+        ["source"],
+        sqlite_where=IMPORTED,
+        postgresql_where=IMPORTED,
+    )
+
+
+def downgrade() -> None:
+    # Forward only: restore the backup that `seo-monitor db upgrade` made instead.
+    raise NotImplementedError("seo-monitor migrations are forward only")
