@@ -1,13 +1,18 @@
-"""How long a command takes to start: `seo-monitor --help` and `seo-monitor status`.
+"""How long things take to start: `seo-monitor --help`, `seo-monitor status`, and the first
+page a new dashboard process draws.
 
   python -m bench.bench_cli [--runs 7] [--locations 5] [--code DIR ...]
 
 Builds a demo database (`seo-monitor demo --no-dashboard`, sandbox data, every collector
-once) in a temporary folder, then runs each command `--runs` times, interleaved, for each
+once) in a temporary folder, then runs each measurement `--runs` times, interleaved, for each
 checkout given with `--code` (default: this one; give an older `git worktree` to compare before
-and after), and prints the median wall time of each. Two floors, measured in the same run: a
-bare `python -c pass` and `import sqlalchemy.orm` (every command that opens the database needs
-it). Ratios are to the bare interpreter, since these machines are noisy.
+and after), and prints the median of each. Commands are timed from outside (wall time of the
+process). The dashboard's first page is timed inside a new process that has imported Streamlit
+(as `streamlit run` has before anyone opens the page): the Overview drawn by Streamlit's
+AppTest, with empty caches, and then drawn again (what every later visit costs). Floors, in the
+same run: a bare `python -c pass`, `import sqlalchemy.orm` (every command that opens the
+database needs it) and, for the page, importing pandas, pyarrow and Altair (what it draws with).
+Ratios are to the bare interpreter, since these machines are noisy.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import time
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+LIBRARIES = "dashboard: import pandas, pyarrow, altair"
+FIRST = "dashboard: first Overview of a new process"
+AGAIN = "dashboard: the Overview again, empty caches"
 
 
 def environment(code: Path) -> dict[str, str]:
@@ -58,6 +66,40 @@ def seconds(command: list[str], code: Path) -> float:
     return time.perf_counter() - started
 
 
+FIRST_PAGE = """
+import os, sys, time
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+import streamlit as st
+config.set_option("server.address", "127.0.0.1")
+if sys.argv[1] == "libraries":
+    started = time.perf_counter()
+    import pandas, pyarrow, altair
+    print(time.perf_counter() - started)
+    sys.exit()
+app = os.path.join(os.getcwd(), "dashboard", "app.py")
+started = time.perf_counter()
+at = AppTest.from_file(app, default_timeout=300)
+at.run()
+first = time.perf_counter() - started
+assert not at.exception and at.title[0].value == "Overview", at.exception
+st.cache_data.clear()
+started = time.perf_counter()
+AppTest.from_file(app, default_timeout=300).run()
+print(first, time.perf_counter() - started)
+"""
+
+
+def page_seconds(config: Path, code: Path, what: str) -> list[float]:
+    """Seconds measured inside a new process (see FIRST_PAGE), for the checkout at `code`."""
+    env = {**environment(code), "SEO_MONITOR_CONFIG": str(config)}
+    finished = subprocess.run(
+        [sys.executable, "-c", FIRST_PAGE, what],
+        env=env, cwd=code, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return [float(word) for word in finished.stdout.split()]
+
+
 def commands(config: Path) -> dict[str, list[str]]:
     tool = [sys.executable, "-m", "seo_monitor", "--config", str(config)]
     return {
@@ -82,11 +124,16 @@ def main() -> None:
             for code in checkouts:
                 for name, command in commands(config).items():
                     timings.setdefault((name, code), []).append(seconds(command, code))
+                first, again = page_seconds(config, code, "overview")
+                timings.setdefault((FIRST, code), []).append(first)
+                timings.setdefault((AGAIN, code), []).append(again)
+                (libraries,) = page_seconds(config, code, "libraries")
+                timings.setdefault((LIBRARIES, code), []).append(libraries)
     print(f"{args.runs} runs each, median; {args.locations}-location demo database")
     print("| command | " + " | ".join(str(code) for code in checkouts) + " |")
     print("|---|" + "---|" * len(checkouts))
     bare = {code: statistics.median(timings[("python -c pass", code)]) for code in checkouts}
-    for name in commands(config):
+    for name in [*commands(config), LIBRARIES, FIRST, AGAIN]:
         cells = []
         for code in checkouts:
             median = statistics.median(timings[(name, code)])

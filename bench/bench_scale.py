@@ -58,6 +58,11 @@ PAGES = {
     "rankings": "views/rankings.py",
     "website": "views/website.py",
     "health": "views/health.py",
+    "review requests": "views/review_requests.py",
+    "profile changes": "views/profile_changes.py",
+    "listings": "views/listings.py",
+    "referrals": "views/referrals.py",
+    "monthly report": "views/monthly_report.py",
 }
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 KEYWORD_MONTHS = 12  # the keywords backfill: one call per location and month (collectors.keywords)
