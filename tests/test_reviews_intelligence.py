@@ -263,6 +263,18 @@ def test_reputation_kpis(sessions: sessionmaker[Session]) -> None:
     assert kpis.reviews_needed == 75
 
 
+def test_the_median_time_to_reply_of_an_even_count_is_the_middle_twos_mean(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Computed by the database on both backends; replies 1, 5, 9 and 13 hours after."""
+    location = clinic(sessions)
+    add_reviews(sessions, location, [(f"r{h}", 4, h, None, "Thank you!") for h in (1, 5, 9, 13)])
+    with sessions() as session:
+        kpis = select_reputation(session, [location], Period(date(2026, 10, 4), NOW.date()), 4.5)
+    assert kpis.response_rate == pytest.approx(1.0)
+    assert kpis.median_reply_hours == pytest.approx(7.0)
+
+
 @pytest.mark.parametrize(
     ("stars", "count", "target", "needed"),
     [(57, 15, 4.8, 75), (45, 10, 4.5, 0), (40, 10, 4.5, 10), (0, 0, 4.5, 0), (49, 10, 5.0, None)],
