@@ -11,33 +11,38 @@ import itertools
 import json
 import math
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
     SentimentIntensityAnalyzer,
-    SentiText,
     normalize,
+    scalar_inc_dec,
 )
 
 from seo_monitor.sentiment.lexicon import (
     CONDITION_DAMPING,
-    CONDITION_SEVERITY,
-    CONDITION_SEVERITY_WORD,
     CONDITION_WORDS,
     DOMAIN_VALENCE,
     EARLIER_CARE,
     PHRASE_FEATURES,
     PHRASES,
+    mark_condition_severity,
 )
 from seo_monitor.sentiment.text import sentences
 
 MODEL_FILE = "model.json"
 TERM_TOKEN = re.compile(r"\b\w+n't\b|\b\w\w+\b|[.!?,;:]")
+TERM_TOKEN_NO_CONTRACTION = re.compile(r"\b\w\w+\b|[.!?,;:]")  # the same without "n't"
 CLAUSE_END = frozenset(".!?,;:")
 NEGATORS = frozenset(
     [
@@ -58,6 +63,15 @@ NEGATORS = frozenset(
     ]
 )
 NEGATION_SCOPE = 3
+# VADER's own negations, and every word of its idioms and multi-word boosters: a run of words
+# none of which is an idiom word cannot hold an idiom.
+NEGATE_WORDS = frozenset(NEGATE)
+IDIOM_WORDS = frozenset(
+    word
+    for phrase in [*SPECIAL_CASES, *(booster for booster in BOOSTER_DICT if " " in booster)]
+    for word in phrase.split()
+)
+BOOSTER_DAMPING = {1: 1.0, 2: 0.95, 3: 0.9}  # by distance from the sentiment word
 
 
 class HealthcareVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
@@ -70,35 +84,150 @@ class HealthcareVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 self.lexicon[word] *= CONDITION_DAMPING
         self.lexicon.update(DOMAIN_VALENCE)
 
-    def valences(self, sentence: str) -> tuple[list[str], list[float], float]:
+    def valences(self, sentence: str) -> tuple[list[str], list[str], list[float], float]:
         """VADER's polarity_scores for one sentence, stopping at the per-word valences.
 
-        Returns the words, their valences and the sum with VADER's punctuation emphasis; the
-        words let a sentence's clauses be scored without running VADER again. Emoji lookup
-        only runs for text that has non-ASCII characters (VADER walks every character).
+        Returns the words, the same lower-cased, their valences and the sum with VADER's
+        punctuation emphasis; the words let a sentence's clauses be scored without running
+        VADER again. Emoji lookup only runs for text that has non-ASCII characters (VADER walks
+        every character).
+
+        The rules are VADER 3.3.2's (`sentiment_valence` and the checks it calls), applied to
+        words lower-cased once per sentence: VADER lower-cases the whole sentence again in
+        every check of every sentiment word, which made it most of the scorer's time. Same
+        operations in the same order, so the same floats.
         """
         text = sentence if sentence.isascii() else self._describe_emojis(sentence)
-        sentitext = SentiText(text)
-        words: list[str] = sentitext.words_and_emoticons
-        sentiments: list[float] = []
-        for i, item in enumerate(words):
-            lowered = item.lower()
-            if lowered in BOOSTER_DICT or (
-                lowered == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"
-            ):
-                sentiments.append(0.0)
+        words = vader_words(text)
+        lowered = [word.lower() for word in words]
+        cap_diff = _some_in_capitals(words)
+        lexicon = self.lexicon
+        # Boosters count 0.0, other words without a valence VADER's int 0 (kept so that the
+        # lists compare equal); then the sentiment words, which are few.
+        sentiments: list[float] = [0.0 if word in BOOSTER_DICT else 0 for word in lowered]
+        scored = [i for i, word in enumerate(lowered) if word in lexicon]
+        for i in scored:
+            if lowered[i] in BOOSTER_DICT:
                 continue
-            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
-        sentiments = self._but_check(words, sentiments)
+            if lowered[i] == "kind" and i < len(lowered) - 1 and lowered[i + 1] == "of":
+                sentiments[i] = 0.0  # "kind of" is a booster, not kindness
+            else:
+                sentiments[i] = self._word_valence(i, words, lowered, cap_diff)
+        if "but" in lowered:
+            sentiments = self._but_check(words, sentiments)
         total = float(sum(sentiments))
         if total:
             emphasis = self._punctuation_emphasis(text)
             total += emphasis if total > 0 else -emphasis
-        return words, sentiments, total
+        return words, lowered, sentiments, total
+
+    def _word_valence(self, i: int, words: list[str], lowered: list[str], cap_diff: bool) -> float:
+        """VADER's sentiment_valence for the lexicon word at i."""
+        lexicon = self.lexicon
+        word = lowered[i]
+        valence: float = lexicon[word]
+        # "no" before another sentiment word negates that word instead of counting itself.
+        if word == "no" and i != len(words) - 1 and lowered[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lowered[i - 1] == "no")
+            or (i > 1 and lowered[i - 2] == "no")
+            or (i > 2 and lowered[i - 3] == "no" and lowered[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[word] * N_SCALAR
+        if words[i].isupper() and cap_diff:
+            valence = valence + C_INCR if valence > 0 else valence - C_INCR
+        # The three words before it (VADER's start_i 0, 1, 2), unless they are sentiment words.
+        for distance in (1, 2, 3):
+            before = i - distance
+            if before < 0 or lowered[before] in lexicon:
+                continue
+            scalar = 0.0
+            if lowered[before] in BOOSTER_DICT:
+                scalar = scalar_inc_dec(words[before], valence, cap_diff)
+            if scalar != 0:  # boosters further away count for less
+                scalar = scalar * BOOSTER_DAMPING[distance]
+            valence = valence + scalar
+            valence = _negation_check(valence, lowered, distance, i)
+            if distance == 3:
+                valence = _special_idioms_check(valence, lowered, i)
+        return _least_check(valence, lowered, i, lexicon)
 
     def _describe_emojis(self, text: str) -> str:
         described = [f" {self.emojis[char]} " if char in self.emojis else char for char in text]
         return "".join(described).strip()
+
+
+def vader_words(text: str) -> list[str]:
+    """SentiText's words: split at spaces, punctuation stripped unless that leaves two
+    characters or fewer (an emoticon such as ":)")."""
+    return [
+        token if len(stripped := token.strip(string.punctuation)) <= 2 else stripped
+        for token in text.split()
+    ]
+
+
+def _some_in_capitals(words: list[str]) -> bool:
+    """VADER's allcap_differential: some words but not all are in capitals."""
+    capitals = sum(map(str.isupper, words))
+    return 0 < len(words) - capitals < len(words)
+
+
+def _negated(lowered_word: str) -> bool:
+    return lowered_word in NEGATE_WORDS or "n't" in lowered_word
+
+
+def _negation_check(valence: float, lowered: list[str], distance: int, i: int) -> float:
+    """VADER's _negation_check for the word `distance` words before i: a negation there
+    flips the valence, "never so (good)" boosts it, "without doubt" leaves it."""
+    if distance == 1:
+        return valence * N_SCALAR if _negated(lowered[i - 1]) else valence
+    if distance == 2:
+        if lowered[i - 2] == "never" and lowered[i - 1] in ("so", "this"):
+            return valence * 1.25
+        if lowered[i - 2] == "without" and lowered[i - 1] == "doubt":
+            return valence
+        return valence * N_SCALAR if _negated(lowered[i - 2]) else valence
+    never_so = lowered[i - 3] == "never" and lowered[i - 2] in ("so", "this")
+    if never_so or lowered[i - 1] in ("so", "this"):  # as VADER has it: "so" alone boosts too
+        return valence * 1.25
+    if lowered[i - 3] == "without" and "doubt" in (lowered[i - 2], lowered[i - 1]):
+        return valence
+    return valence * N_SCALAR if _negated(lowered[i - 3]) else valence
+
+
+def _special_idioms_check(valence: float, lowered: list[str], i: int) -> float:
+    """VADER's _special_idioms_check (i >= 3): idioms around the word, and two- and three-word
+    boosters before it. Nearly no sentence has an idiom word near i, which is checked first."""
+    if IDIOM_WORDS.isdisjoint(lowered[i - 3 : i + 3]):
+        return valence
+    three, two, one, zero = lowered[i - 3 : i + 1]
+    sequences = [f"{one} {zero}", f"{two} {one} {zero}", f"{two} {one}"]
+    sequences += [f"{three} {two} {one}", f"{three} {two}"]
+    for sequence in sequences:
+        if sequence in SPECIAL_CASES:
+            valence = SPECIAL_CASES[sequence]
+            break
+    if len(lowered) - 1 > i:
+        following = f"{zero} {lowered[i + 1]}"
+        if following in SPECIAL_CASES:
+            valence = SPECIAL_CASES[following]
+    if len(lowered) - 1 > i + 1:
+        following = f"{zero} {lowered[i + 1]} {lowered[i + 2]}"
+        if following in SPECIAL_CASES:
+            valence = SPECIAL_CASES[following]
+    for n_gram in (f"{three} {two} {one}", f"{three} {two}", f"{two} {one}"):
+        if n_gram in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[n_gram]
+    return valence
+
+
+def _least_check(valence: float, lowered: list[str], i: int, lexicon: dict[str, float]) -> float:
+    """VADER's _least_check: "least" before the word negates it, but not "at least"."""
+    after_least = i > 0 and lowered[i - 1] == "least" and "least" not in lexicon
+    if after_least and (i == 1 or lowered[i - 2] not in ("at", "very")):
+        valence = valence * N_SCALAR
+    return valence
 
 
 @cache
@@ -113,6 +242,7 @@ class Sentence:
     compound: float
     phrases: Counter[str]  # complaint and praise phrases found in it
     words: list[str]  # as VADER split them
+    lowered_words: list[str]  # the same, lower-cased
     valences: list[float]  # VADER's valence of each word
 
 
@@ -125,17 +255,23 @@ class TextFeatures:
 
 
 def extract(text: str) -> TextFeatures:
-    text = CONDITION_SEVERITY.sub(CONDITION_SEVERITY_WORD, text)
+    text = mark_condition_severity(text)
     vader = analyzer()
     parsed = []
+    found: list[str] = []  # the phrases of every sentence
     total = 0.0
     for part in sentences(text):
-        vader_words, valences, valence_sum = vader.valences(part)
+        vader_words, lowered_words, valences, valence_sum = vader.valences(part)
         total += valence_sum
         lowered = part.lower()
-        phrases = Counter(PHRASES.finditer(lowered))
+        phrases = PHRASES.findall(lowered)
+        found += phrases
         compound = normalize(valence_sum) if valence_sum else 0.0
-        parsed.append(Sentence(part, lowered, compound, phrases, vader_words, valences))
+        parsed.append(
+            Sentence(
+                part, lowered, compound, Counter(phrases), vader_words, lowered_words, valences
+            )
+        )
     compounds = [sentence.compound for sentence in parsed]
     lowered_text = text.lower()
     overall = normalize(total) if total else 0.0
@@ -150,33 +286,45 @@ def extract(text: str) -> TextFeatures:
         "sentences": math.log(len(compounds)),
         "earlier_care": math.log1p(len(EARLIER_CARE.findall(lowered_text))),
     }
-    totals: Counter[str] = Counter()
-    for sentence in parsed:
-        totals.update(sentence.phrases)
-    dense.update({name: math.log1p(totals[name]) for name in PHRASE_FEATURES})
+    totals = Counter(found)
+    dense.update({name: math.log1p(totals.get(name, 0)) for name in PHRASE_FEATURES})
     tokens = negation_marked(lowered_text)
-    terms = Counter(tokens)
-    terms.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+    # Words, then word pairs ("a b"): the order the model's term score adds them up in.
+    terms = Counter(tokens + list(map(" ".join, itertools.pairwise(tokens))))
     return TextFeatures(parsed, overall, dense, terms)
 
 
 def negation_marked(lowered: str) -> list[str]:
     """Words, with the three after a negation marked: "would not_go not_back" is a different
     word from "go back" to the model. Punctuation ends the negation."""
-    tokens = []
-    scope = 0
-    for token in TERM_TOKEN.findall(lowered):
-        if token in CLAUSE_END:
-            scope = 0
-            continue
-        if scope:
-            tokens.append(f"not_{token}")
-            scope -= 1
-        else:
-            tokens.append(token)
-        if token in NEGATORS or token.endswith("n't"):
-            scope = NEGATION_SCOPE
-    return tokens
+    # The contraction alternative costs a lot, and like the test below needs an "n't".
+    contractions = "n't" in lowered
+    found = (TERM_TOKEN if contractions else TERM_TOKEN_NO_CONTRACTION).findall(lowered)
+    negations = [
+        i
+        for i, token in enumerate(found)
+        if token in NEGATORS or (contractions and token.endswith("n't"))
+    ]
+    if not negations:
+        return [token for token in found if token not in CLAUSE_END]
+    marked = _negated_positions(found, negations)
+    return [
+        f"not_{token}" if i in marked else token
+        for i, token in enumerate(found)
+        if token not in CLAUSE_END
+    ]
+
+
+def _negated_positions(found: list[str], negations: list[int]) -> set[int]:
+    """The up to NEGATION_SCOPE words after each negation, up to the next punctuation (a
+    negation inside another one's scope starts its own)."""
+    marked = set()
+    for negation in negations:
+        for i in range(negation + 1, min(negation + 1 + NEGATION_SCOPE, len(found))):
+            if found[i] in CLAUSE_END:
+                break
+            marked.add(i)
+    return marked
 
 
 @dataclass(frozen=True)
@@ -195,18 +343,35 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
     def _term_score(self, counts: Counter[str]) -> float:
-        """Sublinear TF-IDF, L2-normalised over the model's vocabulary, dotted with the weights."""
-        norm_sq = 0.0
-        dot = 0.0
+        """Sublinear TF-IDF, L2-normalised over the model's vocabulary, dotted with the weights.
+
+        Each known term adds value² to the squared norm and value · weight to the dot product,
+        value being (1 + log count) · idf. The two sums are kept as one complex number (real:
+        norm, imaginary: dot): its addition adds each part exactly as two float sums would,
+        and a term seen once is then one small object to look up instead of several (those
+        lookups, all over memory, are most of this function's time).
+        """
+        sums = 0j
+        seen_once = self._seen_once
         for term, count in counts.items():
-            known = self.terms.get(term)
-            if known is None:
+            once = seen_once.get(term)
+            if once is None:
                 continue
-            idf, weight = known
-            value = (1.0 + math.log(count)) * idf
-            norm_sq += value * value
-            dot += value * weight
+            if count == 1:  # most terms: (1 + log 1) · idf is idf itself
+                sums += once
+            else:
+                idf, weight = self.terms[term]
+                value = (1.0 + math.log(count)) * idf
+                sums += complex(value * value, value * weight)
+        norm_sq, dot = sums.real, sums.imag
         return dot / math.sqrt(norm_sq) if norm_sq else 0.0
+
+    @cached_property
+    def _seen_once(self) -> dict[str, complex]:
+        """What each term adds when counted once: idf² + (idf · weight)i, see _term_score."""
+        return {
+            term: complex(idf * idf, idf * weight) for term, (idf, weight) in self.terms.items()
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:

@@ -163,7 +163,7 @@ def _topics(features: TextFeatures) -> tuple[TopicScore, ...]:
     found: dict[str, list[float]] = {}
     for sentence in features.sentences:
         for lowered, compound, phrases in _clauses(sentence):
-            keys = set(TOPIC_MENTIONS.finditer(lowered))
+            keys = set(TOPIC_MENTIONS.findall(lowered))
             sentiment = _clause_sentiment(compound, phrases) if keys else 0.0
             for key in keys:
                 found.setdefault(key, []).append(sentiment)
@@ -172,20 +172,21 @@ def _topics(features: TextFeatures) -> tuple[TopicScore, ...]:
 
 def _clauses(sentence: Sentence) -> Iterator[tuple[str, float, Counter[str]]]:
     """(lower-cased text, compound, phrases) of each clause, split where the review turns."""
-    cuts = [i for i, word in enumerate(sentence.words) if word.lower() in CONTRAST_WORDS]
-    if not cuts:
+    words = sentence.lowered_words
+    if CONTRAST_WORDS.isdisjoint(words):
         yield sentence.lowered, sentence.compound, sentence.phrases
         return
-    for start, end in zip([0, *cuts], [*cuts, len(sentence.words)], strict=True):
-        lowered = " ".join(sentence.words[start:end]).lower()
+    cuts = [i for i, word in enumerate(words) if word in CONTRAST_WORDS]
+    for start, end in zip([0, *cuts], [*cuts, len(words)], strict=True):
+        lowered = " ".join(words[start:end])  # as lower-casing the joined words would give
         valence = sum(sentence.valences[start:end])
-        phrases = Counter(PHRASES.finditer(lowered))
+        phrases = Counter(PHRASES.findall(lowered))
         yield lowered, normalize(valence) if valence else 0.0, phrases
 
 
 def _clause_sentiment(compound: float, phrases: Counter[str]) -> float:
     """VADER's view, overruled by a clear complaint phrase ("never called back")."""
-    if phrases.keys() & STRONG_COMPLAINTS and "pos_no_complaint" not in phrases:
+    if not STRONG_COMPLAINTS.isdisjoint(phrases) and "pos_no_complaint" not in phrases:
         return min(compound, -0.4)
     return compound
 

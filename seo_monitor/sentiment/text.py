@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+TRANSLATION_MARK = "(Translated by Google)"  # both patterns below need it
 TRANSLATED = re.compile(
     r"^\s*\(Translated by Google\)\s*(?P<translation>.*?)\s*\(Original\)\s*(?P<original>.*)$",
     re.DOTALL,
@@ -17,6 +18,7 @@ SENTENCE_BREAK = re.compile(
     r"\s+|\n+|[.!?]{2,}\s*"
 )
 WORD = re.compile(r"\b\w\w+\b")
+ENOUGH_WORDS = 8  # fewer are too few to tell the language by
 # Words nearly every English review uses; their absence marks text we cannot read.
 ENGLISH_MARKERS = frozenset(
     [
@@ -69,6 +71,8 @@ ENGLISH_MARKERS = frozenset(
 
 def split_translation(comment: str) -> tuple[str, str | None]:
     """'(Translated by Google) X (Original) Y' -> (X, Y); plain text -> (text, None)."""
+    if TRANSLATION_MARK not in comment:
+        return comment, None  # nearly every review; the second pattern is slow on them
     for pattern in (TRANSLATED, ORIGINAL_FIRST):
         match = pattern.match(comment)
         if match and match["translation"].strip():
@@ -88,7 +92,12 @@ def words(text: str) -> list[str]:
 
 def looks_english(text: str) -> bool:
     """False for text with several words but none of the commonest English ones."""
-    tokens = words(text)
-    if len(tokens) < 8:
-        return True  # too short to tell ("Rude. Avoid."); VADER passes unknown words by
-    return any(token in ENGLISH_MARKERS for token in tokens)
+    count = 0
+    marker = False
+    for match in WORD.finditer(text.lower()):  # most reviews settle it within a few words
+        count += 1
+        marker = marker or match[0] in ENGLISH_MARKERS
+        if marker and count >= ENOUGH_WORDS:
+            return True
+    # Too short to tell ("Rude. Avoid."; VADER passes unknown words by), or no marker.
+    return count < ENOUGH_WORDS
