@@ -208,6 +208,63 @@ def test_star_totals_from_the_monthly_counts_equal_a_count_of_every_review(
                 ), (ids, moment)
 
 
+def test_the_topic_summary_from_monthly_counts_equals_counting_every_topic(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Whole months from review_topic_months, the days around them from the reviews' topics:
+    the same figures as counting every review's topics, for periods of any length and start."""
+    location = clinic(sessions)
+    texts = [
+        "They billed me twice and the front desk never called back.",
+        "Great therapist, the billing office was helpful.",
+        "Waited an hour past my appointment time. Rude receptionist.",
+        "Excellent care, my knee is so much better.",
+    ]
+    add_reviews(
+        sessions,
+        location,
+        [(f"t{d}", 1 + d % 5, d, texts[d % len(texts)], None) for d in range(0, 400, 2)],
+    )
+    scored(sessions, location)
+    with sessions.begin() as session:  # deleted on Google: out of every count
+        gone = session.scalars(select(Review).where(Review.external_id == "t10")).one()
+        gone.deleted_at = NOW
+        store.refresh_monthly_counts(session, location)
+
+    def counted(session: Session, period: Period) -> dict[str, tuple[int, int]]:
+        rows = session.execute(
+            select(ReviewTopic.topic, func.count(), func.count().filter(ReviewTopic.negative))
+            .join(Review, Review.id == ReviewTopic.review_id)
+            .where(
+                Review.deleted_at.is_(None),
+                Review.created_at >= period.start_time,
+                Review.created_at < period.end_time,
+            )
+            .group_by(ReviewTopic.topic)
+        )
+        return {key: (int(total), int(negative)) for key, total, negative in rows}
+
+    today = NOW.date()
+    periods = [
+        Period(today - timedelta(days=days - 1), today) for days in (7, 30, 31, 90, 120, 180)
+    ] + [Period(date(2026, 9, 1), date(2026, 10, 31)), Period(date(2026, 3, 15), date(2026, 8, 2))]
+    with sessions() as session:
+        for period in periods:
+            current, before = counted(session, period), counted(session, period.previous())
+            expected = {
+                key: (
+                    current.get(key, (0, 0))[0],
+                    current.get(key, (0, 0))[1],
+                    before.get(key, (0, 0))[1],
+                )
+                for key in {*current, *before}
+            }
+            summary = select_topic_summary(session, None, period)
+            found = {t.key: (t.mentions, t.negative, t.previous_negative) for t in summary}
+            assert found == expected, period
+            assert sum(m for m, _, _ in found.values()) > 0 or period.days < 30
+
+
 def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:
     location = clinic(sessions)
     add_reviews(sessions, location, INBOX)

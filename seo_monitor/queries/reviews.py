@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import (
@@ -335,30 +335,121 @@ def _topic_counts(
     session: Session, location_ids: LocationIds, period: Period
 ) -> dict[str, tuple[int, int, int]]:
     """Per topic: mentions and negative mentions in the period, negative mentions in the
-    period before. One pass over both periods' reviews, not one per period."""
+    period before. The whole months inside either period come from review_topic_months (kept
+    by the scorer); only the days around them are counted from the reviews' topics."""
     earlier = period.previous()
-    in_period = Review.created_at >= period.start_time
-    negative = ReviewTopic.negative.is_(True)
+    months = _whole_months(Period(earlier.start, period.end), split_at=period.start)
+    totals: dict[str, list[int]] = {}
+    for key, in_period, mentions, negatives in _topic_month_counts(
+        session, location_ids, months, period.start
+    ):
+        _add_topic_counts(totals, key, in_period, mentions, negatives)
+    edges = _days_outside(Period(earlier.start, period.end), months)
+    for key, in_period, mentions, negatives in _topic_day_counts(
+        session, location_ids, edges, period.start_time
+    ):
+        _add_topic_counts(totals, key, in_period, mentions, negatives)
+    return {
+        key: (mentions, negatives, before) for key, (mentions, negatives, before) in totals.items()
+    }
+
+
+def _add_topic_counts(
+    totals: dict[str, list[int]], key: str, in_period: bool, mentions: int, negatives: int
+) -> None:
+    counts = totals.setdefault(key, [0, 0, 0])
+    if in_period:
+        counts[0] += mentions
+        counts[1] += negatives
+    else:
+        counts[2] += negatives
+
+
+def _whole_months(span: Period, split_at: date) -> list[Period]:
+    """The calendar months that lie wholly inside `span` and wholly on one side of
+    `split_at` (a month cut by the boundary between two periods is counted by its days)."""
+    months: list[Period] = []
+    first = span.start if span.start.day == 1 else _first_of_next_month(span.start)
+    while True:
+        last = _first_of_next_month(first) - timedelta(days=1)
+        if last > span.end:
+            return months
+        if last < split_at or first >= split_at:
+            months.append(Period(first, last))
+        first = last + timedelta(days=1)
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _days_outside(span: Period, months: list[Period]) -> list[Period]:
+    """The runs of days of `span` that none of `months` (sorted, inside it) covers."""
+    runs: list[Period] = []
+    start = span.start
+    for month in months:
+        if month.start > start:
+            runs.append(Period(start, month.start - timedelta(days=1)))
+        start = month.end + timedelta(days=1)
+    if start <= span.end:
+        runs.append(Period(start, span.end))
+    return runs
+
+
+def _topic_month_counts(
+    session: Session, location_ids: LocationIds, months: list[Period], split_at: date
+) -> list[tuple[str, bool, int, int]]:
+    if not months:
+        return []
+    rows = session.execute(
+        select(
+            ReviewTopicMonth.month,
+            ReviewTopicMonth.topic,
+            func.sum(ReviewTopicMonth.reviews),
+            func.sum(ReviewTopicMonth.negative_reviews),
+        )
+        .where(
+            in_locations(ReviewTopicMonth.location_id, location_ids),
+            ReviewTopicMonth.month.in_([f"{month.start:%Y-%m}" for month in months]),
+        )
+        .group_by(ReviewTopicMonth.month, ReviewTopicMonth.topic)
+    )
+    return [
+        (key, month >= f"{split_at:%Y-%m}", int(mentions), int(negatives))
+        for month, key, mentions, negatives in rows
+    ]
+
+
+def _topic_day_counts(
+    session: Session, location_ids: LocationIds, runs: list[Period], split_at: datetime
+) -> list[tuple[str, bool, int, int]]:
+    if not runs:
+        return []
+    in_period = Review.created_at >= split_at
     rows = session.execute(
         select(
             ReviewTopic.topic,
-            func.count(case((in_period, 1))),
-            func.count(case((and_(in_period, negative), 1))),
-            func.count(case((and_(~in_period, negative), 1))),
+            in_period,
+            func.count(),
+            func.count(case((ReviewTopic.negative.is_(True), 1))),
         )
         .join(Review, Review.id == ReviewTopic.review_id)
         .where(
             LIVE,
             in_locations(Review.location_id, location_ids),
-            Review.created_at >= earlier.start_time,
-            Review.created_at < period.end_time,
+            or_(
+                *(
+                    and_(Review.created_at >= run.start_time, Review.created_at < run.end_time)
+                    for run in runs
+                )
+            ),
         )
-        .group_by(ReviewTopic.topic)
+        .group_by(ReviewTopic.topic, in_period)
     )
-    return {
-        key: (int(mentions), int(negatives), int(before))
-        for key, mentions, negatives, before in rows
-    }
+    return [
+        (key, bool(inside), int(mentions), int(negatives))
+        for key, inside, mentions, negatives in rows
+    ]
 
 
 @dataclass(frozen=True)
