@@ -26,7 +26,8 @@ from streamlit import config as streamlit_config
 
 from bench.bench_scale import page_seconds
 from bench.scratch import scratch_postgres
-from seo_monitor.db import make_engine
+from collectors.metrics import refresh_metric_groups
+from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
 from seo_monitor.profile_metrics import DAILY_METRICS
@@ -97,6 +98,11 @@ def fill(engine: Engine, locations: int) -> None:
                     for d in range(DAYS)
                     for metric in DAILY_METRICS
                 ],
+            )
+    with session_factory(engine).begin() as session:  # what the metrics job keeps with them
+        for location in range(1, locations + 1):
+            refresh_metric_groups(
+                session, location, now.date() - timedelta(days=DAYS + 2), now.date()
             )
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import case, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from collectors import fields
 from collectors.google_client import GoogleClient
 from seo_monitor.db import upsert
 from seo_monitor.errors import MalformedRecord
-from seo_monitor.models import DailyMetric, Location
-from seo_monitor.profile_metrics import DAILY_METRICS
+from seo_monitor.models import DailyMetric, DailyMetricGroups, Location
+from seo_monitor.profile_metrics import DAILY_METRICS, GROUP_METRICS
 
 METRICS = DAILY_METRICS
 BACKFILL_DAYS = 548  # about 18 months, as far back as Google keeps
@@ -84,7 +84,7 @@ def save_daily_metrics(
         }
         for metric, day, value in values
     ]
-    return upsert(
+    written = upsert(
         session,
         DailyMetric,
         rows,
@@ -92,6 +92,36 @@ def save_daily_metrics(
         update=["value"],
         touch={"fetched_at": now},
     )
+    if values:
+        days = [day for _, day, _ in values]
+        refresh_metric_groups(session, location_id, min(days), max(days))
+    return written
+
+
+def refresh_metric_groups(session: Session, location_id: int, start: date, end: date) -> None:
+    """Rebuild the location's daily group totals from its daily metrics, `start` to `end`."""
+    session.execute(
+        delete(DailyMetricGroups).where(
+            DailyMetricGroups.location_id == location_id,
+            DailyMetricGroups.day >= start,
+            DailyMetricGroups.day <= end,
+        )
+    )
+    totals = [
+        func.sum(case((DailyMetric.metric.in_(metrics), DailyMetric.value)))
+        for metrics in GROUP_METRICS.values()
+    ]
+    grouped = (
+        select(DailyMetric.day, DailyMetric.location_id, *totals)
+        .where(
+            DailyMetric.location_id == location_id,
+            DailyMetric.day >= start,
+            DailyMetric.day <= end,
+        )
+        .group_by(DailyMetric.day, DailyMetric.location_id)
+    )
+    columns = ["day", "location_id", *GROUP_METRICS]
+    session.execute(insert(DailyMetricGroups).from_select(columns, grouped))
 
 
 def collect_metrics(

@@ -306,6 +306,28 @@ class DailyMetric(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DailyMetricGroups(Base):
+    """Per location and day, each metric group's total (the four view metrics added up as
+    `views`; profile_metrics.GROUP_METRICS): what the overview, the digest and the monthly report
+    total and chart, one row per location and day instead of nine. Rebuilt from daily_metrics
+    for the days each metrics sync wrote (collectors.metrics); NULL where Google reported none
+    of the group's metrics that day. Clustered by day (no rowid on SQLite): a period of every
+    location is one range of the table."""
+
+    __tablename__ = "daily_metric_groups"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    views: Mapped[int | None] = mapped_column(BigInteger)
+    calls: Mapped[int | None] = mapped_column(BigInteger)
+    directions: Mapped[int | None] = mapped_column(BigInteger)
+    website_clicks: Mapped[int | None] = mapped_column(BigInteger)
+    bookings: Mapped[int | None] = mapped_column(BigInteger)
+    messages: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class SearchKeyword(Base):
     """Monthly search keywords; small counts only arrive as "fewer than `threshold`"."""
 

@@ -32,6 +32,12 @@ LABELS = {
 }
 
 
+# The metrics each group adds up, in the order of GROUP_LABELS (daily_metric_groups' columns).
+GROUP_METRICS = {
+    "views": VIEW_METRICS,
+    **{group: (metric,) for group, metric in ACTION_METRICS.items()},
+}
+
 GROUP_LABELS = {
     "views": "Profile views",
     "calls": "Calls",

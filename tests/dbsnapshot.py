@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from seo_monitor.models import (
     DailyMetric,
+    DailyMetricGroups,
     Location,
     RatingSnapshot,
     Review,
@@ -27,6 +28,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         reviews = connection.execute(select(Review)).all()
         locations = connection.execute(select(Location)).all()
         metrics = connection.execute(select(DailyMetric)).all()
+        groups = connection.execute(select(DailyMetricGroups)).all()
         keywords = connection.execute(select(SearchKeyword)).all()
         ratings = connection.execute(select(RatingSnapshot)).all()
         reviews_by_id = {r.id: (names[r.location_id], r.external_id) for r in reviews}
@@ -64,6 +66,10 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             for r in reviews
         ),
         "daily_metrics": sorted((names[r.location_id], r.metric, r.day, r.value) for r in metrics),
+        "daily_metric_groups": sorted(
+            (names[r.location_id], r.day, r.views, r.calls, r.directions, r.website_clicks)
+            for r in groups
+        ),
         "search_keywords": sorted(
             (names[r.location_id], r.month, r.keyword, r.value, r.threshold) for r in keywords
         ),

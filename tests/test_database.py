@@ -14,10 +14,18 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from collectors.metrics import refresh_metric_groups
 from seo_monitor.db import describe_database_error, make_engine, session_factory, upsert
 from seo_monitor.errors import DatabaseUnavailable
 from seo_monitor.migrate import alembic_config, current_revision, head_revision, upgrade
-from seo_monitor.models import Base, DailyMetric, Location, ReviewStarMonth, ReviewTopicMonth
+from seo_monitor.models import (
+    Base,
+    DailyMetric,
+    DailyMetricGroups,
+    Location,
+    ReviewStarMonth,
+    ReviewTopicMonth,
+)
 from seo_monitor.sentiment.store import refresh_monthly_counts
 
 
@@ -51,7 +59,8 @@ def test_upgrading_twice_changes_nothing(database_url: str) -> None:
 
 def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_url: str) -> None:
     """Migrations 0007 and 0013 fill the per-month topic and star counts from the stored
-    reviews and topics, exactly as the scorer would have (deleted reviews left out)."""
+    reviews and topics, exactly as the scorer would have (deleted reviews left out), and the
+    daily metric group totals as the metrics job would have."""
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0006")
@@ -92,7 +101,29 @@ def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_
                     ),
                     {"id": review_id, "topic": topic, "negative": negative},
                 )
+        for metric, value in [
+            ("BUSINESS_IMPRESSIONS_MOBILE_MAPS", 5),
+            ("BUSINESS_IMPRESSIONS_DESKTOP_SEARCH", 7),
+            ("CALL_CLICKS", 2),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO daily_metrics (location_id, metric, day, value, fetched_at) "
+                    "VALUES (1, :metric, :day, :value, :now)"
+                ),
+                {"metric": metric, "day": date(2026, 10, 3), "value": value, "now": created},
+            )
     upgrade(engine)
+
+    def groups() -> list[tuple[object, ...]]:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(select(DailyMetricGroups))]
+
+    migrated_groups = groups()
+    assert migrated_groups == [(date(2026, 10, 3), 1, 12, 2, None, None, None, None)]
+    with session_factory(engine).begin() as session:
+        refresh_metric_groups(session, 1, date(2026, 10, 1), date(2026, 10, 31))
+    assert groups() == migrated_groups
 
     def counts() -> set[tuple[str, str, int, int]]:
         with engine.connect() as connection:

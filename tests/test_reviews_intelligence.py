@@ -15,6 +15,7 @@ from seo_monitor.queries import (
     Period,
     reviews_needed,
     select_inbox,
+    select_monthly_reviews,
     select_reputation,
     select_star_totals,
     select_topic_summary,
@@ -263,6 +264,31 @@ def test_the_topic_summary_from_monthly_counts_equals_counting_every_topic(
             found = {t.key: (t.mentions, t.negative, t.previous_negative) for t in summary}
             assert found == expected, period
             assert sum(m for m, _, _ in found.values()) > 0 or period.days < 30
+
+
+def test_new_reviews_by_month_and_stars_from_the_monthly_counts_equal_a_count_of_every_review(
+    sessions: sessionmaker[Session],
+) -> None:
+    location = clinic(sessions)
+    add_reviews(
+        sessions, location, [(f"m{d}", 1 + d % 5, d, "Fine.", None) for d in range(0, 300, 3)]
+    )
+    scored(sessions, location)
+    today = NOW.date()
+    periods = [Period(today - timedelta(days=days - 1), today) for days in (7, 30, 90, 365)]
+    periods.append(Period(date(2026, 6, 1), date(2026, 8, 31)))
+    with sessions() as session:
+        for period in periods:
+            counted: dict[tuple[str, int], int] = {}
+            for created, stars in session.execute(
+                select(Review.created_at, Review.rating).where(
+                    Review.created_at >= period.start_time, Review.created_at < period.end_time
+                )
+            ):
+                key = (f"{created:%Y-%m}", stars)
+                counted[key] = counted.get(key, 0) + 1
+            expected = [(m, stars, n) for (m, stars), n in sorted(counted.items())]
+            assert select_monthly_reviews(session, None, period) == expected, period
 
 
 def test_inbox_is_unanswered_reviews_by_priority(sessions: sessionmaker[Session]) -> None:

@@ -37,6 +37,37 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UTC)
 
 
+def whole_months(span: Period, split_at: date) -> list[Period]:
+    """The calendar months that lie wholly inside `span` and wholly on one side of
+    `split_at` (a month cut by the boundary between two periods is counted by its days)."""
+    months: list[Period] = []
+    first = span.start if span.start.day == 1 else first_of_next_month(span.start)
+    while True:
+        last = first_of_next_month(first) - timedelta(days=1)
+        if last > span.end:
+            return months
+        if last < split_at or first >= split_at:
+            months.append(Period(first, last))
+        first = last + timedelta(days=1)
+
+
+def first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def days_outside(span: Period, months: list[Period]) -> list[Period]:
+    """The runs of days of `span` that none of `months` (sorted, inside it) covers."""
+    runs: list[Period] = []
+    start = span.start
+    for month in months:
+        if month.start > start:
+            runs.append(Period(start, month.start - timedelta(days=1)))
+        start = month.end + timedelta(days=1)
+    if start <= span.end:
+        runs.append(Period(start, span.end))
+    return runs
+
+
 def in_locations(
     column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
     location_ids: LocationIds,
@@ -46,13 +77,6 @@ def in_locations(
 
 def dialect(session: Session) -> Dialect:
     return session.get_bind().dialect
-
-
-def week_start(session: Session, day: Any) -> Any:
-    """The Monday of the day's week, as a date."""
-    if dialect(session).name == "postgresql":
-        return cast(func.date_trunc("week", day), Date)
-    return func.date(day, "weekday 0", "-6 days")
 
 
 def week_start_of_time(session: Session, moment: Any) -> Any:

@@ -22,9 +22,11 @@ from seo_monitor.models import (
 from seo_monitor.queries.common import (
     LocationIds,
     Period,
+    days_outside,
     hours_between,
     in_locations,
     select_median,
+    whole_months,
 )
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_rating, select_star_totals
 from seo_monitor.queries.urgency import negative_column, select_most_urgent, waiting
@@ -338,13 +340,13 @@ def _topic_counts(
     period before. The whole months inside either period come from review_topic_months (kept
     by the scorer); only the days around them are counted from the reviews' topics."""
     earlier = period.previous()
-    months = _whole_months(Period(earlier.start, period.end), split_at=period.start)
+    months = whole_months(Period(earlier.start, period.end), split_at=period.start)
     totals: dict[str, list[int]] = {}
     for key, in_period, mentions, negatives in _topic_month_counts(
         session, location_ids, months, period.start
     ):
         _add_topic_counts(totals, key, in_period, mentions, negatives)
-    edges = _days_outside(Period(earlier.start, period.end), months)
+    edges = days_outside(Period(earlier.start, period.end), months)
     for key, in_period, mentions, negatives in _topic_day_counts(
         session, location_ids, edges, period.start_time
     ):
@@ -363,37 +365,6 @@ def _add_topic_counts(
         counts[1] += negatives
     else:
         counts[2] += negatives
-
-
-def _whole_months(span: Period, split_at: date) -> list[Period]:
-    """The calendar months that lie wholly inside `span` and wholly on one side of
-    `split_at` (a month cut by the boundary between two periods is counted by its days)."""
-    months: list[Period] = []
-    first = span.start if span.start.day == 1 else _first_of_next_month(span.start)
-    while True:
-        last = _first_of_next_month(first) - timedelta(days=1)
-        if last > span.end:
-            return months
-        if last < split_at or first >= split_at:
-            months.append(Period(first, last))
-        first = last + timedelta(days=1)
-
-
-def _first_of_next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _days_outside(span: Period, months: list[Period]) -> list[Period]:
-    """The runs of days of `span` that none of `months` (sorted, inside it) covers."""
-    runs: list[Period] = []
-    start = span.start
-    for month in months:
-        if month.start > start:
-            runs.append(Period(start, month.start - timedelta(days=1)))
-        start = month.end + timedelta(days=1)
-    if start <= span.end:
-        runs.append(Period(start, span.end))
-    return runs
 
 
 def _topic_month_counts(

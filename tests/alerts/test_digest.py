@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.metrics import refresh_metric_groups
 from collectors.referrals import import_referrals
 from seo_monitor.alerts.content import negative_payload
 from seo_monitor.alerts.outbox import Batch
@@ -221,6 +222,8 @@ def sandbox_metrics(session: Session, location_id: int, days: int) -> World:
             session.add(
                 DailyMetric(location_id=location_id, metric="CALL_CLICKS", day=day, value=value)
             )
+    session.flush()
+    refresh_metric_groups(session, location_id, TODAY - timedelta(days=days), TODAY)
     return world
 
 

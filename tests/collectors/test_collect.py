@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,11 +16,13 @@ from seo_monitor.config import Settings
 from seo_monitor.models import (
     CollectorRun,
     DailyMetric,
+    DailyMetricGroups,
     Location,
     Review,
     SearchKeyword,
     StoredReviewScore,
 )
+from seo_monitor.profile_metrics import GROUP_METRICS, metric_group
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
 from seo_monitor.sentiment.text import split_translation
@@ -88,6 +90,50 @@ def test_collect_all_brings_every_location_review_metric_and_keyword(
     )
     assert metric_rows == 3 * 9 * reported_days
     assert thresholds and all(k.value is None and k.threshold == 15 for k in thresholds)
+    assert_metric_groups_add_up(sessions)
+
+
+def assert_metric_groups_add_up(sessions: sessionmaker[Session]) -> None:
+    """daily_metric_groups holds, per location and day, exactly the sums of its metrics."""
+    expected: dict[tuple[int, date], dict[str, int]] = {}
+    with sessions() as session:
+        for row in session.scalars(select(DailyMetric)):
+            day = expected.setdefault((row.location_id, row.day), {})
+            group = metric_group(row.metric)
+            day[group] = day.get(group, 0) + row.value
+        stored = {
+            (row.location_id, row.day): {
+                group: getattr(row, group)
+                for group in GROUP_METRICS
+                if getattr(row, group) is not None
+            }
+            for row in session.scalars(select(DailyMetricGroups))
+        }
+    assert expected and stored == expected
+
+
+def test_a_metrics_re_sync_keeps_the_group_totals_with_googles_revised_days(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    """Google revises the newest days for a while: each sync rewrites its window, and the
+    group totals follow the revised values."""
+    run(settings, sessions, world, ["locations", "metrics"])
+    with sessions() as session:
+        before = calls_by_location_and_day(session)
+    world.advance(2 * 24 * 60)  # two days on: recent days settle, new ones arrive
+    run(settings, sessions, world, ["metrics"])
+    assert_metric_groups_add_up(sessions)
+    with sessions() as session:
+        after = calls_by_location_and_day(session)
+    assert len(after) > len(before)  # the new days
+    assert any(after[key] != calls for key, calls in before.items())  # revised days
+
+
+def calls_by_location_and_day(session: Session) -> dict[tuple[int, date], int | None]:
+    rows = session.execute(
+        select(DailyMetricGroups.location_id, DailyMetricGroups.day, DailyMetricGroups.calls)
+    )
+    return {(location_id, day): calls for location_id, day, calls in rows}
 
 
 def test_translated_reviews_keep_the_translation_and_the_original(

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.metrics import refresh_metric_groups
 from seo_monitor.models import (
     Account,
     CollectorRun,
@@ -110,8 +111,10 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
                     hint="Google was unavailable or slow; the next scheduled run tries again.",
                 )
             )
-        for location_id in (north, south):  # what every writer of reviews keeps up to date
+        for location_id in (north, south):  # what the writers of reviews and metrics keep
             refresh_monthly_counts(session, location_id)
+            session.flush()
+            refresh_metric_groups(session, location_id, newest_day - timedelta(days=66), newest_day)
     return {"north": north, "south": south}
 
 

@@ -1,5 +1,5 @@
-"""reviews per location, month and star rating; an index of answered reviews by time, and
-one of imported reviews' sources
+"""reviews per location, month and star rating; profile metric groups per location and day;
+an index of answered reviews by time, and one of imported reviews' sources
 
 Revision ID: 0013
 Revises: 0012
@@ -20,6 +20,20 @@ depends_on: str | Sequence[str] | None = None
 MONTH = {
     "postgresql": "to_char(timezone('UTC', reviews.created_at), 'YYYY-MM')",
     "sqlite": "substr(reviews.created_at, 1, 7)",
+}
+# profile_metrics.GROUP_METRICS as it is at this revision.
+GROUP_METRICS = {
+    "views": (
+        "BUSINESS_IMPRESSIONS_DESKTOP_MAPS",
+        "BUSINESS_IMPRESSIONS_DESKTOP_SEARCH",
+        "BUSINESS_IMPRESSIONS_MOBILE_MAPS",
+        "BUSINESS_IMPRESSIONS_MOBILE_SEARCH",
+    ),
+    "calls": ("CALL_CLICKS",),
+    "directions": ("BUSINESS_DIRECTION_REQUESTS",),
+    "website_clicks": ("WEBSITE_CLICKS",),
+    "bookings": ("BUSINESS_BOOKINGS",),
+    "messages": ("MESSAGING_CLICKS",),
 }
 ANSWERED = sa.text("deleted_at IS NULL AND reply_text IS NOT NULL")
 IMPORTED = sa.text("source <> 'google'")
@@ -48,6 +62,30 @@ def upgrade() -> None:
         f"SELECT location_id, {month}, rating, count(*) FROM reviews "
         "WHERE deleted_at IS NULL AND rating IS NOT NULL "
         f"GROUP BY location_id, {month}, rating"
+    )
+    op.create_table(
+        "daily_metric_groups",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("location_id", sa.Integer(), nullable=False),
+        *(sa.Column(group, sa.BigInteger(), nullable=True) for group in GROUP_METRICS),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_daily_metric_groups_location_id_locations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("day", "location_id", name=op.f("pk_daily_metric_groups")),
+        sqlite_with_rowid=False,
+    )
+    sums = ", ".join(
+        "sum(CASE WHEN metric IN ({}) THEN value END)".format(
+            ", ".join(f"'{metric}'" for metric in metrics)
+        )
+        for metrics in GROUP_METRICS.values()
+    )
+    op.execute(
+        f"INSERT INTO daily_metric_groups (day, location_id, {', '.join(GROUP_METRICS)}) "
+        f"SELECT day, location_id, {sums} FROM daily_metrics GROUP BY day, location_id"
     )
     op.create_index(
         "ix_reviews_answered",
