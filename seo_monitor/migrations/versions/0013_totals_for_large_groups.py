@@ -1,5 +1,5 @@
-"""reviews per location, month and star rating; profile metric groups per location and day;
-an index of answered reviews by time, and one of imported reviews' sources
+"""for large groups: reviews per location, month and stars; profile metric groups per location
+and day; an index of answered reviews by time, and one of imported reviews' sources
 
 Revision ID: 0013
 Revises: 0012
