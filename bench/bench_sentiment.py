@@ -161,8 +161,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="only the speed, side by side with plain VADER (no training: needs no scikit-learn)",
+    )
     args = parser.parse_args()
     data = dev_set_or_exit(parser, args.data)
+    if args.throughput_only:
+        print_throughput([r.text for r in load(data)], args.repeat)
+        return
     training_libraries_or_exit(parser)
     reviews = load(data)
     vader = SentimentIntensityAnalyzer()
@@ -202,8 +210,11 @@ def main() -> None:
             return unseen.probability[text] >= threshold
 
         print(f"| {threshold:.2f} | {quality(english, at)} |")
-    texts = [r.text for r in reviews]
-    plain_rate, our_rate = throughput(texts, args.repeat)
+    print_throughput([r.text for r in reviews], args.repeat)
+
+
+def print_throughput(texts: list[str], repeat: int) -> None:
+    plain_rate, our_rate = throughput(texts, repeat)
     print(
         f"\nthroughput over {len(texts)} texts: plain VADER {plain_rate:,.0f}/s, "
         f"seo-monitor {our_rate:,.0f}/s, ratio {our_rate / plain_rate:.2f}"
