@@ -99,7 +99,12 @@ def save_daily_metrics(
 
 
 def refresh_metric_groups(session: Session, location_id: int, start: date, end: date) -> None:
-    """Rebuild the location's daily group totals from its daily metrics, `start` to `end`."""
+    """Rebuild the location's daily group totals from its daily metrics, `start` to `end`.
+    Two syncs of one location (PostgreSQL) take turns on the location's row, as the monthly
+    review counts do, instead of inserting the same rows twice."""
+    session.execute(
+        select(Location.id).where(Location.id == location_id).with_for_update(key_share=True)
+    )
     session.execute(
         delete(DailyMetricGroups).where(
             DailyMetricGroups.location_id == location_id,

@@ -252,8 +252,8 @@ class ReviewStarMonth(Base):
         ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM of the review (UTC)
-    rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1–5; reviews without stars
-    reviews: Mapped[int] = mapped_column(Integer)  # are not counted here
+    rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1–5 (no row without stars)
+    reviews: Mapped[int] = mapped_column(Integer)
 
 
 class ReviewTopicMonth(Base):

@@ -48,13 +48,6 @@ GROUP_LABELS = {
 }
 
 
-def metric_group(metric: str) -> str:
-    """'views' for the impression metrics, else the action's short name."""
-    if metric in VIEW_METRICS:
-        return "views"
-    return next((name for name, m in ACTION_METRICS.items() if m == metric), metric.lower())
-
-
 # Google reports a day two to three days late and keeps revising it for a few days more (the
 # sandbox models this: missing for 2 days, then settling over 4). Figures are totalled and
 # compared only over days at least this old (the dashboard, the digest); newer days are shown

@@ -16,6 +16,7 @@ from seo_monitor.models import (
     Location,
     RatingSnapshot,
     Review,
+    ReviewStarMonth,
     ReviewTopic,
     SearchKeyword,
     StoredReviewScore,
@@ -29,6 +30,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         locations = connection.execute(select(Location)).all()
         metrics = connection.execute(select(DailyMetric)).all()
         groups = connection.execute(select(DailyMetricGroups)).all()
+        star_months = connection.execute(select(ReviewStarMonth)).all()
         keywords = connection.execute(select(SearchKeyword)).all()
         ratings = connection.execute(select(RatingSnapshot)).all()
         reviews_by_id = {r.id: (names[r.location_id], r.external_id) for r in reviews}
@@ -67,8 +69,20 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "daily_metrics": sorted((names[r.location_id], r.metric, r.day, r.value) for r in metrics),
         "daily_metric_groups": sorted(
-            (names[r.location_id], r.day, r.views, r.calls, r.directions, r.website_clicks)
+            (
+                names[r.location_id],
+                r.day,
+                r.views,
+                r.calls,
+                r.directions,
+                r.website_clicks,
+                r.bookings,
+                r.messages,
+            )
             for r in groups
+        ),
+        "review_star_months": sorted(
+            (names[r.location_id], r.month, r.rating, r.reviews) for r in star_months
         ),
         "search_keywords": sorted(
             (names[r.location_id], r.month, r.keyword, r.value, r.threshold) for r in keywords

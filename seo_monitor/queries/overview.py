@@ -26,6 +26,7 @@ from seo_monitor.queries.common import (
     Period,
     as_date,
     days_outside,
+    first_of_next_month,
     in_locations,
     month_start,
     week_start_of_time,
@@ -212,21 +213,21 @@ def select_star_totals(
 ) -> tuple[int, int]:
     """(sum of stars, reviews with stars) of the live reviews written before `before`: the
     whole months from review_star_months, the rest from the reviews of `before`'s own month."""
-    month_start = before.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month_begins = before.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     months = session.execute(
         select(
             func.sum(ReviewStarMonth.rating * ReviewStarMonth.reviews),
             func.sum(ReviewStarMonth.reviews),
         ).where(
             in_locations(ReviewStarMonth.location_id, location_ids),
-            ReviewStarMonth.month < f"{month_start:%Y-%m}",
+            ReviewStarMonth.month < f"{month_begins:%Y-%m}",
         )
     ).one()
     recent = session.execute(
         select(func.sum(Review.rating), func.count(Review.rating)).where(
             LIVE,
             in_locations(Review.location_id, location_ids),
-            Review.created_at >= month_start,
+            Review.created_at >= month_begins,
             Review.created_at < before,
         )
     ).one()
@@ -309,8 +310,8 @@ def select_monthly_reviews(
             .group_by(ReviewStarMonth.month, ReviewStarMonth.rating)
         )
         counts.update({(str(m), int(stars)): int(count) for m, stars, count in rows})
+    month = month_of(session, Review.created_at).label("month")
     for run in days_outside(period, months):
-        month = month_of(session, Review.created_at).label("month")
         rows = session.execute(
             select(month, Review.rating, func.count())
             .where(
@@ -363,8 +364,7 @@ def select_rating_history(
 def bucket_end(start: date, weekly: bool) -> date:
     if weekly:
         return start + timedelta(days=6)
-    next_month = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return next_month - timedelta(days=1)
+    return first_of_next_month(start) - timedelta(days=1)
 
 
 def select_location_rows(

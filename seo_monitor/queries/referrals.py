@@ -20,7 +20,13 @@ from sqlalchemy import ColumnElement, Integer, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import Referral, ReferralTouch, Referrer
-from seo_monitor.queries.common import LocationIds, Period, as_date, dialect
+from seo_monitor.queries.common import (
+    LocationIds,
+    Period,
+    as_date,
+    dialect,
+    first_of_next_month,
+)
 from seo_monitor.referrals import (
     CARE_STARTED_DAYS,
     CHECK_INS,
@@ -423,7 +429,7 @@ def select_thank_you_counts(
     session: Session, month: date, referrer_ids: list[int] | None = None
 ) -> list[ThankYou]:
     """Each referrer (not a generic source) who referred in the month, with how many."""
-    end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    end = first_of_next_month(month) - timedelta(days=1)
     query = (
         select(Referrer.id, Referrer.name, Referrer.kind, func.count())
         .join(Referral, Referral.referrer_id == Referrer.id)

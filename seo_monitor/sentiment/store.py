@@ -77,6 +77,7 @@ def refresh_monthly_counts(session: Session, location_id: int) -> None:
 
 
 def _refresh_star_months(session: Session, location_id: int) -> None:
+    """The location's live reviews with stars, per month and star rating."""
     session.execute(delete(ReviewStarMonth).where(ReviewStarMonth.location_id == location_id))
     month = month_of(session, Review.created_at)
     counts = (

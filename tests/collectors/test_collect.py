@@ -22,7 +22,7 @@ from seo_monitor.models import (
     SearchKeyword,
     StoredReviewScore,
 )
-from seo_monitor.profile_metrics import GROUP_METRICS, metric_group
+from seo_monitor.profile_metrics import GROUP_METRICS
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.world import SandboxLocation
 from seo_monitor.sentiment.text import split_translation
@@ -99,7 +99,7 @@ def assert_metric_groups_add_up(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         for row in session.scalars(select(DailyMetric)):
             day = expected.setdefault((row.location_id, row.day), {})
-            group = metric_group(row.metric)
+            group = next(g for g, metrics in GROUP_METRICS.items() if row.metric in metrics)
             day[group] = day.get(group, 0) + row.value
         stored = {
             (row.location_id, row.day): {

@@ -112,9 +112,10 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS and cmd_name not in self.commands:
-            for module in COMMANDS[cmd_name][0]:
-                importlib.import_module(f"seo_monitor.app.cli.{module}")
+        # Every listed module, even when the command is registered already: a group's
+        # subcommands can live in several modules (`import`), and a repeated import is free.
+        for module in COMMANDS.get(cmd_name, ((), ""))[0]:
+            importlib.import_module(f"seo_monitor.app.cli.{module}")
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
