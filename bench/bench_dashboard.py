@@ -31,7 +31,7 @@ from seo_monitor.db import make_engine, session_factory
 from seo_monitor.migrate import upgrade
 from seo_monitor.models import Account, DailyMetric, Location, RatingSnapshot, Review
 from seo_monitor.profile_metrics import DAILY_METRICS
-from seo_monitor.sentiment.store import refresh_monthly_counts
+from seo_monitor.sentiment.store import refresh_review_counts
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = {"overview": None, "profile": "views/profile.py", "health": "views/health.py"}
@@ -102,7 +102,7 @@ def fill(engine: Engine, locations: int) -> None:
             )
     with session_factory(engine).begin() as session:  # what the review and metrics jobs keep
         for location in range(1, locations + 1):
-            refresh_monthly_counts(session, location)
+            refresh_review_counts(session, location)
             refresh_metric_groups(
                 session, location, now.date() - timedelta(days=DAYS + 2), now.date()
             )

@@ -45,7 +45,7 @@ from seo_monitor.queries import build_digest, digest_week
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.world import KEYWORDS
-from seo_monitor.sentiment.store import refresh_monthly_counts
+from seo_monitor.sentiment.store import refresh_review_counts
 
 STEPS = ("locations", "reviews", "metrics", "keywords", "rankings", "competitors", "website")
 PAGES = {
@@ -306,7 +306,7 @@ def report_topic_months(url: str, steps: list[Step]) -> None:
         location_ids = list(session.scalars(select(Location.id)))
         started = time.perf_counter()
         for location_id in location_ids:
-            refresh_monthly_counts(session, location_id)
+            refresh_review_counts(session, location_id)
         seconds = time.perf_counter() - started
         session.rollback()
     engine.dispose()

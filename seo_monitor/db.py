@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, or_, select, text
+from sqlalchemy import Date, Engine, cast, create_engine, event, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -203,6 +203,13 @@ def table_counts(session: Session) -> dict[str, int]:
         name: session.scalar(select(func.count()).select_from(table)) or 0
         for name, table in Base.metadata.tables.items()
     }
+
+
+def day_of(session: Session, moment: Any) -> Any:
+    """The UTC day of a timestamp, as a date."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", moment), Date)
+    return func.substr(moment, 1, 10)  # 'YYYY-MM-DD HH:MM:SS…' text, as month_of
 
 
 def month_of(session: Session, moment: Any) -> Any:

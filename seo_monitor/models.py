@@ -242,6 +242,23 @@ class ReviewTopic(Base):
     mentions: Mapped[int] = mapped_column(Integer)
 
 
+class ReviewTopicDay(Base):
+    """Per day, location and topic: how many live reviews talk about it, how many of them
+    negatively. Rebuilt with the monthly counts (seo_monitor.sentiment.store): a topic summary
+    reads whole months from review_topic_months and the days around them from here, one range
+    of the table (no rowid on SQLite) instead of looking up each review's topics."""
+
+    __tablename__ = "review_topic_days"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    day: Mapped[date] = mapped_column(primary_key=True)  # of the review (UTC)
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    negative_reviews: Mapped[int] = mapped_column(Integer)
+
+
 class ReviewStarMonth(Base):
     """Per location, month and star rating: how many live reviews. Rebuilt with the topic
     counts (seo_monitor.sentiment.store), so a rating "as of" a day reads a few rows per

@@ -18,6 +18,7 @@ from seo_monitor.models import (
     Review,
     ReviewStarMonth,
     ReviewTopic,
+    ReviewTopicDay,
     SearchKeyword,
     StoredReviewScore,
 )
@@ -31,6 +32,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         metrics = connection.execute(select(DailyMetric)).all()
         groups = connection.execute(select(DailyMetricGroups)).all()
         star_months = connection.execute(select(ReviewStarMonth)).all()
+        topic_days = connection.execute(select(ReviewTopicDay)).all()
         keywords = connection.execute(select(SearchKeyword)).all()
         ratings = connection.execute(select(RatingSnapshot)).all()
         reviews_by_id = {r.id: (names[r.location_id], r.external_id) for r in reviews}
@@ -83,6 +85,10 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "review_star_months": sorted(
             (names[r.location_id], r.month, r.rating, r.reviews) for r in star_months
+        ),
+        "review_topic_days": sorted(
+            (names[r.location_id], r.day, r.topic, r.reviews, r.negative_reviews)
+            for r in topic_days
         ),
         "search_keywords": sorted(
             (names[r.location_id], r.month, r.keyword, r.value, r.threshold) for r in keywords

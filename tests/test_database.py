@@ -24,9 +24,10 @@ from seo_monitor.models import (
     DailyMetricGroups,
     Location,
     ReviewStarMonth,
+    ReviewTopicDay,
     ReviewTopicMonth,
 )
-from seo_monitor.sentiment.store import refresh_monthly_counts
+from seo_monitor.sentiment.store import refresh_review_counts
 
 
 def test_an_empty_database_upgrades_to_a_schema_that_matches_the_models(
@@ -144,7 +145,25 @@ def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_
             )
             return {tuple(row) for row in rows}  # type: ignore[misc]
 
-    migrated, migrated_stars = counts(), stars()
+    def days() -> set[tuple[date, str, int, int]]:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    ReviewTopicDay.day,
+                    ReviewTopicDay.topic,
+                    ReviewTopicDay.reviews,
+                    ReviewTopicDay.negative_reviews,
+                )
+            )
+            return {tuple(row) for row in rows}  # type: ignore[misc]
+
+    migrated, migrated_stars, migrated_days = counts(), stars(), days()
+    assert migrated_days == {
+        (date(2026, 9, 3), "billing", 1, 1),
+        (date(2026, 9, 3), "front_desk", 1, 0),
+        (date(2026, 9, 20), "billing", 1, 0),
+        (date(2026, 10, 10), "billing", 1, 1),
+    }
     assert migrated == {
         ("2026-09", "billing", 2, 1),
         ("2026-09", "front_desk", 1, 0),
@@ -152,8 +171,8 @@ def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_
     }
     assert migrated_stars == {("2026-09", 2, 2), ("2026-10", 2, 1)}
     with session_factory(engine).begin() as session:
-        refresh_monthly_counts(session, 1)
-    assert (counts(), stars()) == (migrated, migrated_stars)
+        refresh_review_counts(session, 1)
+    assert (counts(), stars(), days()) == (migrated, migrated_stars, migrated_days)
     engine.dispose()
 
 

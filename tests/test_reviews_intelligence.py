@@ -158,12 +158,12 @@ def test_two_rebuilds_of_one_locations_topic_counts_take_turns(
     def rebuild() -> None:
         try:
             with sessions.begin() as session:
-                store.refresh_monthly_counts(session, location)
+                store.refresh_review_counts(session, location)
         except Exception as exc:
             errors.append(exc)
 
     with sessions.begin() as first:
-        store.refresh_monthly_counts(first, location)
+        store.refresh_review_counts(first, location)
         second = threading.Thread(target=rebuild)
         second.start()
         second.join(0.5)
@@ -192,7 +192,7 @@ def test_star_totals_from_the_monthly_counts_equal_a_count_of_every_review(
         gone = session.scalars(select(Review).where(Review.location_id == location)).first()
         assert gone is not None
         gone.deleted_at = NOW
-        store.refresh_monthly_counts(session, location)
+        store.refresh_review_counts(session, location)
     moments = [NOW - timedelta(days=d, hours=h) for d in (0, 2, 20, 33, 45, 64, 90) for h in (0, 7)]
     with sessions() as session:
         for ids in (None, (location,), (other,)):
@@ -230,7 +230,7 @@ def test_the_topic_summary_from_monthly_counts_equals_counting_every_topic(
     with sessions.begin() as session:  # deleted on Google: out of every count
         gone = session.scalars(select(Review).where(Review.external_id == "t10")).one()
         gone.deleted_at = NOW
-        store.refresh_monthly_counts(session, location)
+        store.refresh_review_counts(session, location)
 
     def counted(session: Session, period: Period) -> dict[str, tuple[int, int]]:
         rows = session.execute(

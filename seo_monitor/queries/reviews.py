@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import (
@@ -16,6 +16,7 @@ from seo_monitor.models import (
     Location,
     Review,
     ReviewTopic,
+    ReviewTopicDay,
     ReviewTopicMonth,
     StoredReviewScore,
 )
@@ -338,7 +339,7 @@ def _topic_counts(
 ) -> dict[str, tuple[int, int, int]]:
     """Per topic: mentions and negative mentions in the period, negative mentions in the
     period before. The whole months inside either period come from review_topic_months (kept
-    by the scorer); only the days around them are counted from the reviews' topics."""
+    by the scorer), the days around them from review_topic_days."""
     earlier = period.previous()
     months = whole_months(Period(earlier.start, period.end), split_at=period.start)
     totals: dict[str, list[int]] = {}
@@ -348,7 +349,7 @@ def _topic_counts(
         _add_topic_counts(totals, key, in_period, mentions, negatives)
     edges = days_outside(Period(earlier.start, period.end), months)
     for key, in_period, mentions, negatives in _topic_day_counts(
-        session, location_ids, edges, period.start_time
+        session, location_ids, edges, period.start
     ):
         _add_topic_counts(totals, key, in_period, mentions, negatives)
     return {
@@ -392,30 +393,23 @@ def _topic_month_counts(
 
 
 def _topic_day_counts(
-    session: Session, location_ids: LocationIds, runs: list[Period], split_at: datetime
+    session: Session, location_ids: LocationIds, runs: list[Period], split_at: date
 ) -> list[tuple[str, bool, int, int]]:
     if not runs:
         return []
-    in_period = Review.created_at >= split_at
+    in_period = ReviewTopicDay.day >= split_at
     rows = session.execute(
         select(
-            ReviewTopic.topic,
+            ReviewTopicDay.topic,
             in_period,
-            func.count(),
-            func.count(case((ReviewTopic.negative.is_(True), 1))),
+            func.sum(ReviewTopicDay.reviews),
+            func.sum(ReviewTopicDay.negative_reviews),
         )
-        .join(Review, Review.id == ReviewTopic.review_id)
         .where(
-            LIVE,
-            in_locations(Review.location_id, location_ids),
-            or_(
-                *(
-                    and_(Review.created_at >= run.start_time, Review.created_at < run.end_time)
-                    for run in runs
-                )
-            ),
+            in_locations(ReviewTopicDay.location_id, location_ids),
+            or_(*(ReviewTopicDay.day.between(run.start, run.end) for run in runs)),
         )
-        .group_by(ReviewTopic.topic, in_period)
+        .group_by(ReviewTopicDay.topic, in_period)
     )
     return [
         (key, bool(inside), int(mentions), int(negatives))

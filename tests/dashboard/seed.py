@@ -16,7 +16,7 @@ from seo_monitor.models import (
     Review,
     SearchKeyword,
 )
-from seo_monitor.sentiment.store import refresh_monthly_counts
+from seo_monitor.sentiment.store import refresh_review_counts
 
 PROVISIONAL_DAYS = 2  # Google reports days late: the newest day seeded is two days old
 
@@ -112,7 +112,7 @@ def seed(sessions: sessionmaker[Session], *, failed_run: bool = False) -> dict[s
                 )
             )
         for location_id in (north, south):  # what the writers of reviews and metrics keep
-            refresh_monthly_counts(session, location_id)
+            refresh_review_counts(session, location_id)
             session.flush()
             refresh_metric_groups(session, location_id, newest_day - timedelta(days=66), newest_day)
     return {"north": north, "south": south}

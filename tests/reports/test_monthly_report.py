@@ -26,7 +26,7 @@ from seo_monitor.queries import (
 from seo_monitor.reports import monthly_report_pdf
 from seo_monitor.reports.sending import send_reports
 from seo_monitor.sandbox import World
-from seo_monitor.sentiment.store import refresh_monthly_counts
+from seo_monitor.sentiment.store import refresh_review_counts
 from tests.smtp import Sink
 
 # The sandbox's clock is 2026-11-02: September is the last month whose every day Google has
@@ -150,7 +150,7 @@ def test_a_group_report_ranks_the_locations_and_gives_each_a_page(
                        updated_at=datetime(2026, 9, 10 + n, tzinfo=UTC))
             )  # fmt: skip
         session.flush()
-        refresh_monthly_counts(session, worst.id)  # as every writer of reviews does
+        refresh_review_counts(session, worst.id)  # as every writer of reviews does
     with sessions() as session:
         pdf = monthly_report_pdf(session, settings, locations, SEPTEMBER, world.now)
     pages = pages_text(pdf)

@@ -1,5 +1,5 @@
-"""for large groups: reviews per location, month and stars; profile metric groups per location
-and day; an index of answered reviews by time, and one of imported reviews' sources
+"""for large groups: reviews per location, month and stars; topic counts per day; profile
+metric groups per location and day; indexes of answered reviews and imported sources
 
 Revision ID: 0013
 Revises: 0012
@@ -35,6 +35,11 @@ GROUP_METRICS = {
     "bookings": ("BUSINESS_BOOKINGS",),
     "messages": ("MESSAGING_CLICKS",),
 }
+# The day as the scorer counts it (seo_monitor.db.day_of).
+DAY = {
+    "postgresql": "CAST(timezone('UTC', reviews.created_at) AS DATE)",
+    "sqlite": "substr(reviews.created_at, 1, 10)",
+}
 ANSWERED = sa.text("deleted_at IS NULL AND reply_text IS NOT NULL")
 IMPORTED = sa.text("source <> 'google'")
 
@@ -62,6 +67,31 @@ def upgrade() -> None:
         f"SELECT location_id, {month}, rating, count(*) FROM reviews "
         "WHERE deleted_at IS NULL AND rating IS NOT NULL "
         f"GROUP BY location_id, {month}, rating"
+    )
+    op.create_table(
+        "review_topic_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("location_id", sa.Integer(), nullable=False),
+        sa.Column("topic", sa.String(length=32), nullable=False),
+        sa.Column("reviews", sa.Integer(), nullable=False),
+        sa.Column("negative_reviews", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_review_topic_days_location_id_locations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("day", "location_id", "topic", name=op.f("pk_review_topic_days")),
+        sqlite_with_rowid=False,
+    )
+    day = DAY[op.get_bind().dialect.name]
+    op.execute(
+        "INSERT INTO review_topic_days (day, location_id, topic, reviews, negative_reviews) "
+        f"SELECT {day}, reviews.location_id, review_topics.topic, count(*), "
+        "count(CASE WHEN review_topics.negative THEN 1 END) "
+        "FROM review_topics JOIN reviews ON reviews.id = review_topics.review_id "
+        "WHERE reviews.deleted_at IS NULL "
+        f"GROUP BY {day}, reviews.location_id, review_topics.topic"
     )
     op.create_table(
         "daily_metric_groups",
