@@ -249,7 +249,11 @@ class ReviewTopicDay(Base):
     of the table (no rowid on SQLite) instead of looking up each review's topics."""
 
     __tablename__ = "review_topic_days"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # The rebuild deletes a location's days: without it, a scan of every location's.
+        Index("ix_review_topic_days_location", "location_id", "day"),
+        {"sqlite_with_rowid": False},
+    )
     day: Mapped[date] = mapped_column(primary_key=True)  # of the review (UTC)
     location_id: Mapped[int] = mapped_column(
         ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True

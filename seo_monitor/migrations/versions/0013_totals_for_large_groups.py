@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "location_id", "topic", name=op.f("pk_review_topic_days")),
         sqlite_with_rowid=False,
     )
+    op.create_index("ix_review_topic_days_location", "review_topic_days", ["location_id", "day"])
     day = DAY[op.get_bind().dialect.name]
     op.execute(
         "INSERT INTO review_topic_days (day, location_id, topic, reviews, negative_reviews) "
