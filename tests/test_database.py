@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -116,46 +117,29 @@ def test_upgrading_counts_the_topics_and_stars_of_stored_reviews(empty_database_
             )
     upgrade(engine)
 
-    def groups() -> list[tuple[object, ...]]:
+    def stored(*columns: Any) -> set[tuple[Any, ...]]:
         with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(select(DailyMetricGroups))]
+            return {tuple(row) for row in connection.execute(select(*columns))}
+
+    def groups() -> set[tuple[Any, ...]]:
+        return stored(*DailyMetricGroups.__table__.columns)
 
     migrated_groups = groups()
-    assert migrated_groups == [(date(2026, 10, 3), 1, 12, 2, None, None, None, None)]
+    assert migrated_groups == {(date(2026, 10, 3), 1, 12, 2, None, None, None, None)}
     with session_factory(engine).begin() as session:
         refresh_metric_groups(session, 1, date(2026, 10, 1), date(2026, 10, 31))
     assert groups() == migrated_groups
 
-    def counts() -> set[tuple[str, str, int, int]]:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    ReviewTopicMonth.month,
-                    ReviewTopicMonth.topic,
-                    ReviewTopicMonth.reviews,
-                    ReviewTopicMonth.negative_reviews,
-                )
-            )
-            return {tuple(row) for row in rows}  # type: ignore[misc]
+    def counts() -> set[tuple[Any, ...]]:
+        month = ReviewTopicMonth
+        return stored(month.month, month.topic, month.reviews, month.negative_reviews)
 
-    def stars() -> set[tuple[str, int, int]]:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(ReviewStarMonth.month, ReviewStarMonth.rating, ReviewStarMonth.reviews)
-            )
-            return {tuple(row) for row in rows}  # type: ignore[misc]
+    def stars() -> set[tuple[Any, ...]]:
+        return stored(ReviewStarMonth.month, ReviewStarMonth.rating, ReviewStarMonth.reviews)
 
-    def days() -> set[tuple[date, str, int, int]]:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    ReviewTopicDay.day,
-                    ReviewTopicDay.topic,
-                    ReviewTopicDay.reviews,
-                    ReviewTopicDay.negative_reviews,
-                )
-            )
-            return {tuple(row) for row in rows}  # type: ignore[misc]
+    def days() -> set[tuple[Any, ...]]:
+        day = ReviewTopicDay
+        return stored(day.day, day.topic, day.reviews, day.negative_reviews)
 
     migrated, migrated_stars, migrated_days = counts(), stars(), days()
     assert migrated_days == {
