@@ -339,3 +339,13 @@ def test_a_database_password_in_the_url_or_its_query_is_never_printed(tmp_path: 
     refused = seo_monitor("config", "check", cwd=tmp_path)
     assert refused.returncode == 2 and "unsupported database" in refused.stderr
     assert "S3cret" not in refused.stderr and "seo:***@db" in refused.stderr
+
+
+def test_collect_help_lists_every_collector_of_the_registry(tmp_path: Path) -> None:
+    from seo_monitor.app.jobs import COLLECTORS
+
+    shown = seo_monitor("collect", "--help", cwd=tmp_path)
+    assert shown.returncode == 0
+    for collector in COLLECTORS:
+        marker = "*" if collector.in_all else " "
+        assert f"{marker} {collector.name:<15} {collector.summary}" in shown.stdout, collector.name

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from seo_monitor.app.scheduler import (
     run_scheduler,
 )
 from seo_monitor.config import SchedulerSettings, Settings, load_settings
+from seo_monitor.config.settings import Cron
 from seo_monitor.db import make_engine, session_factory
 from seo_monitor.errors import ConfigError
 from seo_monitor.migrate import upgrade
@@ -55,6 +57,16 @@ def test_every_collector_has_its_schedule_and_its_job(tmp_path: Path, engine: En
         assert jobs[collector.schedule_key] == getattr(settings.scheduler, collector.schedule_key)
     assert jobs["search_console"] == "5 7 * * *"  # `search-console` on the command line
     assert set(jobs) - {c.schedule_key for c in COLLECTORS} == {"digest", "alerts", "maintenance"}
+    # The other way round: no crontab setting is left over from a collector that is gone.
+    cron_check = typing.get_args(Cron)[1]
+    crons = {n for n, f in SchedulerSettings.model_fields.items() if cron_check in f.metadata}
+    assert crons - {c.schedule_key for c in COLLECTORS} == {
+        "digest",
+        "alerts",
+        "maintenance",
+        "report",
+        "review_requests",
+    }
     asking = settings_for(tmp_path, str(engine.url), "[review_requests]\nenabled = true\n")
     jobs = {job.id: job.cron for job in make_jobs(asking, engine, threading.Event())}
     assert jobs["review_requests"] == "0 9-17 * * *"  # only once a person switched them on

@@ -7,7 +7,7 @@ import pytest
 from seo_monitor.rankings import PointResult, competitor_solv, grid_points, scan_metrics
 
 
-def test_the_worked_example_of_domain_md() -> None:
+def test_a_worked_5x5_scan_gives_the_documented_metrics() -> None:
     # 5×5: found at 15 points with ranks summing to 60 (8 of them ≤ 3), absent at 10.
     ranks = [1, 1, 2, 2, 3, 3, 3, 3, 5, 6, 6, 6, 6, 6, 7]
     assert sum(ranks) == 60 and sum(r <= 3 for r in ranks) == 8

@@ -35,8 +35,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "auth": (("collect",), "Connect seo-monitor to Google."),
     "collect": (
         ("collect",),
-        "Fetch data into the database: one collector by name, or `all` (every collector but "
-        "rankings, search-console, website and competitors, which cost calls and run weekly).",
+        "Fetch data into the database: one collector by name, or `all` (the daily ones; "
+        "`seo-monitor collect --help` lists them).",
     ),
     "config": (("setup",), "Inspect the configuration."),
     "dashboard": (("dashboard",), "Start the web dashboard (Ctrl-C stops it)."),

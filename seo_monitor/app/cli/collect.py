@@ -25,7 +25,14 @@ from seo_monitor.sentiment.store import rules_from, score_location
 from seo_monitor.times import utcnow
 
 
-@cli.command()
+def collectors_epilog() -> str:
+    """The registry's collectors, as `collect --help` lists them (\b keeps click's line breaks)."""
+    lines = ["\b", "Collectors (* part of `all`; the others cost calls and run weekly):"]
+    lines += [f"  {'*' if c.in_all else ' '} {c.name:<15} {c.summary}" for c in COLLECTORS]
+    return "\n".join(lines)
+
+
+@cli.command(epilog=collectors_epilog())
 @click.argument("what", type=click.Choice([*(c.name for c in COLLECTORS), "all"]))
 @click.option("--location", help="Only this location: its Google name, store code or id.")
 @click.option(
@@ -37,8 +44,8 @@ from seo_monitor.times import utcnow
 )
 @pass_app
 def collect(app: AppContext, what: str, location: str | None, load: Path | None) -> None:
-    """Fetch data into the database: one collector by name, or `all` (every collector but
-    rankings, search-console, website and competitors, which cost calls and run weekly)."""
+    """Fetch data into the database: one collector by name, or `all` (the daily ones;
+    `seo-monitor collect --help` lists them)."""
     settings = app.settings
     names = ALL if what == "all" else [what]
     if what in BY_NAME and not BY_NAME[what].enabled(settings):
