@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +13,10 @@ from sqlalchemy.orm import Session
 from collectors import fields
 from collectors.google_client import GoogleClient, pages
 from collectors.profile import fetch_google_updated, watched_fields
-from seo_monitor.config import Settings
 from seo_monitor.db import rows_changed, upsert
 from seo_monitor.errors import CollectorError, MalformedRecord
 from seo_monitor.models import Account, Location, ProfileState
 from seo_monitor.profile_guard import WATCHED_MASK
-from seo_monitor.profile_guard.store import observe
 
 URL_LIMIT = 2_000  # longer is not a link a person could use
 # The fields the locations table keeps and the profile guard watches (profile_guard/fields.py).
@@ -156,8 +155,10 @@ def save_locations(
 
 
 def collect_locations(
-    client: GoogleClient, session: Session, now: datetime, settings: Settings
-) -> dict[str, int]:
+    client: GoogleClient, session: Session, now: datetime
+) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
+    """Save every account's locations; returns the counts and Google's answer per location
+    name, which the profile guard reads next (seo_monitor.app.jobs)."""
     accounts, skipped = [], 0
     by_account: dict[str, list[dict[str, Any]]] = {}
     raw_by_name: dict[str, dict[str, Any]] = {}
@@ -179,21 +180,26 @@ def collect_locations(
             raw_by_name[row["name"]] = raw
     counts = save_locations(session, accounts, by_account, now)
     counts["skipped"] = skipped
-    counts.update(guard_profiles(client, session, raw_by_name, now, settings))
-    return counts
+    return counts, raw_by_name
 
 
-def guard_profiles(
-    client: GoogleClient,
-    session: Session,
-    raw_by_name: dict[str, dict[str, Any]],
-    now: datetime,
-    settings: Settings,
-) -> dict[str, int]:
-    """The profile guard's look at every location read: what changed since the last sync, and
-    what Google shows instead of the owner's values (asked only where Google says it has
-    updates or the owner's edits are in flight)."""
-    counts = {"profile_changes": 0, "google_updates_unread": 0}
+@dataclass(frozen=True)
+class ProfileView:
+    """One location's profile as this sync read it, and what Google shows instead."""
+
+    location: Location
+    watched: dict[str, Any]
+    google: dict[str, Any]
+    pending: list[str]
+
+
+def read_profiles(
+    client: GoogleClient, session: Session, raw_by_name: dict[str, dict[str, Any]]
+) -> tuple[list[ProfileView], int]:
+    """Each location's watched fields, and Google's updated values (asked only where Google
+    says it has updates or the owner's edits are in flight); also how many of those could
+    not be read (their last view is kept, the next sync asks again)."""
+    views, unread = [], 0
     locations = session.scalars(select(Location).where(Location.name.in_(list(raw_by_name))))
     for location in locations:
         raw = raw_by_name[location.name]
@@ -206,10 +212,8 @@ def guard_profiles(
             except CollectorError as exc:
                 if exc.affects_all:
                     raise
-                counts["google_updates_unread"] += 1  # the last view is kept; next sync asks again
+                unread += 1
         else:
             google, pending = {}, []
-        counts["profile_changes"] += observe(
-            session, settings, location, watched_fields(raw), google, pending, now
-        )
-    return counts
+        views.append(ProfileView(location, watched_fields(raw), google, pending))
+    return views, unread

@@ -79,6 +79,34 @@ def test_only_the_app_runs_collectors() -> None:
     assert offenders("", ("collectors",), allowed=("seo_monitor/app/", "collectors/")) == []
 
 
+def test_sources_only_fetch_parse_and_save() -> None:
+    # Scoring, alerts and the profile guard's records follow a source's save in the pipeline
+    # (seo_monitor/app/jobs.py), in the same transaction, not inside the source.
+    after_a_source = (
+        "seo_monitor.alerts",
+        "seo_monitor.sentiment.store",
+        "seo_monitor.profile_guard.store",
+    )
+    assert offenders("collectors/", after_a_source) == []
+
+
+def test_no_page_folder_that_streamlit_would_serve_by_itself() -> None:
+    # Streamlit serves a pages/ folder beside the app around st.navigation and so the login.
+    assert not (ROOT / "dashboard" / "pages").exists()
+
+
+def test_imports_are_absolute() -> None:
+    relative = [
+        file
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        for file in [path.relative_to(ROOT).as_posix()]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == []
+
+
 def test_only_the_demo_imports_the_sandbox() -> None:
     demo = ("seo_monitor/app/cli/sandbox.py", "seo_monitor/sandbox/")
     assert offenders("", ("seo_monitor.sandbox",), allowed=demo) == []

@@ -19,7 +19,7 @@ from collectors.competitors import collect_competitors
 from collectors.google_client import GoogleClient, load_credentials
 from collectors.keywords import collect_keywords
 from collectors.listings import collect_listings
-from collectors.locations import collect_locations
+from collectors.locations import collect_locations, read_profiles
 from collectors.metrics import collect_metrics
 from collectors.rankings import collect_rankings, provider_for
 from collectors.reviews import collect_reviews
@@ -29,6 +29,7 @@ from seo_monitor.alerts.content import queue_negative_alerts
 from seo_monitor.app.runs import RunSummary, run_recorded
 from seo_monitor.config import Settings
 from seo_monitor.models import Location
+from seo_monitor.profile_guard.store import observe
 from seo_monitor.queries import select_locations
 from seo_monitor.replies import follow_pending
 from seo_monitor.sentiment.store import rules_from, score_location
@@ -84,7 +85,19 @@ def _per_location(function: Callable[..., dict[str, int]]) -> Callable[[Settings
 def _locations(settings: Settings) -> Work:
     """The accounts' locations, then the profile guard's look at each (its alerts are queued
     in the same transaction)."""
-    return lambda client, session, _location, now: collect_locations(client, session, now, settings)
+
+    def work(
+        client: Any, session: Session, _location: Location | None, now: datetime
+    ) -> dict[str, int]:
+        counts, raw_by_name = collect_locations(client, session, now)
+        views, counts["google_updates_unread"] = read_profiles(client, session, raw_by_name)
+        counts["profile_changes"] = sum(
+            observe(session, settings, v.location, v.watched, v.google, v.pending, now)
+            for v in views
+        )
+        return counts
+
+    return work
 
 
 def _reviews_then_scores(settings: Settings) -> Work:
