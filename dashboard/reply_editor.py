@@ -11,8 +11,8 @@ from seo_monitor.queries import InboxReview
 from seo_monitor.replies import (
     CATEGORIES,
     Finding,
+    PracticeDetails,
     ReviewContext,
-    lint_reply,
     reply_notes,
     reply_size_problem,
     suggest_templates,
@@ -80,11 +80,8 @@ def check(text: str, review: InboxReview, clinic_phone: str | None) -> list[Find
     if problem:
         st.error(md(problem.capitalize() + "."))
         return []
-    replies = data.settings().replies
-    contacts = [c for c in (replies.office_phone, clinic_phone) if c]
-    findings = lint_reply(
-        text, ReviewContext(review.author, review.text), replies.staff_names, contacts
-    )
+    practice = PracticeDetails.from_settings(data.settings())
+    findings = practice.check(text, ReviewContext(review.author, review.text), clinic_phone)
     for note in reply_notes(text):
         st.info(md(note), icon=":material/info:")
     if not findings:

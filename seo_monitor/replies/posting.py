@@ -58,6 +58,14 @@ class PracticeDetails:
         office = (replies.office_phone,) if replies.office_phone else ()
         return cls(tuple(replies.staff_names), office)
 
+    def check(
+        self, text: str, review: ReviewContext, location_phone: str | None = None
+    ) -> list[Finding]:
+        """The reply check with what the practice may say: its staff, its office phone and the
+        reviewed location's own phone (the CLI, the reply editor and posting all call this)."""
+        contacts = [*self.contacts, *([location_phone] if location_phone else [])]
+        return lint_reply(text, review, self.staff_names, contacts)
+
 
 def post_reply(
     sessions: sessionmaker[Session],
@@ -73,10 +81,7 @@ def post_reply(
     if problem:
         raise UserError(problem)
     review = _load(sessions, review_id)
-    contacts = [*practice.contacts, *([review.phone] if review.phone else [])]
-    findings = lint_reply(
-        text, ReviewContext(review.author_name, review.text), practice.staff_names, contacts
-    )
+    findings = practice.check(text, ReviewContext(review.author_name, review.text), review.phone)
     action = "edit" if review.reply_text else "post"
     if findings and not (override_reason and override_reason.strip()):
         log_id = _log(sessions, review_id, action, text, findings, None, actor, "blocked")

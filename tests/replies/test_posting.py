@@ -247,3 +247,26 @@ def test_reply_lint_refuses_standard_input_that_is_not_utf8(tmp_path: Path) -> N
         check=False,
     )
     assert done.returncode == 2 and b"not UTF-8" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_reply_lint_knows_the_practices_staff_and_office_phone(tmp_path: Path) -> None:
+    """The practice's details in [replies] reach the check the CLI runs (the reply editor and
+    posting go through the same PracticeDetails.check)."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "db.sqlite"}"\n'
+        '[replies]\nstaff_names = ["Jenna Ruiz"]\noffice_phone = "(512) 555-0142"\n'
+    )
+    office = run_cli(config, "reply", "lint", "We left a message at (512) 555-0142 for you.")
+    assert office.returncode == 0, office.stdout + office.stderr
+    assert "No patient information found." in office.stdout
+    other = run_cli(config, "reply", "lint", "We left a message at (512) 555-0199 for you.")
+    assert other.returncode == 1 and "contact" in other.stdout
+    staff = run_cli(config, "reply", "lint", "Jenna was happy to help you with it.")
+    assert staff.returncode == 1 and "name" in staff.stdout
+    # Without the configuration the same words are judged without the practice's details.
+    none = tmp_path / "none.toml"
+    assert (
+        run_cli(none, "reply", "lint", "We left a message at (512) 555-0142 for you.").returncode
+        == 1
+    )

@@ -19,10 +19,10 @@ from seo_monitor.errors import UserError
 from seo_monitor.queries import REPLY_LOG_COLUMNS, reply_log_rows, select_reply_context
 from seo_monitor.replies import (
     Finding,
+    PracticeDetails,
     ReplyOutcome,
     ReviewContext,
     follow_pending,
-    lint_reply,
     reply_notes,
     reply_size_problem,
 )
@@ -50,14 +50,12 @@ def reply_lint(
     problem = reply_size_problem(text)
     if problem:
         raise UserError(problem)
-    context, contacts = ReviewContext(reviewer, None), list[str]()
+    context, location_phone = ReviewContext(reviewer, None), None
     # Checking a text needs no configuration; the review and the practice's details do.
     settings = app.settings if review_id or app.config_file.exists() else Settings()
     if review_id is not None:
-        context, contacts = review_context(settings, review_id)
-    if settings.replies.office_phone:
-        contacts.append(settings.replies.office_phone)
-    findings = lint_reply(text, context, settings.replies.staff_names, contacts)
+        context, location_phone = review_context(settings, review_id)
+    findings = PracticeDetails.from_settings(settings).check(text, context, location_phone)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
@@ -80,13 +78,13 @@ def read_stdin() -> str:
         ) from None
 
 
-def review_context(settings: Settings, review_id: int) -> tuple[ReviewContext, list[str]]:
+def review_context(settings: Settings, review_id: int) -> tuple[ReviewContext, str | None]:
     """The review's author and text, and its location's own phone number."""
     with session_factory(open_database(settings))() as session:
         row = select_reply_context(session, review_id)
     if row is None:
         raise UserError(f"no review with id {review_id} (the Reviews page shows ids in the link)")
-    return ReviewContext(row.author_name, row.text), [row.phone] if row.phone else []
+    return ReviewContext(row.author_name, row.text), row.phone or None
 
 
 def describe(findings: list[Finding]) -> str:
