@@ -22,9 +22,16 @@ from seo_monitor.queries import select_locations_by_id
 from seo_monitor.referrals import log_touch, merge_referrers, rename_referrer, set_referrer_kind
 from seo_monitor.replies import ReplyOutcome
 from seo_monitor.times import utcnow
+from seo_monitor.users import authenticate
 
 if TYPE_CHECKING:
     from qr.requests import Made
+
+
+def sign_in(username: str, password: str) -> str | None:
+    """The user's name for the right password, else None (a right one records the sign-in)."""
+    with sessions().begin() as session:
+        return authenticate(session, username, password)
 
 
 def post_reply(review_id: int, text: str, actor: str, override: str | None) -> ReplyOutcome:

@@ -11,14 +11,13 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.text import md
 from seo_monitor.config import is_loopback
 from seo_monitor.profile_metrics import last_final_day
 from seo_monitor.times import utcnow
 from seo_monitor.users import (
     LoginThrottle,
-    authenticate,
     count_users,
     normalize_username,
     user_exists,
@@ -189,8 +188,7 @@ def try_sign_in(username: str, password: str) -> None:
     if wait > 0:
         st.error(f"Too many wrong passwords. Try again in {wait:.0f} seconds.")
         return
-    with data.sessions().begin() as session:
-        user = authenticate(session, username, password)
+    user = actions.sign_in(username, password)
     if user is None:
         throttle.failed(*keys)
         logger.warning(
