@@ -255,6 +255,7 @@ class TextFeatures:
 
 
 def extract(text: str) -> TextFeatures:
+    """The features of `text`, which the caller has normalised (text.normalise)."""
     text = mark_condition_severity(text)
     vader = analyzer()
     parsed = []

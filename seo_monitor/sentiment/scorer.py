@@ -11,7 +11,7 @@ from vaderSentiment.vaderSentiment import normalize
 
 from seo_monitor.sentiment.lexicon import PHRASES, TOPIC_MENTIONS, TOPICS, TopicDefinition
 from seo_monitor.sentiment.model import Sentence, TextFeatures, extract, shipped_model
-from seo_monitor.sentiment.text import looks_english, split_translation
+from seo_monitor.sentiment.text import looks_english, normalise, split_translation
 
 SCORER_VERSION = "hc-2"  # hc-2: trained on the whole dev set (five folds)
 # Phrases that make a clause a complaint whatever VADER says ("waited over an hour").
@@ -103,10 +103,11 @@ def text_hash(text: str | None, rating: int | None) -> str:
 
 
 def readable_text(text: str | None) -> str | None:
-    """The English text to score: the translation when Google added one; None if unreadable."""
+    """The English text to score, normalised (text.normalise: once, before every rule and
+    feature): the translation when Google added one; None if unreadable."""
     if not text or not text.strip():
         return None
-    translation, _original = split_translation(text)
+    translation, _original = split_translation(normalise(text))
     return translation if looks_english(translation) else None
 
 

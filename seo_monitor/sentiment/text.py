@@ -3,7 +3,35 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
+# Typographic marks that phones and word processors put in place of ASCII ones: "didn’t" must
+# be "didn't" to every rule, phrase and feature (a third of Google-style reviews use them).
+TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’
+        "\u201a": "'",  # ‚
+        "\u201b": "'",  # ‛
+        "\u2032": "'",  # ′
+        "\u00b4": "'",  # ´
+        "\u0060": "'",  # `
+        "\u02bc": "'",  # ʼ
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u2033": '"',  # ″
+        "\u00ab": '"',  # «
+        "\u00bb": '"',  # »
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,  # zero-width joiner: keeps emoji sequences apart, VADER reads each
+        "\ufeff": None,  # byte-order mark
+    }
+)
 TRANSLATION_MARK = "(Translated by Google)"  # both patterns below need it
 TRANSLATED = re.compile(
     r"^\s*\(Translated by Google\)\s*(?P<translation>.*?)\s*\(Original\)\s*(?P<original>.*)$",
@@ -67,6 +95,16 @@ ENGLISH_MARKERS = frozenset(
         "staff",
     ]
 )
+
+
+def normalise(text: str) -> str:
+    """Text as the scorer reads it: NFKC (full-width letters, ligatures, no-break spaces, "…"
+    become plain ones) and typographic quotes, apostrophes and hyphens as ASCII. The stored
+    review keeps what the patient wrote; only the scorer sees this."""
+    if text.isascii() and "`" not in text:
+        return text  # nearly every review: nothing to do
+    # The marks first: NFKC would turn "´" into a space and a combining accent.
+    return unicodedata.normalize("NFKC", text.translate(TYPOGRAPHIC))
 
 
 def split_translation(comment: str) -> tuple[str, str | None]:
