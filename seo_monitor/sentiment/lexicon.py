@@ -135,6 +135,8 @@ DOMAIN_VALENCE: dict[str, float] = {
     "punctual": 1.4,
     "prompt": 1.2,
     "recommended": 0.8,
+    "overpriced": -1.8,
+    "tx": 0.0,  # to VADER "thanks"; in a review, Texas (an address is not praise)
 }
 
 # Phrases that carry the meaning VADER misses. Each becomes one feature for the model and marks

@@ -47,54 +47,54 @@ SENTENCE_BREAK = re.compile(
 )
 WORD = re.compile(r"\b\w\w+\b")
 ENOUGH_WORDS = 8  # fewer are too few to tell the language by
-# Words nearly every English review uses; their absence marks text we cannot read.
+# Words nearly every English review uses, and the words of short reviews ("Excellent physician,
+# great bedside manner, highly recommended"). Words other languages share are left out ("no",
+# "me", "on", "dr"): they are evidence of neither.
 ENGLISH_MARKERS = frozenset(
-    [
-        "the",
-        "and",
-        "was",
-        "is",
-        "to",
-        "my",
-        "for",
-        "of",
-        "in",
-        "it",
-        "with",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "this",
-        "that",
-        "very",
-        "not",
-        "i",
-        "a",
-        "me",
-        "are",
-        "were",
-        "be",
-        "have",
-        "had",
-        "so",
-        "at",
-        "on",
-        "all",
-        "but",
-        "no",
-        "would",
-        "will",
-        "his",
-        "her",
-        "our",
-        "your",
-        "dr",
-        "doctor",
-        "staff",
-    ]
+    """the and was is to my for of in it with he she they we you this that very not are were be
+    have had so at all but would will his her our your doctor staff an or if from about after
+    them their there been just really always never every what who did didn don wasn isn can
+    great good best friendly caring helpful recommend recommended highly rude wait waited office
+    nurse nurses appointment visit care knowledgeable nice bad worst terrible thank thanks
+    amazing wonderful love physician bedside manner kind quick clean answered questions took
+    time""".split()
 )
+# Function words of the other languages patients write in (text.language); none is a common
+# English word ("die", "war", "son", "plus", "no", "me" are left out). Some belong to several
+# languages.
+FOREIGN_MARKERS: dict[str, frozenset[str]] = {
+    "es": frozenset(
+        """el los las del que en es muy con por para una un lo su sus mi mis pero como todo
+        todos fue está esta estaba gracias doctora médico medico atención atencion excelente
+        buena bueno buen más mas nos hay porque cuando también tambien nada siempre la le les
+        de se al ya ha""".split()
+    ),
+    "fr": frozenset(
+        """le la les des du est et une un je il elle nous vous ils elles très tres avec pour
+        dans sur qui que mais mon ma mes ce cette au aux été était etait ai merci bien médecin
+        medecin docteur accueil rendez pas ne ont sont fait tout toujours chez de se""".split()
+    ),
+    "pt": frozenset(
+        """não nao muito muita com uma ótimo otimo atendimento obrigado obrigada você voce foi
+        do da dos das em para que de se na os ela ele médica medica""".split()
+    ),
+    "de": frozenset(
+        """der das und ist sehr nicht ich mit zu ein eine auch auf sich wir sie den dem für fur
+        arzt ärztin praxis immer freundlich""".split()
+    ),
+    "it": frozenset(
+        """il di che molto sono per della del gli una con ho ottimo dottore dottoressa grazie
+        anche ma la le""".split()
+    ),
+}
+LANGUAGE_NAMES = {
+    "es": "Spanish",
+    "fr": "French",
+    "pt": "Portuguese",
+    "de": "German",
+    "it": "Italian",
+}
+LANGUAGE_WORDS = 40  # the language is settled within this many words
 
 
 def normalise(text: str) -> str:
@@ -128,14 +128,25 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+def language(text: str) -> str | None:
+    """"en", or the code of the other language whose marker words outnumber the English ones
+    in the first LANGUAGE_WORDS words ("es", "fr", "pt", "de", "it"); None for several words
+    with no marker at all. A tie counts as English (VADER reads it); so does text too short to
+    tell ("Rude. Avoid."; VADER passes unknown words by)."""
+    found = WORD.findall(text.lower(), 0, LANGUAGE_WORDS * 12)[:LANGUAGE_WORDS]
+    english = sum(1 for word in found if word in ENGLISH_MARKERS)
+    foreign = {
+        code: sum(1 for word in found if word in markers)
+        for code, markers in FOREIGN_MARKERS.items()
+    }
+    best = max(foreign, key=lambda code: foreign[code])
+    if foreign[best] > english and foreign[best] >= 2:  # not one place name ("El Paso")
+        return best
+    if english or len(found) < ENOUGH_WORDS:
+        return "en"
+    return None
+
+
 def looks_english(text: str) -> bool:
-    """False for text with several words but none of the commonest English ones."""
-    count = 0
-    marker = False
-    for match in WORD.finditer(text.lower()):  # most reviews settle it within a few words
-        count += 1
-        marker = marker or match[0] in ENGLISH_MARKERS
-        if marker and count >= ENOUGH_WORDS:
-            return True
-    # Too short to tell ("Rude. Avoid."; VADER passes unknown words by), or no marker.
-    return count < ENOUGH_WORDS
+    """True unless text.language says another language, or none (several words, no marker)."""
+    return language(text) == "en"
