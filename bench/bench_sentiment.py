@@ -53,9 +53,18 @@ from seo_monitor.sentiment.text import looks_english
 LABELED = Path(__file__).resolve().parents[1] / "tests" / "data" / "reviews-labeled.csv"
 
 
-def shipped_labeled() -> list[tuple[str, bool]]:
+# Rows r241 on were written for issue 27, one style per failure mode it lists.
+ISSUE_27_FIRST_ROW = 241
+
+
+def shipped_labeled(since: int = 0, until: int = 10**6) -> list[tuple[str, bool]]:
+    """(text, negative) of the rows whose number (r001 -> 1) is in [since, until)."""
     with LABELED.open(newline="", encoding="utf-8") as handle:
-        return [(row["text"], row["label"] == "negative") for row in csv.DictReader(handle)]
+        return [
+            (row["text"], row["label"] == "negative")
+            for row in csv.DictReader(handle)
+            if since <= int(row["id"][1:]) < until
+        ]
 
 
 def quality(rows: Sequence[tuple[str, bool]], is_negative: Callable[[str], bool]) -> str:
@@ -198,6 +207,10 @@ def main() -> None:
     labeled = {
         "dev set, seen in training": rows,
         "tests/data/reviews-labeled.csv": shipped_labeled(),
+        "tests/data/reviews-labeled.csv, rows before issue 27": shipped_labeled(
+            until=ISSUE_27_FIRST_ROW
+        ),
+        "tests/data/reviews-labeled.csv, issue 27's rows": shipped_labeled(ISSUE_27_FIRST_ROW),
     }
     for name, subset in labeled.items():
         print(f"| {name} | {len(subset)} | plain VADER | {quality(subset, plain)} |")

@@ -38,7 +38,7 @@ from seo_monitor.sentiment.lexicon import (
     PHRASES,
     mark_condition_severity,
 )
-from seo_monitor.sentiment.text import sentences
+from seo_monitor.sentiment.text import sentences, word_set
 
 MODEL_FILE = "model.json"
 TERM_TOKEN = re.compile(r"\b\w+n't\b|\b\w\w+\b|[.!?,;:]")
@@ -80,10 +80,10 @@ EVIDENCE_WEIGHT = 1.0
 # Words that weigh that much to VADER or the model without saying anything about the care:
 # function words (the model's "to" stands for whole complaint phrases it sits in), the
 # lukewarm "ok" family (with 1★ a complaint, with 5★ praise: the stars tell), and "dr".
-NOT_EVIDENCE = frozenset(
+NOT_EVIDENCE = word_set(
     """the a an to on in at of for with and or but is was were be been it its this that my me
     we you he she they his her our your their them us so as by from are am has have had do did
-    ok okay fine alright meh dr""".split()
+    ok okay fine alright meh dr"""
 )
 
 

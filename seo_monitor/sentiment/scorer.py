@@ -41,11 +41,13 @@ STRONG_COMPLAINTS = frozenset(
         "neg_medication_refusal",
         "neg_billing_error",
         "neg_took_effort",
+        "neg_unreachable",
+        "neg_fake_reviews",
     ]
 )
 # Where a sentence turns ("great therapist but the front desk..."): its clauses are scored apart.
 CONTRAST_WORDS = frozenset(
-    ["but", "however", "although", "though", "except", "unfortunately", "sadly"]
+    ["but", "however", "although", "though", "yet", "except", "unfortunately", "sadly"]
 )
 # A topic is negative below this: clearly negative words or a complaint phrase, not a patient
 # describing the pain they came in with (condition words are damped, see lexicon.py).

@@ -46,45 +46,52 @@ SENTENCE_BREAK = re.compile(
     r"\s+|\n+|[.!?]{2,}\s*"
 )
 WORD = re.compile(r"\b\w\w+\b")
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a space-separated list: long word lists read better as text."""
+    return frozenset(words.split())
+
+
 ENOUGH_WORDS = 8  # fewer are too few to tell the language by
 # Words nearly every English review uses, and the words of short reviews ("Excellent physician,
 # great bedside manner, highly recommended"). Words other languages share are left out ("no",
 # "me", "on", "dr"): they are evidence of neither.
-ENGLISH_MARKERS = frozenset(
+ENGLISH_MARKERS = word_set(
     """the and was is to my for of in it with he she they we you this that very not are were be
     have had so at all but would will his her our your doctor staff an or if from about after
     them their there been just really always never every what who did didn don wasn isn can
     great good best friendly caring helpful recommend recommended highly rude wait waited office
     nurse nurses appointment visit care knowledgeable nice bad worst terrible thank thanks
     amazing wonderful love physician bedside manner kind quick clean answered questions took
-    time""".split()
+    time"""
 )
 # Function words of the other languages patients write in (text.language); none is a common
 # English word ("die", "war", "son", "plus", "no", "me" are left out). Some belong to several
 # languages.
 FOREIGN_MARKERS: dict[str, frozenset[str]] = {
-    "es": frozenset(
+    "es": word_set(
         """el los las del que en es muy con por para una un lo su sus mi mis pero como todo
         todos fue está esta estaba gracias doctora médico medico atención atencion excelente
         buena bueno buen más mas nos hay porque cuando también tambien nada siempre la le les
-        de se al ya ha""".split()
+        de se al ya ha"""
     ),
-    "fr": frozenset(
+    "fr": word_set(
         """le la les des du est et une un je il elle nous vous ils elles très tres avec pour
         dans sur qui que mais mon ma mes ce cette au aux été était etait ai merci bien médecin
-        medecin docteur accueil rendez pas ne ont sont fait tout toujours chez de se""".split()
+        medecin docteur accueil rendez pas ne ont sont fait tout toujours chez de se"""
     ),
-    "pt": frozenset(
+    "pt": word_set(
         """não nao muito muita com uma ótimo otimo atendimento obrigado obrigada você voce foi
-        do da dos das em para que de se na os ela ele médica medica""".split()
+        do da dos das em para que de se na os ela ele médica medica"""
     ),
-    "de": frozenset(
+    "de": word_set(
         """der das und ist sehr nicht ich mit zu ein eine auch auf sich wir sie den dem für fur
-        arzt ärztin praxis immer freundlich""".split()
+        arzt ärztin praxis immer freundlich"""
     ),
-    "it": frozenset(
+    "it": word_set(
         """il di che molto sono per della del gli una con ho ottimo dottore dottoressa grazie
-        anche ma la le""".split()
+        anche ma la le"""
     ),
 }
 LANGUAGE_NAMES = {
@@ -129,7 +136,7 @@ def words(text: str) -> list[str]:
 
 
 def language(text: str) -> str | None:
-    """"en", or the code of the other language whose marker words outnumber the English ones
+    """Returns "en", or the code of the other language whose marker words outnumber the English ones
     in the first LANGUAGE_WORDS words ("es", "fr", "pt", "de", "it"); None for several words
     with no marker at all. A tie counts as English (VADER reads it); so does text too short to
     tell ("Rude. Avoid."; VADER passes unknown words by)."""
