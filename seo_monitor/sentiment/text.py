@@ -102,6 +102,16 @@ LANGUAGE_NAMES = {
     "it": "Italian",
 }
 LANGUAGE_WORDS = 40  # the language is settled within this many words
+LANGUAGE_LEAD = 4  # or once English leads every other language by this many markers
+# Each marker word and the languages it marks, for one lookup per word.
+MARKER_LANGUAGES: dict[str, tuple[str, ...]] = {
+    word: tuple(
+        code
+        for code, markers in [("en", ENGLISH_MARKERS), *FOREIGN_MARKERS.items()]
+        if word in markers
+    )
+    for word in ENGLISH_MARKERS.union(*FOREIGN_MARKERS.values())
+}
 
 
 def normalise(text: str) -> str:
@@ -136,20 +146,26 @@ def words(text: str) -> list[str]:
 
 
 def language(text: str) -> str | None:
-    """Returns "en", or the code of the other language whose marker words outnumber the English ones
-    in the first LANGUAGE_WORDS words ("es", "fr", "pt", "de", "it"); None for several words
-    with no marker at all. A tie counts as English (VADER reads it); so does text too short to
-    tell ("Rude. Avoid."; VADER passes unknown words by)."""
-    found = WORD.findall(text.lower(), 0, LANGUAGE_WORDS * 12)[:LANGUAGE_WORDS]
-    english = sum(1 for word in found if word in ENGLISH_MARKERS)
-    foreign = {
-        code: sum(1 for word in found if word in markers)
-        for code, markers in FOREIGN_MARKERS.items()
-    }
-    best = max(foreign, key=lambda code: foreign[code])
-    if foreign[best] > english and foreign[best] >= 2:  # not one place name ("El Paso")
+    """Returns "en", or the code of the other language whose marker words outnumber the English
+    ones ("es", "fr", "pt", "de", "it"); None for several words with no marker at all. A tie
+    counts as English (VADER reads it); so does text too short to tell ("Rude. Avoid."; VADER
+    passes unknown words by). Runs on every review: one pass, stopping once English leads by
+    LANGUAGE_LEAD markers (most English reviews within a dozen words) or after LANGUAGE_WORDS."""
+    counts = dict.fromkeys(LANGUAGE_NAMES, 0)
+    english = seen = 0
+    for match in WORD.finditer(text.lower()):
+        seen += 1
+        for code in MARKER_LANGUAGES.get(match[0], ()):
+            if code == "en":
+                english += 1
+            else:
+                counts[code] += 1
+        if seen >= LANGUAGE_WORDS or english - max(counts.values()) >= LANGUAGE_LEAD:
+            break
+    best = max(counts, key=counts.__getitem__)
+    if counts[best] > english and counts[best] >= 2:  # not one place name ("El Paso")
         return best
-    if english or len(found) < ENOUGH_WORDS:
+    if english or seen < ENOUGH_WORDS:
         return "en"
     return None
 
