@@ -46,16 +46,25 @@ from bench.reviews_dev import (
 )
 from bench.train_scorer import features_of, train, training_libraries_or_exit
 from seo_monitor.sentiment import score_review
-from seo_monitor.sentiment.model import LinearModel, shipped_model
+from seo_monitor.sentiment.model import LinearModel, has_evidence, shipped_model
 from seo_monitor.sentiment.scorer import readable_text
 from seo_monitor.sentiment.text import looks_english
 
 LABELED = Path(__file__).resolve().parents[1] / "tests" / "data" / "reviews-labeled.csv"
 
 
-def shipped_labeled() -> list[tuple[str, bool]]:
+# Rows r241 on were written for issue 27, one style per failure mode it lists.
+ISSUE_27_FIRST_ROW = 241
+
+
+def shipped_labeled(since: int = 0, until: int = 10**6) -> list[tuple[str, bool]]:
+    """(text, negative) of the rows whose number (r001 -> 1) is in [since, until)."""
     with LABELED.open(newline="", encoding="utf-8") as handle:
-        return [(row["text"], row["label"] == "negative") for row in csv.DictReader(handle)]
+        return [
+            (row["text"], row["label"] == "negative")
+            for row in csv.DictReader(handle)
+            if since <= int(row["id"][1:]) < until
+        ]
 
 
 def quality(rows: Sequence[tuple[str, bool]], is_negative: Callable[[str], bool]) -> str:
@@ -144,9 +153,13 @@ def cross_validated(reviews: list[LabeledReview]) -> tuple[Unseen, list[float]]:
 
 def text_probability(model: LinearModel, text: str) -> float:
     """P(complaint) as score_review computes it for a review without stars; -1 when the
-    scorer would not read the text (not English, no translation)."""
+    scorer would not read the text (not English, no translation) or finds nothing in it to
+    weigh (has_evidence: the stars decide, and there are none here)."""
     readable = readable_text(text)
-    return -1.0 if readable is None else model.probability(features_of(readable))
+    if readable is None:
+        return -1.0
+    features = features_of(readable)
+    return model.probability(features) if has_evidence(features, model) else -1.0
 
 
 def check_mirror(rows: Sequence[tuple[str, bool]], shipped: Callable[[str], bool]) -> None:
@@ -194,6 +207,10 @@ def main() -> None:
     labeled = {
         "dev set, seen in training": rows,
         "tests/data/reviews-labeled.csv": shipped_labeled(),
+        "tests/data/reviews-labeled.csv, rows before issue 27": shipped_labeled(
+            until=ISSUE_27_FIRST_ROW
+        ),
+        "tests/data/reviews-labeled.csv, issue 27's rows": shipped_labeled(ISSUE_27_FIRST_ROW),
     }
     for name, subset in labeled.items():
         print(f"| {name} | {len(subset)} | plain VADER | {quality(subset, plain)} |")

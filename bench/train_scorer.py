@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.reviews_dev import DEFAULT_PATH, LabeledReview, dev_set_or_exit, load, load_written
 from seo_monitor.sentiment.model import MODEL_FILE, LinearModel, TextFeatures, extract
 from seo_monitor.sentiment.scorer import SCORER_VERSION
+from seo_monitor.sentiment.text import normalise
 
 try:  # only for training: pip install -e '.[train]'
     import numpy as np
@@ -150,8 +151,9 @@ def training_libraries_or_exit(parser: argparse.ArgumentParser) -> None:
 
 @cache
 def features_of(text: str) -> TextFeatures:
-    """extract(), remembered: cross-validation reads every review many times."""
-    return extract(text)
+    """extract() of the text as the scorer reads it (normalised), remembered:
+    cross-validation reads every review many times."""
+    return extract(normalise(text))
 
 
 def main() -> None:

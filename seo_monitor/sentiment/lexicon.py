@@ -135,6 +135,8 @@ DOMAIN_VALENCE: dict[str, float] = {
     "punctual": 1.4,
     "prompt": 1.2,
     "recommended": 0.8,
+    "overpriced": -1.8,
+    "tx": 0.0,  # to VADER "thanks"; in a review, Texas (an address is not praise)
 }
 
 # Phrases that carry the meaning VADER misses. Each becomes one feature for the model and marks
@@ -147,7 +149,7 @@ COMPLAINT_PHRASES: dict[str, str] = {
     "avoid": r"\b(?:stay\s+away|avoid\b|beware|save\s+yourself|look\s+elsewhere|go\s+elsewhere|warning)",
     "switched": r"\b(?:switch(?:ed|ing)?|chang(?:ed|ing))\s+(?:to\s+)?(?:another|a\s+new|doctors?|dentists?|providers?|therapists?|practices?|clinics?)"
     r"|\b(?:find|found|look(?:ing)?\s+for)\s+(?:a\s+)?(?:new|another|different)\s+(?:doctor|dentist|provider|therapist|practice|clinic|office)",
-    "no_care": r"\b(?:did(?:n'?t|\s+not)|does(?:n'?t|\s+not)|do(?:n'?t|\s+not)|never)\s+(?:even\s+)?(?:listen|care|explain|bother|look|examine|seem|acknowledge|answer|help|return|call|respond|follow)",
+    "no_care": r"\b(?:did(?:n'?t|\s+not)|does(?:n'?t|\s+not)|do(?:n'?t|\s+not)|never)\s+(?:even\s+)?(?:listen|care|explain|bother|look|examine|seem(?!\w*\s+(?:\w+\s+)?(?:rushed|hurried|rude|bothered|annoyed))|acknowledge|answer|help|return|call|respond|follow)",
     "nobody": r"\b(?:no\s*one|nobody|no\s+call|no\s+response|no\s+answer|no\s+apology|no\s+explanation)\b",
     "never_called": r"\bnever\s+(?:called|returned|got|received|heard|responded|followed|showed|answered)",
     "waited_long": r"\b(?:wait(?:ed|ing)?|sat|sitting)\b[^.!?]{0,40}?\b(?:\d+|an?|one|two|three|over|almost|nearly|half)\s*(?:\+\s*)?(?:hours?|hrs?|minutes|mins)\b"
@@ -158,6 +160,17 @@ COMPLAINT_PHRASES: dict[str, str] = {
     "rude": r"\b(?:rude(?:ly|ness)?|hostile|snotty|snippy|curt|short\s+with|attitude|yell(?:ed|ing)?)\b",
     "dismissive": r"\b(?:dismiss\w*|brush(?:ed)?\s+(?:me\s+)?off|condescend\w*|arrogan\w*|belittl\w*|patroniz\w*|judgment\w*|judgement\w*|lectur\w*|in\s+and\s+out|rush\w*|hurried)",
     "harm": r"\b(?:misdiagnos\w*|wrong\s+(?:diagnosis|medication|tooth|dose)|worse|malpractice|negligen\w*|lawsuit|sue\b|report(?:ed)?\s+(?:him|her|them)|complain\w*|infection|botched|damage\w*)",
+    # Harm in plain words: "might not have lived", "nearly died", "missed the fracture".
+    "harm_plain": r"\b(?:might|would|could)(?:\s+not|n'?t)?\s+have\s+(?:lived|died|survived|made\s+it|lost)|\b(?:almost|nearly)\s+(?:died|dead|killed|lost)\b|\bmissed\s+(?:\w+\s+){0,2}?(?:diagnosis|fracture|break|cancer|tumou?r|infection|appendicitis|stroke|heart\s+attack|clot|signs?)\b|\bended\s+up\s+in\s+(?:the\s+)?(?:er|emergency|hospital|icu)\b",
+    # Out of reach: "impossible to reach by phone", "called six times", "goes to voicemail".
+    "unreachable": r"\b(?:impossible|hard|difficult|tough|unable|never\s+able|can'?t|cannot|could(?:n'?t|\s+not))\s+(?:\w+\s+){0,2}?(?:reach|get\s+(?:through|a\s*hold|ahold|in\b|an?\s+appointment|anyone|anybody|someone)|contact)"
+    r"|\bgetting\s+(?:through|a\s*hold|ahold|an?\s+appointment)\b[^.!?]{0,40}?\b(?:impossible|hard|difficult|nightmare)"
+    r"|\bcalled\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|multiple|numerous|countless)\s+times|\b(?:straight|always)\s+to\s+voice\s*mail|\bvoice\s*mail\s+(?:is\s+)?(?:always\s+)?full",
+    # A warning about the other reviews: "the 5-star ratings are fake, read the negative ones".
+    "fake_reviews": r"\b(?:fake|paid|bought|planted|fabricated|bogus)\s+(?:[\w-]+\s+){0,2}?(?:reviews?|ratings?)"
+    r"|\b(?:reviews?|ratings?)\s+(?:\w+\s+){0,3}?(?:are|is|must\s+be|seem|look)\s+(?:\w+\s+)?(?:fake|paid|bought|planted|fabricated|bogus)"
+    r"|\b(?:read|check|look\s+at)\s+the\s+(?:\w+\s+)?(?:negative|bad|low|1[- ]star|one[- ]star|other)\s+(?:reviews?|ones|ratings?)"
+    r"|\bdon'?t\s+(?:trust|believe|be\s+fooled\s+by)\s+(?![^.!?]{0,25}?\b(?:bad|negative|low|poor|1-star|one-star)\b)(?:[\w-]+\s+){0,3}?(?:reviews?|ratings?)",
     "bad_words": r"\b(?:worst|horrible|horrendous|terrible|awful|disgust\w*|unacceptable|ridiculous|pathetic|useless|incompeten\w*|unprofessional|disappoint\w*|frustrat\w*|shock\w*|appall\w*|upset|angry|insult\w*|lied|liar|lying|scam|quack|waste)",
     "turn": r"\b(?:but|however|although|unfortunately|sadly|instead|used\s+to\s+be|no\s+longer|anymore|until)\b",
     "had_to": r"\b(?:had\s+to|have\s+to|forced\s+to|kept\s+(?:me\s+)?waiting|still\s+(?:waiting|have|no))\b",
@@ -172,7 +185,8 @@ PRAISE_PHRASES: dict[str, str] = {
     "competent": r"\b(?:thorough\w*|knowledgeable|professional|smart|brilliant|skilled|expert\w*|competent|efficient|informative|explains?|explained)\b",
     "relief": r"\b(?:pain[- ]free|no\s+(?:more\s+)?pain|feel(?:ing)?\s+(?:so\s+much\s+)?better|saved\s+my|back\s+to\s+(?:normal|running|work)|recovered|healed|improved)\b",
     "stars": r"\b(?:five|5|10)\s*(?:stars?|/10|out\s+of\s+(?:5|five|10|ten))\b|\ball\s+the\s+stars|\b(?:a\+|10\s*/\s*10)",
-    "no_complaint": r"\b(?:never\s+(?:felt\s+)?rushed|no\s+wait|never\s+(?:had\s+to\s+)?wait|can'?t\s+say\s+enough|not\s+(?:a\s+)?single\s+complaint|no\s+complaints|couldn'?t\s+(?:be\s+happier|ask\s+for)|(?:would|will)\s+(?:definitely\s+)?(?:go|come)\s+back)\b",
+    # A complaint word negated is praise: "did not rush my exam", "never rude", "didn't make me wait".
+    "no_complaint": r"\b(?:(?:did(?:n'?t|\s+not)|does(?:n'?t|\s+not)|never|not|was(?:n'?t|\s+not)|were(?:n'?t|\s+not)|without)\s+(?:\w+\s+){0,2}?(?:rush(?:ed|ing)?|hurr(?:y|ied)|rude|dismissive|dismiss(?:ed)?|condescending|wait(?:ed|ing)?)\b|never\s+(?:felt\s+)?rushed|no\s+wait|never\s+(?:had\s+to\s+)?wait|can'?t\s+say\s+enough|not\s+(?:a\s+)?single\s+complaint|no\s+complaints|couldn'?t\s+(?:be\s+happier|ask\s+for)|(?:would|will)\s+(?:definitely\s+)?(?:go|come)\s+back)\b",
 }
 
 # Patients often praise a clinician by contrast with the ones before ("after years of other

@@ -38,7 +38,7 @@ from seo_monitor.sentiment.lexicon import (
     PHRASES,
     mark_condition_severity,
 )
-from seo_monitor.sentiment.text import sentences
+from seo_monitor.sentiment.text import sentences, word_set
 
 MODEL_FILE = "model.json"
 TERM_TOKEN = re.compile(r"\b\w+n't\b|\b\w\w+\b|[.!?,;:]")
@@ -72,6 +72,19 @@ IDIOM_WORDS = frozenset(
     for word in phrase.split()
 )
 BOOSTER_DAMPING = {1: 1.0, 2: 0.95, 3: 0.9}  # by distance from the sentiment word
+# What counts as evidence that a text praises or complains (has_evidence): a word VADER or the
+# model weighs at least this much. Below it ("ok" 1.2 to VADER is the exception: see
+# NOT_EVIDENCE) a text is as good as empty, and the model's answer for an empty text is its
+# intercept, which sits above the threshold.
+EVIDENCE_WEIGHT = 1.0
+# Words that weigh that much to VADER or the model without saying anything about the care:
+# function words (the model's "to" stands for whole complaint phrases it sits in), the
+# lukewarm "ok" family (with 1★ a complaint, with 5★ praise: the stars tell), and "dr".
+NOT_EVIDENCE = word_set(
+    """the a an to on in at of for with and or but is was were be been it its this that my me
+    we you he she they his her our your their them us so as by from are am has have had do did
+    ok okay fine alright meh dr"""
+)
 
 
 class HealthcareVader(SentimentIntensityAnalyzer):  # type: ignore[misc]
@@ -255,6 +268,7 @@ class TextFeatures:
 
 
 def extract(text: str) -> TextFeatures:
+    """The features of `text`, which the caller has normalised (text.normalise)."""
     text = mark_condition_severity(text)
     vader = analyzer()
     parsed = []
@@ -325,6 +339,26 @@ def _negated_positions(found: list[str], negations: list[int]) -> set[int]:
                 break
             marked.add(i)
     return marked
+
+
+def has_evidence(features: TextFeatures, model: LinearModel) -> bool:
+    """Whether the text says anything the scorer can weigh: a complaint or praise phrase, a
+    word VADER weighs, or a word the model weighs (see EVIDENCE_WEIGHT). "OK", "xxx", digits,
+    an address, "moved to ...", emoji VADER has no word for: no evidence, so no complaint;
+    the stars decide. Nearly every review settles it at its first phrase."""
+    if any(sentence.phrases for sentence in features.sentences):
+        return True
+    for sentence in features.sentences:
+        for word, valence in zip(sentence.lowered_words, sentence.valences, strict=True):
+            if abs(valence) >= EVIDENCE_WEIGHT and word not in NOT_EVIDENCE:
+                return True
+    for term in features.terms:
+        if " " in term or term in NOT_EVIDENCE:
+            continue  # word pairs are left out: a pair of empty words says nothing either
+        known = model.terms.get(term)
+        if known and abs(known[1]) >= EVIDENCE_WEIGHT:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,19 @@ from dataclasses import dataclass, field
 from vaderSentiment.vaderSentiment import normalize
 
 from seo_monitor.sentiment.lexicon import PHRASES, TOPIC_MENTIONS, TOPICS, TopicDefinition
-from seo_monitor.sentiment.model import Sentence, TextFeatures, extract, shipped_model
-from seo_monitor.sentiment.text import looks_english, split_translation
+from seo_monitor.sentiment.model import (
+    Sentence,
+    TextFeatures,
+    extract,
+    has_evidence,
+    shipped_model,
+)
+from seo_monitor.sentiment.text import LANGUAGE_NAMES, language, normalise, split_translation
 
-SCORER_VERSION = "hc-2"  # hc-2: trained on the whole dev set (five folds)
+# hc-2: trained on the whole dev set (five folds). hc-3 (issue 27): text normalised first
+# (typographic apostrophes), no evidence -> the stars, languages told apart by marker words,
+# new phrases (unreachable, fake reviews, plain-word harm, negated complaints); retrained.
+SCORER_VERSION = "hc-3"
 # Phrases that make a clause a complaint whatever VADER says ("waited over an hour").
 STRONG_COMPLAINTS = frozenset(
     [
@@ -32,11 +41,13 @@ STRONG_COMPLAINTS = frozenset(
         "neg_medication_refusal",
         "neg_billing_error",
         "neg_took_effort",
+        "neg_unreachable",
+        "neg_fake_reviews",
     ]
 )
 # Where a sentence turns ("great therapist but the front desk..."): its clauses are scored apart.
 CONTRAST_WORDS = frozenset(
-    ["but", "however", "although", "though", "except", "unfortunately", "sadly"]
+    ["but", "however", "although", "though", "yet", "except", "unfortunately", "sadly"]
 )
 # A topic is negative below this: clearly negative words or a complaint phrase, not a patient
 # describing the pain they came in with (condition words are damped, see lexicon.py).
@@ -103,11 +114,21 @@ def text_hash(text: str | None, rating: int | None) -> str:
 
 
 def readable_text(text: str | None) -> str | None:
-    """The English text to score: the translation when Google added one; None if unreadable."""
+    """The English text to score, normalised (text.normalise: once, before every rule and
+    feature): the translation when Google added one; None if unreadable."""
     if not text or not text.strip():
         return None
-    translation, _original = split_translation(text)
-    return translation if looks_english(translation) else None
+    translation, _original = split_translation(normalise(text))
+    return translation if language(translation) == "en" else None
+
+
+def unreadable_why(text: str | None) -> str:
+    """Why readable_text gave None, in the words the Reviews page shows."""
+    if not text or not text.strip():
+        return "no text"
+    translation, _original = split_translation(normalise(text))
+    name = LANGUAGE_NAMES.get(language(translation) or "")
+    return f"text in {name}, no translation" if name else "text not in English, no translation"
 
 
 def score_review(
@@ -116,9 +137,12 @@ def score_review(
     rules = rules or ScoringRules()
     readable = readable_text(text)
     if readable is None:
-        return _score_stars(rating, rules, had_text=bool(text and text.strip()))
+        return _score_stars(rating, rules, why=unreadable_why(text))
     features = extract(readable)
-    probability = shipped_model().probability(features)
+    model = shipped_model()
+    if not has_evidence(features, model):
+        return _score_stars(rating, rules, why="no words that praise or complain")
+    probability = model.probability(features)
     negative_text = probability >= rules.threshold()
     if negative_text:
         polarity = "negative"
@@ -141,8 +165,7 @@ def score_review(
     )
 
 
-def _score_stars(rating: int | None, rules: ScoringRules, *, had_text: bool) -> ReviewScore:
-    why = "text not in English and no translation" if had_text else "no text"
+def _score_stars(rating: int | None, rules: ScoringRules, *, why: str) -> ReviewScore:
     if rating is None:
         return ReviewScore(0.0, 0.5, "neutral", (), NO_STARS_PRIORITY, False, (f"{why}, no stars",))
     negative = rating <= rules.negative_stars
