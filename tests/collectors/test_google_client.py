@@ -275,7 +275,10 @@ def test_auth_google_runs_the_consent_flow_and_stores_an_owner_only_token(
     assert stored["scopes"] == sorted(expected)  # what Google granted, not what was asked
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     client = GoogleClient(load_credentials(token_file, sandbox.url), api_root=sandbox.url)
-    assert client.list_accounts()["accounts"]
+    assert [a["name"] for a in client.list_accounts()["accounts"]] == [
+        "accounts/1001",
+        "accounts/1002",
+    ]
     if not allows_search_console:  # refused before any call, with what to do
         with pytest.raises(CollectorError, match="Search Console") as caught:
             client.search_analytics("https://example.com/", {})

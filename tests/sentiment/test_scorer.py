@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import socket
 from pathlib import Path
@@ -132,7 +133,8 @@ def test_thresholds_come_from_the_rules() -> None:
 
 
 def test_text_hash_changes_with_text_or_stars_only() -> None:
-    assert text_hash("Great", 5) == text_hash("Great", 5)
+    # Stored hashes are compared with this one: its recipe must not drift.
+    assert text_hash("Great", 5) == hashlib.sha256(b"5\x00Great").hexdigest()
     assert text_hash("Great", 5) != text_hash("Great", 4)
     assert text_hash("Great", 5) != text_hash("Great!", 5)
 
@@ -154,8 +156,10 @@ def test_hostile_input_does_not_crash() -> None:
         "a" * 100_000,
         "!!!???...",
     ]:
-        score = score_review(text, 5)
-        assert 0 <= score.priority <= 100
+        assert score_review(text, 5).polarity == "positive"
+        if text != "🙂" * 5000:  # no words to go by: the stars decide
+            judged = score_review(text, 1)
+            assert (judged.polarity, judged.flagged) == ("negative", False), repr(text[:20])
 
 
 # Reviews in these languages are judged by their stars by design (docs/reviews.md): the text
