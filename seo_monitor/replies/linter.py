@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
-from seo_monitor.replies import lexicon
+from seo_monitor.replies import names
+from seo_monitor.replies.normalize import fold_accents, normalize
 from seo_monitor.replies.patterns import (
     ACCOUNT_EVENTS,
     ADDRESS,
@@ -33,6 +35,7 @@ from seo_monitor.replies.patterns import (
     INSURER,
     MEDICATION_NAME,
     NOT_NAMES,
+    ORGANISATION_AFTER,
     OFFICE_CONTACT,
     PARTIAL_PHONE,
     PASS_ON,
@@ -160,7 +163,13 @@ def lint_reply(
     when tied to the reviewer's care); `clinic_contacts` the clinic's own phone numbers and
     emails (never flagged).
     """
-    spans = _distinct(_spans(text, review, staff_names, clinic_contacts))
+    # The rules read the reply without disguises (spaced letters, look-alike letters,
+    # leetspeak); each span found there is mapped back to the reply as written.
+    plain = normalize(text)
+    spans = _distinct(
+        (*plain.span(start, end), category)
+        for start, end, category in _spans(plain.text, review, staff_names, clinic_contacts)
+    )
     return [
         Finding(
             category,
@@ -325,24 +334,63 @@ def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
 
 
 def _reviewer_name(text: str, review: ReviewLike | None) -> Iterator[tuple[int, int]]:
-    parts = _name_parts(review.author_name if review else None)
-    for part in parts:
-        for match in re.finditer(rf"\b{re.escape(part)}(?:s|'s)?\b", text, re.IGNORECASE):
-            written = match.group()
-            if part.lower() in lexicon.COMMON_WORDS and not written[0].isupper():
-                continue  # "we hope" is not Hope
-            if part.lower() in lexicon.COMMON_WORDS and _sentence_start(text, match.start()):
-                continue  # "Hope to see…" at the start of a sentence is not Hope either
-            yield match.span()
+    author = review.author_name if review else None
+    pattern, forms = _name_pattern(author or "")
+    if pattern is not None:
+        # Accents folded one character for one: "Jose" in the reply is José, spans unchanged.
+        folded = fold_accents(text)
+        for match in pattern.finditer(folded):
+            if _names_the_reviewer(folded, match, forms):
+                yield match.span()
     for match in SALUTATION.finditer(text):
         if match.group(1) not in NOT_NAMES:
             yield match.span(1)
 
 
+def _names_the_reviewer(text: str, match: re.Match[str], forms: frozenset[str]) -> bool:
+    form = match.group(1).lower()
+    written = match.group()
+    nickname = form not in forms
+    if nickname and not written[0].isupper():
+        return False  # a diminutive is written as a name: "Bob", not "bob"
+    word_like = names.is_word_like(form)
+    if word_like and not written[0].isupper():
+        return False  # "we hope" is not Hope
+    vocative = re.match(r"\s*[,!]", text[match.end() :]) is not None  # "Sue, thank you!"
+    if word_like and _sentence_start(text, match.start()) and not vocative:
+        return False  # "Hope to see…" at the start of a sentence is not Hope either
+    # "Bob's Pharmacy", "the Katherine Street office": a business or a street, not a person.
+    return ORGANISATION_AFTER.match(text, match.end()) is None
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(author: str) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """One pattern for every form of the reviewer's name (cached: the editor lints the same
+    review on every keystroke), and the forms that are the name as the reviewer wrote it."""
+    parts = _name_parts(author)
+    if not parts:
+        return None, frozenset()
+    written = frozenset(p.lower() for p in parts)
+    # Diminutives belong to given names: every part but a surname ("Robert Klein": Robert).
+    given = parts[:-1] if len(parts) > 1 and _has_surname(author) else parts
+    forms = set(written)
+    for part in given:
+        forms |= names.variants(part)
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives})(?:s|'s)?\b", re.IGNORECASE), written
+
+
 def _name_parts(author: str | None) -> list[str]:
     if not author or author.strip().lower() in {"a google user", "google user", "anonymous"}:
         return []
-    return [p for p in re.findall(r"[^\W\d_][\w'-]*", author) if len(p) >= 2]
+    plain = fold_accents(normalize(author).text)
+    return [p for p in re.findall(r"[^\W\d_][\w'-]*", plain) if len(p) >= 2]
+
+
+def _has_surname(author: str) -> bool:
+    """"Robert Klein" has one; "Tasha M." and "Walt & Judy" end with an initial or a name."""
+    words = re.findall(r"[^\W\d_][\w'-]*", author)
+    return len(words) > 1 and len(words[-1]) > 1
 
 
 def _sentence_start(text: str, index: int) -> bool:

@@ -309,6 +309,15 @@ FIRST_NAME_REACTS = re.compile(
     r"^\s*([A-Z][a-z]+)\s+(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
     r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working))"
 )
+# After a name, the words that make it a business's or a street's: "Bob's Pharmacy",
+# "Katy Medical Group", "the Elizabeth Street office".
+ORGANISATION_AFTER = re.compile(
+    r"(?:'s)?\s+(?:[A-Z][\w&'-]*\s+){0,2}(?:Pharmacy|Medical|Group|Clinic|Clinics|Dental|"
+    r"Dentistry|Pediatrics|Family|Health|Healthcare|Physical|Therapy|Chiropractic|Orthodontics|"
+    r"Dermatology|Optometry|Vision|Eye|Care|Center|Centre|Hospital|Lab|Labs|Laboratory|"
+    r"Associates|Practice|Wellness|Rehab|Pharmacy|Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+    r"Drive|Lane|Way|Park|Plaza|Mall|Cafe|Café|Bakery|Market|Inc|LLC)\b"
+)
 SALUTATION = re.compile(
     r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|hola|gracias)\s*,?\s+([A-Z][a-z]+)\b"
 )
