@@ -46,6 +46,8 @@ from seo_monitor.replies.patterns import (
     RECORDS,
     ROLE_MAILBOX,
     ROLE_NAME,
+    TITLE_NOT_NAMES,
+    TITLE_REACTS,
     SALUTATION,
     SENTENCE_END,
     SPANISH_HEALTH,
@@ -316,21 +318,46 @@ def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
         for match in pattern.finditer(part):
             if match.group(1) not in NOT_NAMES:
                 yield match.span(1)
-    if not TIE.search(part):
+    tied = TIE.search(part) is not None
+    # A clinician's title and a name count without any configured staff names: "Nurse Kim …
+    # your child" (tied by the sentence) or "Dr. Lee was thrilled…" (a reaction to the reviewer).
+    for match in ROLE_NAME.finditer(part):
+        if _is_clinician_name(part, match) and (
+            tied or TITLE_REACTS.match(part, match.end()) is not None
+        ):
+            yield match.span()
+    if not tied:
         return
-    for match in ROLE_NAME.finditer(part):  # "Nurse Tamika … your child": tied by the sentence
-        yield match.span()
     for match in FIRST_NAME_SAYS.finditer(part):
         if match.group(1) not in NOT_NAMES:
             yield match.span(1)
-    if not CARE_VERBS.search(part):
-        return
-    names = [re.escape(n.strip()) for n in staff_names if n.strip()]
-    if not names:
-        return
-    named = "|".join(rf"\b{name}\b" for name in names)
-    for match in re.finditer(named, part):
-        yield match.span()
+    if CARE_VERBS.search(part):
+        yield from _configured_staff(part, staff_names)
+
+
+def _is_clinician_name(part: str, match: re.Match[str]) -> bool:
+    name = match.group("name")
+    if name.lower() in TITLE_NOT_NAMES or name in NOT_NAMES:
+        return False
+    # "dr. okonkwo" is a name in any case; after "Nurse" or "PT" only a capital makes one.
+    if match.group("abbr") is None and not name[0].isupper():
+        return False
+    return ORGANISATION_AFTER.match(part, match.end()) is None  # "Dr. Chen Pediatrics"
+
+
+def _configured_staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """The clinic's people as configured, in any letter case ("jenna" is Jenna) and with or
+    without accents; a name that is also a word ("Hope") only with its capital."""
+    for name in staff_names:
+        plain = fold_accents(normalize(name.strip()).text)
+        if len(plain) < 2:
+            continue
+        folded = fold_accents(part)
+        for match in re.finditer(rf"\b{re.escape(plain)}\b", folded, re.IGNORECASE):
+            word_like = names.is_word_like(plain)
+            if word_like and not match.group()[0].isupper():
+                continue
+            yield match.span()
 
 
 def _reviewer_name(text: str, review: ReviewLike | None) -> Iterator[tuple[int, int]]:

@@ -297,18 +297,39 @@ ROLE_MAILBOX = re.compile(
 PERSONAL_MAIL = re.compile(
     r"@(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|protonmail)\.", re.IGNORECASE
 )
+# A clinician's title and the word after it, which is a name unless TITLE_NOT_NAMES says not:
+# "Dr. Lee", "dr. okonkwo", "Dr.Benson", "Nurse Kim", "PT Alvarez", "our therapist Jordan",
+# "la Dra. Morales". Abbreviations with a dot take a name in any letter case; spelled-out
+# titles and bare abbreviations need a capital letter; a plural ("our therapists") is no one.
 ROLE_NAME = re.compile(
-    r"\b(?:Dr|Doctor|Dra|Nurse|Therapist|Hygienist|Coach|Dentist)\.?\s+[A-Z][\w'-]+"
+    r"\b(?:(?P<abbr>(?i:dra?|drs|doc))\.\s*|"
+    r"(?:(?i:dra?)|PT|OT|PA|NP|RN|DPT|LPN|CNA|PA-C|MD|DDS|DC)\s+|"
+    r"(?i:doctora?|nurse|enfermer[oa]|(?:physical\s+|occupational\s+|speech\s+|massage\s+)?"
+    r"therapist|physiotherapist|terapeuta|fisioterapeuta|hygienist|higienista|dentist|"
+    r"chiropractor|quiropr[aá]ctic[oa]|coach|midwife|partera|counse(?:l)?lor|consejer[oa]|"
+    r"trainer|technician|tech|pharmacist|optometrist|audiologist|dietitian|nutritionist|surgeon|"
+    r"cirujan[oa]|provider|hygienist|assistant|asistente|receptionist|recepcionista)\s+)"
+    r"(?P<name>[^\W\d_][\w'-]+)"
+)
+TITLE_NOT_NAMES = frozenset(
+    "and or the a an our your team teams staff office offices practitioner practitioners "
+    "assistant assistants visit visits appointment appointments who said says is was are were "
+    "will would can could has have had to for of in on at with from by y o de del la el los las "
+    "su sus que es fue le les appreciation week day month services care".split()
 )
 # "Marco says thank you…": a capitalised word opening a sentence about the reviewer's care.
 FIRST_NAME_SAYS = re.compile(
     r"^\s*([A-Z][a-z]+)\s+(?:says|said|sends|was|is|enjoyed|loved|wanted|asked|and\s+the)\b"
 )
 # Whatever the sentence: "Jordan was thrilled to read this and says hi."
-FIRST_NAME_REACTS = re.compile(
-    r"^\s*([A-Z][a-z]+)\s+(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
-    r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working))"
+REACTS = (
+    r"(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
+    r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working)|"
+    r"(?:le\s+)?(?:manda|env[ií]a)\s+(?:saludos|un\s+saludo|sus\s+saludos)|dice\s+hola)"
 )
+FIRST_NAME_REACTS = re.compile(rf"^\s*([A-Z][a-z]+)\s+{REACTS}")
+# After a clinician's title and name, wherever it is: "Dr. Lee was thrilled to read this".
+TITLE_REACTS = re.compile(rf"\s+{REACTS}")
 # After a name, the words that make it a business's or a street's: "Bob's Pharmacy",
 # "Katy Medical Group", "the Elizabeth Street office".
 ORGANISATION_AFTER = re.compile(
@@ -350,6 +371,8 @@ NOT_NAMES = frozenset(
         "Ma",
     ]
 )
+# Titles are not sentence ends, whatever their letter case ("dr. okonkwo said…").
 SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\bDr\.)(?<!\bDra\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)\s+|\n+"
+    r"(?<=[.!?])(?<!\b[Dd]r\.)(?<!\b[Dd]ra\.)(?<!\b[Dd]rs\.)(?<!\b[Dd]oc\.)(?<!\bMr\.)"
+    r"(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bSra\.)(?<!\bSr\.)\s+|\n+"
 )
