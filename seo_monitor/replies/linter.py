@@ -289,7 +289,6 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
 def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, int]]:
     own = {_digits(c) for c in clinic_contacts} | {c.lower() for c in clinic_contacts}
     patient = PATIENT_CONTACT.search(part) is not None
-    office = OFFICE_CONTACT.search(part) is not None
     for pattern in (PHONE, EMAIL, ADDRESS):
         for match in pattern.finditer(part):
             value = match.group()
@@ -297,14 +296,34 @@ def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, 
                 continue
             if pattern is EMAIL and ROLE_MAILBOX.match(value):
                 continue
-            personal_mail = pattern is EMAIL and PERSONAL_MAIL.search(value) is not None
-            # A number or address is the clinic's own when the reply offers it ("call our
-            # office at …"); anything else in a reply is someone's.
-            if patient or personal_mail or not office:
+            if pattern is EMAIL and PERSONAL_MAIL.search(value) is not None:
+                yield match.span()
+            elif not _offered_by_the_office(part, *match.span()):
                 yield match.span()
     yield from _matches(PARTIAL_PHONE, part)
     if patient:
         yield from _matches(STREET_NAME, part)
+
+
+def _offered_by_the_office(part: str, start: int, end: int) -> bool:
+    """A number or address is the clinic's own when the reply offers it ("call our office at
+    …", "…is our main line"); one the practice called, texted or has on file is someone's.
+    The nearest cue before it decides ("call us back — we rang 555 987 6543" is someone's),
+    then what follows it."""
+    office = _last_cue(OFFICE_CONTACT, part, start, end)
+    patient = _last_cue(PATIENT_CONTACT, part, start, end)
+    if office > patient:
+        return True
+    if patient >= 0:
+        return False
+    after = part[end:]
+    return OFFICE_CONTACT.search(after) is not None and PATIENT_CONTACT.search(after) is None
+
+
+def _last_cue(pattern: re.Pattern[str], part: str, start: int, end: int) -> int:
+    """Where the last cue that starts before the number ends (a cue may read the number's
+    first digit: "call 555…"); -1 without one."""
+    return max((m.end() for m in pattern.finditer(part, 0, end) if m.start() < start), default=-1)
 
 
 def _digits(value: str) -> str:

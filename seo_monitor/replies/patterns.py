@@ -256,7 +256,12 @@ SPECIFIC_BILLING = re.compile(
     r"benefit\s+check|the\s+account|approved|approval|authorization)\b",
     re.IGNORECASE,
 )
-PHONE = re.compile(r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)")
+# "512-555-0142", "(512) 555 0142", "555 0142", and ten digits written together (which is what
+# "5 1 2 5 5 5 0 1 4 2" becomes once normalised).
+PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)|"
+    r"(?<![\d$.,])(?:\+?1)?\d{10}(?![\d,]|\.\d)"
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STREET = r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place)"
 ADDRESS = re.compile(
@@ -266,6 +271,14 @@ ADDRESS = re.compile(
 STREET_NAME = re.compile(rf"\b(?:[A-Z][a-z]+\s+){{1,3}}{STREET}\b")
 PARTIAL_PHONE = re.compile(r"\bending\s+in\s+\d{2,4}\b", re.IGNORECASE)
 PATIENT_CONTACT = re.compile(
+    # The practice doing something with a number or address is using someone else's: "we
+    # rang", "we left a message at", "we'll text the form to".
+    r"\b(?:we|i)(?:'ve|'ll|'d|\s+have|\s+will|\s+had|\s+would|\s+also|\s+already|\s+just)?\s+"
+    r"(?:\w+\s+)?(?:rang|called|phoned|dialed|dialled|texted|tried|left|sent|mailed|emailed|"
+    r"messaged|reached|text|send|mail|email|fax|faxed|call|ring|phone|contacted)\b|"
+    r"\bnumber\s+(?:we\s+have|on\s+file|you\s+(?:gave|left|provided|listed))\b|"
+    r"\b(?:have|had)\s+you\s+(?:down\s+)?(?:as|at)\b|"
+    r"\ble\s+(?:dejamos|marcamos|hablamos|mandaremos|enviaremos)\b|"
     r"\b(?:tried|trying)\s+(?:reaching|to\s+reach|calling|to\s+call)\b|\btexted\b|\bmade\s+it\s+"
     r"(?:over\s+)?to\b|\bdevolveremos\b|\ble\s+llamaremos\b|\b(?:drive|trip|commute|walk)\s+"
     r"(?:in\s+|over\s+)?from\b|"
@@ -277,11 +290,12 @@ PATIENT_CONTACT = re.compile(
     re.IGNORECASE,
 )
 OFFICE_CONTACT = re.compile(
-    r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me|the)\b|"
+    r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me)\b|"
+    r"\bll[aá]m(?:e|enos|arnos|ar)\b|\b(?:comun[ií]quese|cont[aá]ctenos|escr[ií]banos)\b|"
     r"\b(?:our|the)\s+(?:new\s+|main\s+)?(?:office|practice|clinic|front\s+desk|billing|manager|"
     r"practice\s+manager|location|\w+\s+department|"
     r"team|number|main\s+line|line)\b|\bll[aá]me(?:nos)?\b|\bnuestr[oa]s?\b|"
-    r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?\(?\d|\bcall\s+at\b|"
+    r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?(?=\(?\d)|\bcall\s+at\b|"
     r"\bline\s+at\b|\bat\s+our\b|\blocated\s+at\b|\bfind\s+us\b|\bcalling\b|\bfax\w*\b|"
     r"\bcan\s+be\s+reached\b|"
     r"\bwe(?:'re|\s+are)\s+(?:at|located)\b|\b(?:talk|chat|speak|suggestions|questions|"
