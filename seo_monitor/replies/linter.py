@@ -53,6 +53,7 @@ from seo_monitor.replies.patterns import (
     SPANISH_HEALTH,
     SPECIFIC_BILLING,
     SPECIFIC_DATE,
+    SPANISH_DEFINITE_CHARGE,
     SPECIFIC_REFERENCE,
     STREET_NAME,
     THE_GENERIC_HEALTH,
@@ -273,7 +274,8 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
         yield from _matches(ACCOUNT_EVENTS, part)
     insurer = INSURER.search(part)
     specific = SPECIFIC_BILLING.search(part)
-    if DEFINITE_CHARGE.search(part):  # "the copay should only be $25"
+    if DEFINITE_CHARGE.search(part) or SPANISH_DEFINITE_CHARGE.search(part):
+        # "the copay should only be $25", "el copago de $40"
         yield from _matches(AMOUNT, part)
     if not GENERAL.search(part):
         yield from _matches(DEFINITE_ARRANGEMENT, part)

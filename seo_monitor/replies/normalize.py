@@ -11,8 +11,8 @@ still point at the reply as written:
    Cyrillic/Greek entries of Unicode's confusables list that look like one Latin letter);
 4. letters written apart ("J o h n", "d-e-p-r-e-s-s-i-o-n") are joined, and so are digits
    written apart when there are enough of them to be a phone number;
-5. digits inside a word that starts with letters become the letters they stand for
-   ("J0hn", "kn33", "th3rapy"); numbers, times ("3pm"), ordinals ("2nd") and e-mail or web
+5. digits inside a word become the letters they stand for ("J0hn", "kn33", "th3rapy",
+   "4sthma"); numbers, times ("3pm"), ordinals ("2nd"), units ("3days") and e-mail or web
    addresses are left alone.
 
 Most replies are plain ASCII with none of this: they come back unchanged without building a
@@ -44,8 +44,14 @@ LEET = str.maketrans("01345789", "oieastbg")
 # Three or more single letters or digits, each followed by the same separator: "J o h n",
 # "J.o.h.n", "5 1 2 5 5 5 0 1 0 0". A lone "I" or "a" never makes three.
 SPACED = re.compile(r"(?<!\w)[^\W_](?P<sep>[ .\-_*·•]\s?|\s)(?:[^\W_](?P=sep)){1,}[^\W_](?!\w)")
-# A word that starts with letters and has a digit after them: the candidates for leetspeak.
-LEET_WORD = re.compile(r"\b[^\W\d_]+\d\w*")
+# Candidates for leetspeak: a word that starts with letters and has a digit after them
+# ("J0hn", "kn33"), or one digit and then three letters or more ("4sthma") that are not a
+# unit or a time ("3days", "5stars", "10mins" stay).
+LEET_WORD = re.compile(r"\b[^\W\d_]+\d\w*|\b[013457890][^\W\d_]{3,}\b")
+UNITS = frozenset(
+    "day days week weeks month months year years yrs hrs hour hours min mins minute minutes "
+    "sec secs star stars times kids item items mile miles feet inch inches pack am pm".split()
+)
 # Where digits belong to what is written: e-mail and web addresses.
 ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
 PHONE_LENGTH = 7  # digits written apart are joined only from this many on (a phone number)
@@ -126,4 +132,6 @@ def _undo_leetspeak(chars: list[str]) -> None:
         word = match.group()
         if sum(c.isalpha() for c in word) < 2:
             continue  # "B12", "T4": a code, not a word
+        if word[0].isdigit() and word[1:].lower() in UNITS:
+            continue
         chars[start:end] = list(word.translate(LEET))

@@ -200,7 +200,10 @@ GENERAL = re.compile(
     r"(?:a\s+)?(?:wide\s+|broad\s+|full\s+)?range\s+of|(?:before|for|of)\s+any|"
     r"including|such\s+as|conditions\s+like|we\s+(?:treat|offer|provide|see|help\s+with|"
     r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see)|"
-    r"everything\s+from|from\s+[\w-]+(?:\s+[\w-]+)?\s+to\b|(?:medications|conditions|devices)\s+like)\b",
+    r"everything\s+from|from\s+[\w-]+(?:\s+[\w-]+)?\s+to\b|(?:medications|conditions|devices)\s+like|"
+    # Spanish: "aceptamos la mayoría de los seguros", "preguntas sobre facturas"
+    r"aceptamos|la\s+mayor[ií]a\s+de|todo\s+tipo\s+de|cualquier|ofrecemos|muchos|varios|"
+    r"incluid[oa]s?|(?:preguntas|dudas)\s+sobre|tratamos)\b",
     re.IGNORECASE,
 )
 # Weekdays and months need a sign that they are about someone's care; the rest do not.
@@ -218,7 +221,12 @@ SPECIFIC_DATE = _compile(
     rf"\b(?:that|last|this\s+past|past)\s+(?:{_words(lexicon.WEEKDAYS)})\b",
     rf"\b(?:{_words(lexicon.WEEKDAYS)})\s+(?:morning|afternoon|evening|night)\b",
     r"\b(?:due|back)\s+(?:back\s+)?in\s+(?:" + "|".join(lexicon.MONTHS) + r")\b",
-    r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\s+pasado\b",
+    # Spanish, the same shapes: "el martes pasado", "el jueves por la tarde", "ayer",
+    # "la semana pasada", "hace dos semanas"
+    r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\s+(?:pasado|"
+    r"por\s+la\s+(?:mañana|manana|tarde|noche)|en\s+la\s+(?:mañana|manana|tarde))\b",
+    r"\b(?:ayer|anteayer|anoche|esta\s+(?:mañana|manana|tarde)|la\s+semana\s+pasada|"
+    r"el\s+mes\s+pasado|hace\s+(?:\w+\s+)?(?:d[ií]as?|semanas?|meses))\b",
 )
 CARE_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.CARE_WORDS)})\b", re.IGNORECASE)
 HOURS_CONTEXT = re.compile(
@@ -241,19 +249,36 @@ INSURER = re.compile(
     rf"\b(?:{_words(lexicon.INSURERS + list(lexicon.INSURER_PHRASES))})\b", re.IGNORECASE
 )
 YOUR_BILLING = re.compile(
-    rf"\b(?:your|su|sus)\s+(?:\w+\s+)?(?:{_words(lexicon.BILLING_TERMS)})\b", re.IGNORECASE
+    rf"\b(?:your|su|sus)\s+(?:\w+\s+)?"
+    rf"(?:{_words(lexicon.BILLING_TERMS + lexicon.SPANISH_BILLING_TERMS)})\b",
+    re.IGNORECASE,
 )
 # About one person's account whatever the sentence says: "the account went to collections".
 ACCOUNT_EVENTS = re.compile(
     r"\b(?:collections|waived|unpaid|overdue|past\s+due|write\s+off|wrote\s+off|refunded|"
-    r"re-?ran|re-?run|resubmitted|appealed)\b",
+    r"re-?ran|re-?run|resubmitted|re-?billed|appealed)\b|"
+    # Spanish: "se envió a cobranza", "le reembolsamos", "el cargo doble", "saldo pendiente",
+    # "la reclamación fue aprobada", "Medicaid no cubre ese servicio"
+    r"\b(?:cobranzas?|reembols(?:amos|ado|ada|aremos|ar)|le\s+(?:cobramos|cobraron|facturamos|"
+    r"devolvimos|descontamos)|se\s+le\s+(?:cobr[oó]|factur[oó])|(?:saldo|monto|pago|cargo|"
+    r"cobro)\s+(?:pendiente|vencido|doble)|doble\s+(?:cargo|cobro)|no\s+pag[oó]|"
+    r"(?:reclamaci[oó]n|reclamo|factura|cargo)\s+(?:fue|ha\s+sido)\s+\w+)\b",
+    re.IGNORECASE,
+)
+# "el copago de $40", "la factura de $120": a definite Spanish charge makes an amount someone's.
+SPANISH_DEFINITE_CHARGE = re.compile(
+    r"\b(?:el|la|los|las|este|ese|esta|esa|del)\s+(?:copagos?|cargos?|cobros?|saldo|deducible|"
+    r"factura|monto|importe|reembolso|tarifa|pago)\b",
     re.IGNORECASE,
 )
 SPECIFIC_BILLING = re.compile(
     r"\b(?:copays?|co-pays?|deductible|balance|claims?|collections|refund(?:ed)?|"
     r"charged|billed|denied|overdue|past\s+due|write\s+off|wrote\s+off|discount|cash-pay|"
     r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal|fee|fees|the\s+copay|"
-    r"benefit\s+check|the\s+account|approved|approval|authorization)\b",
+    r"benefit\s+check|the\s+account|approved|approval|authorization|"
+    r"copagos?|deducible|saldo|reclamaci[oó]n|reclamo|cobranza|reembols\w*|cobr[oó]|cobramos|"
+    r"factur(?:a|[oó]|amos|ada|ado)|denegad[oa]|aprobad[oa]|rechazad[oa]|cubri[oó]|cubre|"
+    r"descuento|plan\s+de\s+pagos|autorizaci[oó]n)\b",
     re.IGNORECASE,
 )
 # "512-555-0142", "(512) 555 0142", "555 0142", and ten digits written together (which is what
