@@ -35,8 +35,8 @@ from seo_monitor.replies.patterns import (
     INSURER,
     MEDICATION_NAME,
     NOT_NAMES,
-    ORGANISATION_AFTER,
     OFFICE_CONTACT,
+    ORGANISATION_AFTER,
     PARTIAL_PHONE,
     PASS_ON,
     PATIENT_CONTACT,
@@ -46,19 +46,19 @@ from seo_monitor.replies.patterns import (
     RECORDS,
     ROLE_MAILBOX,
     ROLE_NAME,
-    TITLE_NOT_NAMES,
-    TITLE_REACTS,
     SALUTATION,
     SENTENCE_END,
+    SPANISH_DEFINITE_CHARGE,
     SPANISH_HEALTH,
     SPECIFIC_BILLING,
     SPECIFIC_DATE,
-    SPANISH_DEFINITE_CHARGE,
     SPECIFIC_REFERENCE,
     STREET_NAME,
     THE_GENERIC_HEALTH,
     THIRD_PERSON,
     TIE,
+    TITLE_NOT_NAMES,
+    TITLE_REACTS,
     YOUR_BILLING,
     YOUR_HEALTH,
 )
@@ -298,9 +298,8 @@ def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, 
                 continue
             if pattern is EMAIL and ROLE_MAILBOX.match(value):
                 continue
-            if pattern is EMAIL and PERSONAL_MAIL.search(value) is not None:
-                yield match.span()
-            elif not _offered_by_the_office(part, *match.span()):
+            personal_mail = pattern is EMAIL and PERSONAL_MAIL.search(value) is not None
+            if personal_mail or not _offered_by_the_office(part, *match.span()):
                 yield match.span()
     yield from _matches(PARTIAL_PHONE, part)
     if patient:
@@ -436,7 +435,7 @@ def _name_parts(author: str | None) -> list[str]:
 
 
 def _has_surname(author: str) -> bool:
-    """"Robert Klein" has one; "Tasha M." and "Walt & Judy" end with an initial or a name."""
+    """Whether the last word is a surname: "Robert Klein" yes; "Tasha M." no (an initial)."""
     words = re.findall(r"[^\W\d_][\w'-]*", author)
     return len(words) > 1 and len(words[-1]) > 1
 

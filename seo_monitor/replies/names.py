@@ -93,8 +93,41 @@ SPANISH_DIMINUTIVES = {
 # Names that are also words ("Bill", "Will", "Kit"): counted only when written with a capital
 # letter and not at the start of a sentence (lexicon.COMMON_WORDS holds the rest).
 WORD_NICKNAMES = frozenset(
-    "ant bell bess bud dot fay fina hob ian jack kit lib lola mac mat may meg nan pat peg "
-    "rob rod sandy sue tad tin val art ray ben dob cheque tito".split()
+    [
+        "ant",
+        "bell",
+        "bess",
+        "bud",
+        "dot",
+        "fay",
+        "fina",
+        "hob",
+        "ian",
+        "jack",
+        "kit",
+        "lib",
+        "lola",
+        "mac",
+        "mat",
+        "may",
+        "meg",
+        "nan",
+        "pat",
+        "peg",
+        "rob",
+        "rod",
+        "sandy",
+        "sue",
+        "tad",
+        "tin",
+        "val",
+        "art",
+        "ray",
+        "ben",
+        "dob",
+        "cheque",
+        "tito",
+    ]
 )
 
 

@@ -1,9 +1,9 @@
 """What the PHI check reads instead of the reply as typed: the same words without disguises.
 
-A reply can hide a name or a health word from plain patterns without meaning to ("J o h n",
-"Ｊｏｈｎ", "Jоhn" with a Cyrillic о, "J0hn", "d1abetes"). `normalize` undoes those, in this
-order, and keeps for every character of its result the position it came from, so findings
-still point at the reply as written:
+A reply can hide a name or a health word from plain patterns, on purpose or not: "J o h n",
+John in full-width letters or with a Cyrillic "o", "J0hn", "d1abetes". `normalize` undoes
+those, in this order, and keeps for every character of its result the position it came from,
+so findings still point at the reply as written:
 
 1. invisible characters (zero-width spaces, soft hyphens) and stray combining marks go;
 2. Unicode NFKC (full-width and mathematical letters, ligatures, superscripts become plain);
@@ -49,8 +49,40 @@ SPACED = re.compile(r"(?<!\w)[^\W_](?P<sep>[ .\-_*·•]\s?|\s)(?:[^\W_](?P=sep)
 # unit or a time ("3days", "5stars", "10mins" stay).
 LEET_WORD = re.compile(r"\b[^\W\d_]+\d\w*|\b[013457890][^\W\d_]{3,}\b")
 UNITS = frozenset(
-    "day days week weeks month months year years yrs hrs hour hours min mins minute minutes "
-    "sec secs star stars times kids item items mile miles feet inch inches pack am pm".split()
+    [
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "yrs",
+        "hrs",
+        "hour",
+        "hours",
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "sec",
+        "secs",
+        "star",
+        "stars",
+        "times",
+        "kids",
+        "item",
+        "items",
+        "mile",
+        "miles",
+        "feet",
+        "inch",
+        "inches",
+        "pack",
+        "am",
+        "pm",
+    ]
 )
 # Where digits belong to what is written: e-mail and web addresses.
 ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
