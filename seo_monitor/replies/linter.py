@@ -290,7 +290,6 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
 
 def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, int]]:
     own = {_digits(c) for c in clinic_contacts} | {c.lower() for c in clinic_contacts}
-    patient = PATIENT_CONTACT.search(part) is not None
     for pattern in (PHONE, EMAIL, ADDRESS):
         for match in pattern.finditer(part):
             value = match.group()
@@ -302,7 +301,8 @@ def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, 
             if personal_mail or not _offered_by_the_office(part, *match.span()):
                 yield match.span()
     yield from _matches(PARTIAL_PHONE, part)
-    if patient:
+    street = STREET_NAME.search(part)  # "the drive in from Oak Hollow Road": someone's street
+    if street and PATIENT_CONTACT.search(part) is not None:
         yield from _matches(STREET_NAME, part)
 
 

@@ -284,8 +284,9 @@ SPECIFIC_BILLING = re.compile(
 # "512-555-0142", "(512) 555 0142", "555 0142", and ten digits written together (which is what
 # "5 1 2 5 5 5 0 1 4 2" becomes once normalised).
 PHONE = re.compile(
+    r"(?=[\d(+])(?:"  # fails fast where no number starts (the check runs on every keystroke)
     r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)|"
-    r"(?<![\d$.,])(?:\+?1)?\d{10}(?![\d,]|\.\d)"
+    r"(?<![\d$.,])(?:\+?1)?\d{10}(?![\d,]|\.\d))"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STREET = r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place)"
