@@ -6,7 +6,8 @@ Quality: share of unsafe replies with at least one finding (recall) and share of
 with any finding (false alarms), on three sets written for the project by different writers:
 replies-labeled.csv (the rules were written against it), replies-heldout.csv (written without
 seeing the rules; measured once, then the rules were widened with its misses in view) and
-replies-fresh.csv (written without seeing either; the honest figure).
+replies-fresh.csv (written without seeing either) and replies-unseen-2.csv (issue 27: written
+and committed before the rules changed, measured once before and once after; the honest figure).
 Speed: each reply linted `--repeat` times with its review as context; median and 99th
 percentile per reply — the linter runs on every keystroke in the reply editor.
 """
@@ -22,7 +23,12 @@ from pathlib import Path
 from seo_monitor.replies import ReviewContext, lint_reply
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-SETS = ("replies-labeled.csv", "replies-heldout.csv", "replies-fresh.csv")
+SETS = (
+    "replies-labeled.csv",
+    "replies-heldout.csv",
+    "replies-fresh.csv",
+    "replies-unseen-2.csv",
+)
 
 
 def rows(name: str) -> list[dict[str, str]]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
-from seo_monitor.replies import lexicon
+from seo_monitor.replies import names
+from seo_monitor.replies.normalize import fold_accents, normalize
 from seo_monitor.replies.patterns import (
     ACCOUNT_EVENTS,
     ADDRESS,
@@ -34,6 +36,7 @@ from seo_monitor.replies.patterns import (
     MEDICATION_NAME,
     NOT_NAMES,
     OFFICE_CONTACT,
+    ORGANISATION_AFTER,
     PARTIAL_PHONE,
     PASS_ON,
     PATIENT_CONTACT,
@@ -45,6 +48,7 @@ from seo_monitor.replies.patterns import (
     ROLE_NAME,
     SALUTATION,
     SENTENCE_END,
+    SPANISH_DEFINITE_CHARGE,
     SPANISH_HEALTH,
     SPECIFIC_BILLING,
     SPECIFIC_DATE,
@@ -53,6 +57,8 @@ from seo_monitor.replies.patterns import (
     THE_GENERIC_HEALTH,
     THIRD_PERSON,
     TIE,
+    TITLE_NOT_NAMES,
+    TITLE_REACTS,
     YOUR_BILLING,
     YOUR_HEALTH,
 )
@@ -160,7 +166,13 @@ def lint_reply(
     when tied to the reviewer's care); `clinic_contacts` the clinic's own phone numbers and
     emails (never flagged).
     """
-    spans = _distinct(_spans(text, review, staff_names, clinic_contacts))
+    # The rules read the reply without disguises (spaced letters, look-alike letters,
+    # leetspeak); each span found there is mapped back to the reply as written.
+    plain = normalize(text)
+    spans = _distinct(
+        (*plain.span(start, end), category)
+        for start, end, category in _spans(plain.text, review, staff_names, clinic_contacts)
+    )
     return [
         Finding(
             category,
@@ -262,7 +274,8 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
         yield from _matches(ACCOUNT_EVENTS, part)
     insurer = INSURER.search(part)
     specific = SPECIFIC_BILLING.search(part)
-    if DEFINITE_CHARGE.search(part):  # "the copay should only be $25"
+    if DEFINITE_CHARGE.search(part) or SPANISH_DEFINITE_CHARGE.search(part):
+        # "the copay should only be $25", "el copago de $40"
         yield from _matches(AMOUNT, part)
     if not GENERAL.search(part):
         yield from _matches(DEFINITE_ARRANGEMENT, part)
@@ -277,8 +290,6 @@ def _billing(part: str, tied: bool) -> Iterator[tuple[int, int]]:
 
 def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, int]]:
     own = {_digits(c) for c in clinic_contacts} | {c.lower() for c in clinic_contacts}
-    patient = PATIENT_CONTACT.search(part) is not None
-    office = OFFICE_CONTACT.search(part) is not None
     for pattern in (PHONE, EMAIL, ADDRESS):
         for match in pattern.finditer(part):
             value = match.group()
@@ -287,13 +298,33 @@ def _contacts(part: str, clinic_contacts: Sequence[str]) -> Iterator[tuple[int, 
             if pattern is EMAIL and ROLE_MAILBOX.match(value):
                 continue
             personal_mail = pattern is EMAIL and PERSONAL_MAIL.search(value) is not None
-            # A number or address is the clinic's own when the reply offers it ("call our
-            # office at …"); anything else in a reply is someone's.
-            if patient or personal_mail or not office:
+            if personal_mail or not _offered_by_the_office(part, *match.span()):
                 yield match.span()
     yield from _matches(PARTIAL_PHONE, part)
-    if patient:
+    street = STREET_NAME.search(part)  # "the drive in from Oak Hollow Road": someone's street
+    if street and PATIENT_CONTACT.search(part) is not None:
         yield from _matches(STREET_NAME, part)
+
+
+def _offered_by_the_office(part: str, start: int, end: int) -> bool:
+    """A number or address is the clinic's own when the reply offers it ("call our office at
+    …", "…is our main line"); one the practice called, texted or has on file is someone's.
+    The nearest cue before it decides ("call us back — we rang 555 987 6543" is someone's),
+    then what follows it."""
+    office = _last_cue(OFFICE_CONTACT, part, start, end)
+    patient = _last_cue(PATIENT_CONTACT, part, start, end)
+    if office > patient:
+        return True
+    if patient >= 0:
+        return False
+    after = part[end:]
+    return OFFICE_CONTACT.search(after) is not None and PATIENT_CONTACT.search(after) is None
+
+
+def _last_cue(pattern: re.Pattern[str], part: str, start: int, end: int) -> int:
+    """Where the last cue that starts before the number ends (a cue may read the number's
+    first digit: "call 555…"); -1 without one."""
+    return max((m.end() for m in pattern.finditer(part, 0, end) if m.start() < start), default=-1)
 
 
 def _digits(value: str) -> str:
@@ -307,42 +338,106 @@ def _staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
         for match in pattern.finditer(part):
             if match.group(1) not in NOT_NAMES:
                 yield match.span(1)
-    if not TIE.search(part):
+    tied = TIE.search(part) is not None
+    # A clinician's title and a name count without any configured staff names: "Nurse Kim …
+    # your child" (tied by the sentence) or "Dr. Lee was thrilled…" (a reaction to the reviewer).
+    for match in ROLE_NAME.finditer(part):
+        if _is_clinician_name(part, match) and (
+            tied or TITLE_REACTS.match(part, match.end()) is not None
+        ):
+            yield match.span()
+    if not tied:
         return
-    for match in ROLE_NAME.finditer(part):  # "Nurse Tamika … your child": tied by the sentence
-        yield match.span()
     for match in FIRST_NAME_SAYS.finditer(part):
         if match.group(1) not in NOT_NAMES:
             yield match.span(1)
-    if not CARE_VERBS.search(part):
-        return
-    names = [re.escape(n.strip()) for n in staff_names if n.strip()]
-    if not names:
-        return
-    named = "|".join(rf"\b{name}\b" for name in names)
-    for match in re.finditer(named, part):
-        yield match.span()
+    if CARE_VERBS.search(part):
+        yield from _configured_staff(part, staff_names)
+
+
+def _is_clinician_name(part: str, match: re.Match[str]) -> bool:
+    name = match.group("name")
+    if name.lower() in TITLE_NOT_NAMES or name in NOT_NAMES:
+        return False
+    # "dr. okonkwo" is a name in any case; after "Nurse" or "PT" only a capital makes one.
+    if match.group("abbr") is None and not name[0].isupper():
+        return False
+    return ORGANISATION_AFTER.match(part, match.end()) is None  # "Dr. Chen Pediatrics"
+
+
+def _configured_staff(part: str, staff_names: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """The clinic's people as configured, in any letter case ("jenna" is Jenna) and with or
+    without accents; a name that is also a word ("Hope") only with its capital."""
+    for name in staff_names:
+        plain = fold_accents(normalize(name.strip()).text)
+        if len(plain) < 2:
+            continue
+        folded = fold_accents(part)
+        for match in re.finditer(rf"\b{re.escape(plain)}\b", folded, re.IGNORECASE):
+            word_like = names.is_word_like(plain)
+            if word_like and not match.group()[0].isupper():
+                continue
+            yield match.span()
 
 
 def _reviewer_name(text: str, review: ReviewLike | None) -> Iterator[tuple[int, int]]:
-    parts = _name_parts(review.author_name if review else None)
-    for part in parts:
-        for match in re.finditer(rf"\b{re.escape(part)}(?:s|'s)?\b", text, re.IGNORECASE):
-            written = match.group()
-            if part.lower() in lexicon.COMMON_WORDS and not written[0].isupper():
-                continue  # "we hope" is not Hope
-            if part.lower() in lexicon.COMMON_WORDS and _sentence_start(text, match.start()):
-                continue  # "Hope to see…" at the start of a sentence is not Hope either
-            yield match.span()
+    author = review.author_name if review else None
+    pattern, forms = _name_pattern(author or "")
+    if pattern is not None:
+        # Accents folded one character for one: "Jose" in the reply is José, spans unchanged.
+        folded = fold_accents(text)
+        for match in pattern.finditer(folded):
+            if _names_the_reviewer(folded, match, forms):
+                yield match.span()
     for match in SALUTATION.finditer(text):
         if match.group(1) not in NOT_NAMES:
             yield match.span(1)
 
 
+def _names_the_reviewer(text: str, match: re.Match[str], forms: frozenset[str]) -> bool:
+    form = match.group(1).lower()
+    written = match.group()
+    nickname = form not in forms
+    if nickname and not written[0].isupper():
+        return False  # a diminutive is written as a name: "Bob", not "bob"
+    word_like = names.is_word_like(form)
+    if word_like and not written[0].isupper():
+        return False  # "we hope" is not Hope
+    vocative = re.match(r"\s*[,!]", text[match.end() :]) is not None  # "Sue, thank you!"
+    if word_like and _sentence_start(text, match.start()) and not vocative:
+        return False  # "Hope to see…" at the start of a sentence is not Hope either
+    # "Bob's Pharmacy", "the Katherine Street office": a business or a street, not a person.
+    return ORGANISATION_AFTER.match(text, match.end()) is None
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(author: str) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """One pattern for every form of the reviewer's name (cached: the editor lints the same
+    review on every keystroke), and the forms that are the name as the reviewer wrote it."""
+    parts = _name_parts(author)
+    if not parts:
+        return None, frozenset()
+    written = frozenset(p.lower() for p in parts)
+    # Diminutives belong to given names: every part but a surname ("Robert Klein": Robert).
+    given = parts[:-1] if len(parts) > 1 and _has_surname(author) else parts
+    forms = set(written)
+    for part in given:
+        forms |= names.variants(part)
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives})(?:s|'s)?\b", re.IGNORECASE), written
+
+
 def _name_parts(author: str | None) -> list[str]:
     if not author or author.strip().lower() in {"a google user", "google user", "anonymous"}:
         return []
-    return [p for p in re.findall(r"[^\W\d_][\w'-]*", author) if len(p) >= 2]
+    plain = fold_accents(normalize(author).text)
+    return [p for p in re.findall(r"[^\W\d_][\w'-]*", plain) if len(p) >= 2]
+
+
+def _has_surname(author: str) -> bool:
+    """Whether the last word is a surname: "Robert Klein" yes; "Tasha M." no (an initial)."""
+    words = re.findall(r"[^\W\d_][\w'-]*", author)
+    return len(words) > 1 and len(words[-1]) > 1
 
 
 def _sentence_start(text: str, index: int) -> bool:

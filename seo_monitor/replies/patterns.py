@@ -200,7 +200,10 @@ GENERAL = re.compile(
     r"(?:a\s+)?(?:wide\s+|broad\s+|full\s+)?range\s+of|(?:before|for|of)\s+any|"
     r"including|such\s+as|conditions\s+like|we\s+(?:treat|offer|provide|see|help\s+with|"
     r"specialize\s+in)|our\s+(?:therapists|doctors|dentists|providers|team)\s+(?:treat|see)|"
-    r"everything\s+from|from\s+[\w-]+(?:\s+[\w-]+)?\s+to\b|(?:medications|conditions|devices)\s+like)\b",
+    r"everything\s+from|from\s+[\w-]+(?:\s+[\w-]+)?\s+to\b|(?:medications|conditions|devices)\s+like|"
+    # Spanish: "aceptamos la mayoría de los seguros", "preguntas sobre facturas"
+    r"aceptamos|la\s+mayor[ií]a\s+de|todo\s+tipo\s+de|cualquier|ofrecemos|muchos|varios|"
+    r"incluid[oa]s?|(?:preguntas|dudas)\s+sobre|tratamos)\b",
     re.IGNORECASE,
 )
 # Weekdays and months need a sign that they are about someone's care; the rest do not.
@@ -218,7 +221,12 @@ SPECIFIC_DATE = _compile(
     rf"\b(?:that|last|this\s+past|past)\s+(?:{_words(lexicon.WEEKDAYS)})\b",
     rf"\b(?:{_words(lexicon.WEEKDAYS)})\s+(?:morning|afternoon|evening|night)\b",
     r"\b(?:due|back)\s+(?:back\s+)?in\s+(?:" + "|".join(lexicon.MONTHS) + r")\b",
-    r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\s+pasado\b",
+    # Spanish, the same shapes: "el martes pasado", "el jueves por la tarde", "ayer",
+    # "la semana pasada", "hace dos semanas"
+    r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\s+(?:pasado|"
+    r"por\s+la\s+(?:mañana|manana|tarde|noche)|en\s+la\s+(?:mañana|manana|tarde))\b",
+    r"\b(?:ayer|anteayer|anoche|esta\s+(?:mañana|manana|tarde)|la\s+semana\s+pasada|"
+    r"el\s+mes\s+pasado|hace\s+(?:\w+\s+)?(?:d[ií]as?|semanas?|meses))\b",
 )
 CARE_CONTEXT = re.compile(rf"\b(?:{_words(lexicon.CARE_WORDS)})\b", re.IGNORECASE)
 HOURS_CONTEXT = re.compile(
@@ -241,22 +249,45 @@ INSURER = re.compile(
     rf"\b(?:{_words(lexicon.INSURERS + list(lexicon.INSURER_PHRASES))})\b", re.IGNORECASE
 )
 YOUR_BILLING = re.compile(
-    rf"\b(?:your|su|sus)\s+(?:\w+\s+)?(?:{_words(lexicon.BILLING_TERMS)})\b", re.IGNORECASE
+    rf"\b(?:your|su|sus)\s+(?:\w+\s+)?"
+    rf"(?:{_words(lexicon.BILLING_TERMS + lexicon.SPANISH_BILLING_TERMS)})\b",
+    re.IGNORECASE,
 )
 # About one person's account whatever the sentence says: "the account went to collections".
 ACCOUNT_EVENTS = re.compile(
     r"\b(?:collections|waived|unpaid|overdue|past\s+due|write\s+off|wrote\s+off|refunded|"
-    r"re-?ran|re-?run|resubmitted|appealed)\b",
+    r"re-?ran|re-?run|resubmitted|re-?billed|appealed)\b|"
+    # Spanish: "se envió a cobranza", "le reembolsamos", "el cargo doble", "saldo pendiente",
+    # "la reclamación fue aprobada", "Medicaid no cubre ese servicio"
+    r"\b(?:cobranzas?|reembols(?:amos|ado|ada|aremos|ar)|le\s+(?:cobramos|cobraron|facturamos|"
+    r"devolvimos|descontamos)|se\s+le\s+(?:cobr[oó]|factur[oó])|(?:saldo|monto|pago|cargo|"
+    r"cobro)\s+(?:pendiente|vencido|doble)|doble\s+(?:cargo|cobro)|no\s+pag[oó]|"
+    r"(?:reclamaci[oó]n|reclamo|factura|cargo)\s+(?:fue|ha\s+sido)\s+\w+)\b",
+    re.IGNORECASE,
+)
+# "el copago de $40", "la factura de $120": a definite Spanish charge makes an amount someone's.
+SPANISH_DEFINITE_CHARGE = re.compile(
+    r"\b(?:el|la|los|las|este|ese|esta|esa|del)\s+(?:copagos?|cargos?|cobros?|saldo|deducible|"
+    r"factura|monto|importe|reembolso|tarifa|pago)\b",
     re.IGNORECASE,
 )
 SPECIFIC_BILLING = re.compile(
     r"\b(?:copays?|co-pays?|deductible|balance|claims?|collections|refund(?:ed)?|"
     r"charged|billed|denied|overdue|past\s+due|write\s+off|wrote\s+off|discount|cash-pay|"
     r"self-pay\s+discount|payment\s+plan|financing|sliding\s+scale|appeal|fee|fees|the\s+copay|"
-    r"benefit\s+check|the\s+account|approved|approval|authorization)\b",
+    r"benefit\s+check|the\s+account|approved|approval|authorization|"
+    r"copagos?|deducible|saldo|reclamaci[oó]n|reclamo|cobranza|reembols\w*|cobr[oó]|cobramos|"
+    r"factur(?:a|[oó]|amos|ada|ado)|denegad[oa]|aprobad[oa]|rechazad[oa]|cubri[oó]|cubre|"
+    r"descuento|plan\s+de\s+pagos|autorizaci[oó]n)\b",
     re.IGNORECASE,
 )
-PHONE = re.compile(r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)")
+# "512-555-0142", "(512) 555 0142", "555 0142", and ten digits written together (which is what
+# "5 1 2 5 5 5 0 1 4 2" becomes once normalised).
+PHONE = re.compile(
+    r"(?=[\d(+])(?:"  # fails fast where no number starts (the check runs on every keystroke)
+    r"(?<!\d)(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?)?\d{3}[\s.-]\d{4}(?!\d)|"
+    r"(?<![\d$.,])(?:\+?1)?\d{10}(?![\d,]|\.\d))"
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 STREET = r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place)"
 ADDRESS = re.compile(
@@ -266,6 +297,14 @@ ADDRESS = re.compile(
 STREET_NAME = re.compile(rf"\b(?:[A-Z][a-z]+\s+){{1,3}}{STREET}\b")
 PARTIAL_PHONE = re.compile(r"\bending\s+in\s+\d{2,4}\b", re.IGNORECASE)
 PATIENT_CONTACT = re.compile(
+    # The practice doing something with a number or address is using someone else's: "we
+    # rang", "we left a message at", "we'll text the form to".
+    r"\b(?:we|i)(?:'ve|'ll|'d|\s+have|\s+will|\s+had|\s+would|\s+also|\s+already|\s+just)?\s+"
+    r"(?:\w+\s+)?(?:rang|called|phoned|dialed|dialled|texted|tried|left|sent|mailed|emailed|"
+    r"messaged|reached|text|send|mail|email|fax|faxed|call|ring|phone|contacted)\b|"
+    r"\bnumber\s+(?:we\s+have|on\s+file|you\s+(?:gave|left|provided|listed))\b|"
+    r"\b(?:have|had)\s+you\s+(?:down\s+)?(?:as|at)\b|"
+    r"\ble\s+(?:dejamos|marcamos|hablamos|mandaremos|enviaremos)\b|"
     r"\b(?:tried|trying)\s+(?:reaching|to\s+reach|calling|to\s+call)\b|\btexted\b|\bmade\s+it\s+"
     r"(?:over\s+)?to\b|\bdevolveremos\b|\ble\s+llamaremos\b|\b(?:drive|trip|commute|walk)\s+"
     r"(?:in\s+|over\s+)?from\b|"
@@ -277,11 +316,12 @@ PATIENT_CONTACT = re.compile(
     re.IGNORECASE,
 )
 OFFICE_CONTACT = re.compile(
-    r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me|the)\b|"
+    r"\b(?:call|text|email|e-mail|reach|contact|write\s+to|visit)\s+(?:us|our|me)\b|"
+    r"\bll[aá]m(?:e|enos|arnos|ar)\b|\b(?:comun[ií]quese|cont[aá]ctenos|escr[ií]banos)\b|"
     r"\b(?:our|the)\s+(?:new\s+|main\s+)?(?:office|practice|clinic|front\s+desk|billing|manager|"
     r"practice\s+manager|location|\w+\s+department|"
     r"team|number|main\s+line|line)\b|\bll[aá]me(?:nos)?\b|\bnuestr[oa]s?\b|"
-    r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?\(?\d|\bcall\s+at\b|"
+    r"\b(?:call|text|reach|dial|phone)\s+(?:us\s+)?(?:at\s+|on\s+)?(?=\(?\d)|\bcall\s+at\b|"
     r"\bline\s+at\b|\bat\s+our\b|\blocated\s+at\b|\bfind\s+us\b|\bcalling\b|\bfax\w*\b|"
     r"\bcan\s+be\s+reached\b|"
     r"\bwe(?:'re|\s+are)\s+(?:at|located)\b|\b(?:talk|chat|speak|suggestions|questions|"
@@ -297,17 +337,109 @@ ROLE_MAILBOX = re.compile(
 PERSONAL_MAIL = re.compile(
     r"@(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|protonmail)\.", re.IGNORECASE
 )
+# A clinician's title and the word after it, which is a name unless TITLE_NOT_NAMES says not:
+# "Dr. Lee", "dr. okonkwo", "Dr.Benson", "Nurse Kim", "PT Alvarez", "our therapist Jordan",
+# "la Dra. Morales". Abbreviations with a dot take a name in any letter case; spelled-out
+# titles and bare abbreviations need a capital letter; a plural ("our therapists") is no one.
 ROLE_NAME = re.compile(
-    r"\b(?:Dr|Doctor|Dra|Nurse|Therapist|Hygienist|Coach|Dentist)\.?\s+[A-Z][\w'-]+"
+    r"\b(?:(?P<abbr>(?i:dra?|drs|doc))\.\s*|"
+    r"(?:(?i:dra?)|PT|OT|PA|NP|RN|DPT|LPN|CNA|PA-C|MD|DDS|DC)\s+|"
+    r"(?i:doctora?|nurse|enfermer[oa]|(?:physical\s+|occupational\s+|speech\s+|massage\s+)?"
+    r"therapist|physiotherapist|terapeuta|fisioterapeuta|hygienist|higienista|dentist|"
+    r"chiropractor|quiropr[aá]ctic[oa]|coach|midwife|partera|counse(?:l)?lor|consejer[oa]|"
+    r"trainer|technician|tech|pharmacist|optometrist|audiologist|dietitian|nutritionist|surgeon|"
+    r"cirujan[oa]|provider|hygienist|assistant|asistente|receptionist|recepcionista)\s+)"
+    r"(?P<name>[^\W\d_][\w'-]+)"
+)
+TITLE_NOT_NAMES = frozenset(
+    [
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "our",
+        "your",
+        "team",
+        "teams",
+        "staff",
+        "office",
+        "offices",
+        "practitioner",
+        "practitioners",
+        "assistant",
+        "assistants",
+        "visit",
+        "visits",
+        "appointment",
+        "appointments",
+        "who",
+        "said",
+        "says",
+        "is",
+        "was",
+        "are",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "has",
+        "have",
+        "had",
+        "to",
+        "for",
+        "of",
+        "in",
+        "on",
+        "at",
+        "with",
+        "from",
+        "by",
+        "y",
+        "o",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "su",
+        "sus",
+        "que",
+        "es",
+        "fue",
+        "le",
+        "les",
+        "appreciation",
+        "week",
+        "day",
+        "month",
+        "services",
+        "care",
+    ]
 )
 # "Marco says thank you…": a capitalised word opening a sentence about the reviewer's care.
 FIRST_NAME_SAYS = re.compile(
     r"^\s*([A-Z][a-z]+)\s+(?:says|said|sends|was|is|enjoyed|loved|wanted|asked|and\s+the)\b"
 )
 # Whatever the sentence: "Jordan was thrilled to read this and says hi."
-FIRST_NAME_REACTS = re.compile(
-    r"^\s*([A-Z][a-z]+)\s+(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
-    r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working))"
+REACTS = (
+    r"(?:was\s+(?:thrilled|delighted|so\s+happy|touched)|says\s+hi|"
+    r"sends\s+(?:her|his|their)\b|loved\s+(?:seeing|meeting|working)|"
+    r"(?:le\s+)?(?:manda|env[ií]a)\s+(?:saludos|un\s+saludo|sus\s+saludos)|dice\s+hola)"
+)
+FIRST_NAME_REACTS = re.compile(rf"^\s*([A-Z][a-z]+)\s+{REACTS}")
+# After a clinician's title and name, wherever it is: "Dr. Lee was thrilled to read this".
+TITLE_REACTS = re.compile(rf"\s+{REACTS}")
+# After a name, the words that make it a business's or a street's: "Bob's Pharmacy",
+# "Katy Medical Group", "the Elizabeth Street office".
+ORGANISATION_AFTER = re.compile(
+    r"(?:'s)?\s+(?:[A-Z][\w&'-]*\s+){0,2}(?:Pharmacy|Medical|Group|Clinic|Clinics|Dental|"
+    r"Dentistry|Pediatrics|Family|Health|Healthcare|Physical|Therapy|Chiropractic|Orthodontics|"
+    r"Dermatology|Optometry|Vision|Eye|Care|Center|Centre|Hospital|Lab|Labs|Laboratory|"
+    r"Associates|Practice|Wellness|Rehab|Pharmacy|Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+    r"Drive|Lane|Way|Park|Plaza|Mall|Cafe|Café|Bakery|Market|Inc|LLC)\b"
 )
 SALUTATION = re.compile(
     r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|hola|gracias)\s*,?\s+([A-Z][a-z]+)\b"
@@ -341,6 +473,8 @@ NOT_NAMES = frozenset(
         "Ma",
     ]
 )
+# Titles are not sentence ends, whatever their letter case ("dr. okonkwo said…").
 SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\bDr\.)(?<!\bDra\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)\s+|\n+"
+    r"(?<=[.!?])(?<!\b[Dd]r\.)(?<!\b[Dd]ra\.)(?<!\b[Dd]rs\.)(?<!\b[Dd]oc\.)(?<!\bMr\.)"
+    r"(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bSra\.)(?<!\bSr\.)\s+|\n+"
 )

@@ -147,3 +147,12 @@ def test_quality_on_the_labelled_reply_sets(name: str) -> None:
     recall, false_alarms = quality(name)
     assert recall >= 0.95, recall
     assert false_alarms <= 0.10, false_alarms
+
+
+def test_quality_on_the_set_written_before_the_issue_27_rules() -> None:
+    """replies-unseen-2.csv was written and committed before the issue 27 rules and measured
+    once before (0.516 recall) and once after them (0.938, 0.023 false alarms; bench/RESULTS.md).
+    Its four misses were not tuned for, so its floor is its own figure, below the 0.95 goal."""
+    recall, false_alarms = quality("replies-unseen-2.csv")
+    assert recall >= 0.93, recall
+    assert false_alarms <= 0.10, false_alarms
