@@ -8,10 +8,9 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-import time_machine
 import streamlit as st
+import time_machine
 from streamlit import config as streamlit_config
-
 
 # These start the dashboard in another process, which keeps the real clock.
 OTHER_PROCESS = ("tests.dashboard.test_browser", "tests.dashboard.test_imports")
