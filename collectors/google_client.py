@@ -435,10 +435,19 @@ def refresh_failure(exc: google.auth.exceptions.RefreshError) -> Transient:
             every_collector=True,
             hint=RECONNECT,
         ) from None
+    if code == "invalid_grant":
+        raise CollectorError(
+            "Google refused to renew the access token (revoked or expired)",
+            permanent=True,
+            hint=RECONNECT,
+            every_collector=True,
+        ) from None
+    # Any other refusal is not the usual dead token: say what Google said rather than guess.
     raise CollectorError(
-        "Google refused to renew the access token (revoked or expired)",
+        f"Google's token service refused to renew the access token ({code or 'no reason given'})",
         permanent=True,
-        hint=RECONNECT,
+        hint="Run the job again later; if the same answer repeats, check the OAuth client in "
+        "Google Cloud Console and run `seo-monitor auth google`.",
         every_collector=True,
     ) from None
 
@@ -487,6 +496,8 @@ def classify(api: str, status: int, content: bytes, retry_after: str | None = No
         )
     if status == 403:
         return refusal(api, error, message)
+    if status == 400 and api == "places" and _reason(error) == "API_KEY_INVALID":
+        return places_key_refusal("API_KEY_INVALID", message)
     if status == 404:
         return CollectorError(
             f"{label}: not found: {message}",
@@ -510,19 +521,52 @@ def refusal(api: str, error: dict[str, Any], message: str) -> CollectorError:
             "docs/google-cloud-setup.md lists every API seo-monitor uses.",
             affects_all=True,
         )
+    if api == "places":
+        return places_key_refusal(reason, message)
     if api == "searchconsole":
         return CollectorError(
             f"{label}: permission denied: {message}",
             permanent=True,
-            hint="The connected Google account is not a user of this site's Search Console "
-            "property: add it (Search Console → Settings → Users and permissions), or set the "
-            "location's website in [[locations]] to the property you verified.",
+            no_access=True,
+            hint="The connected Google account is not a user of the Search Console property of "
+            "the website on the Business Profile (tried as a URL-prefix and as a Domain "
+            "property): add it in Search Console → Settings → Users and permissions.",
         )
     return CollectorError(
         f"{label}: permission denied: {message}",
         permanent=True,
+        no_access=True,
         hint="The Google account connected has no rights on this account or location; "
         "connect an owner or manager account of the Business Profile.",
+    )
+
+
+# Places is called with an API key, not the Google account: its refusals are about the key.
+PLACES_KEY_HINTS = {
+    "API_KEY_INVALID": "The Places API key is not a valid key: copy it again from Google Cloud "
+    "Console (APIs & Services → Credentials) into google.places_api_key_file.",
+    "API_KEY_IP_ADDRESS_BLOCKED": "The Places API key's IP address restriction does not "
+    "include this server's public address: add it to the key's restrictions.",
+    "API_KEY_HTTP_REFERRER_BLOCKED": "The Places API key is restricted to websites (HTTP "
+    "referrers); a server needs an IP address restriction instead.",
+    "API_KEY_SERVICE_BLOCKED": "The Places API key's API restrictions leave out the Places API "
+    "(New): add it to the key's allowed APIs.",
+    "BILLING_DISABLED": "The Google Cloud project has no active billing account, which the "
+    "Places API (New) requires: link one (Billing in Google Cloud Console).",
+}
+
+
+def places_key_refusal(reason: str | None, message: str) -> CollectorError:
+    """A refused Places call: the key or the project's billing, the same for every point."""
+    return CollectorError(
+        f"{API_NAMES['places']}: refused: {message}",
+        permanent=True,
+        affects_all=True,
+        hint=PLACES_KEY_HINTS.get(
+            reason or "",
+            "Check the Places API key's restrictions and the project's billing; "
+            "docs/google-cloud-setup.md says how the key should be set up.",
+        ),
     )
 
 

@@ -17,18 +17,19 @@ from typing import Any, Protocol
 
 import requests
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from collectors import fields
 from collectors.google_client import GoogleClient, json_answer
 from seo_monitor.config import RankingSettings, Settings
 from seo_monitor.db import rows_changed
 from seo_monitor.errors import CollectorError
-from seo_monitor.models import Competitor, Location, RankPoint, RankScan
+from seo_monitor.models import Competitor, Location, ProfileState, RankPoint, RankScan
 from seo_monitor.rankings import GridPoint, PointResult, grid_points
 
 ID_ONLY_MASK = "places.id,nextPageToken"
 LOCATION_MASK = "location"  # Place Details' smallest mask that holds the position
+SEARCH_LOCATION_MASK = "places.location"  # the same for a text search
 # Google's Places terms let coordinates be kept 30 days (place ids for good): read them again
 # before then, and forget those not read again since (the maintenance job).
 PLACES_KEEP = timedelta(days=30)
@@ -173,7 +174,8 @@ def scan_centre(
     client: GoogleClient, location: Location, settings: Settings, now: datetime
 ) -> Centre:
     """A point set in config first (a service-area business, or a better spot), then the
-    profile's own pin, then where Google Places puts the place (read again after 25 days)."""
+    profile's own pin, then where Google Places puts the place (read again after 25 days),
+    then where a Places text search puts its address or the first place it serves."""
     configured = settings.location_settings(location.name, location.store_code)
     if configured is not None and configured.center is not None:
         return Centre(*configured.center, "config")
@@ -183,20 +185,45 @@ def scan_centre(
     fresh = location.places_located_at is not None and now - location.places_located_at < (
         PLACES_REFRESH
     )
-    if not fresh or location.places_latitude is None or location.places_longitude is None:
-        position = place_position(client.place_details(location.place_id, LOCATION_MASK))
-        if position is None:
-            raise CollectorError(
-                f"{location.title} has no pin on its profile and Google Places gives no "
-                "position for it",
-                permanent=True,
-                hint="Set the grid's centre for this location in config.toml: [[locations]] "
-                "center = [latitude, longitude] (for a service-area business, the middle of "
-                "the area it serves).",
-            )
+    if fresh and location.places_latitude is not None and location.places_longitude is not None:
+        return Centre(location.places_latitude, location.places_longitude, "places")
+    position = place_position(client.place_details(location.place_id, LOCATION_MASK))
+    if position is not None:
         location.places_latitude, location.places_longitude = position
         location.places_located_at = now
-    return Centre(location.places_latitude, location.places_longitude, "places")
+        return Centre(*position, "places")
+    searched = searched_position(client, location, service_area_of(location))
+    if searched is None:
+        raise CollectorError(
+            f"{location.title} has no pin on its profile and Google Places finds no position "
+            "for it, its address or its service area",
+            permanent=True,
+            hint="Set the grid's centre for this location in config.toml: [[locations]] "
+            "center = [latitude, longitude] (for a service-area business, the middle of "
+            "the area it serves).",
+        )
+    return Centre(*searched, "search")
+
+
+def searched_position(
+    client: GoogleClient, location: Location, service_area: list[str]
+) -> tuple[float, float] | None:
+    """Where a Places text search puts the storefront's address, or for a service-area
+    business the first place it serves (kept for this run only, not stored)."""
+    query = ", ".join(location.address_lines or []) or (service_area[0] if service_area else "")
+    if not query:
+        return None
+    answer = client.search_places({"textQuery": query, "pageSize": 1}, SEARCH_LOCATION_MASK)
+    first = next(iter(fields.items(answer.get("places"))), None)
+    return place_position(fields.obj(first)) if first is not None else None
+
+
+def service_area_of(location: Location) -> list[str]:
+    """The places a service-area business serves, as the last locations sync read them."""
+    session = object_session(location)
+    state = session.get(ProfileState, location.id) if session is not None else None
+    served = (state.fields if state else {}).get("service_area")
+    return [name for name in served if isinstance(name, str)] if isinstance(served, list) else []
 
 
 def place_position(answer: dict[str, Any]) -> tuple[float, float] | None:

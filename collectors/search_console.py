@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from collectors import fields
 from collectors.google_client import GoogleClient
 from seo_monitor.db import upsert
-from seo_monitor.errors import MalformedRecord
+from seo_monitor.errors import CollectorError, MalformedRecord
 from seo_monitor.models import Location, OrganicPosition
 
 ROW_LIMIT = 25_000
@@ -21,20 +21,36 @@ BACKFILL_DAYS = 90
 TRAILING_DAYS = 4
 
 
-def site_of(location: Location) -> str | None:
-    """The URL-prefix property for the location's website (https://host/)."""
+def properties_of(location: Location) -> list[str]:
+    """The Search Console properties that can hold the location's website, in the order they
+    are tried: the URL-prefix property (https://host/), then the Domain property
+    (sc-domain:host, which Search Console suggests for new sites)."""
     if not location.website:
-        return None
+        return []
     parts = urlsplit(location.website)
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
+    if not (parts.scheme and parts.hostname):
+        return []
+    domain = parts.hostname.removeprefix("www.")
+    return [f"{parts.scheme}://{parts.netloc}/", f"sc-domain:{domain}"]
 
 
 def collect_search_console(
     client: GoogleClient, session: Session, location: Location, now: datetime
 ) -> dict[str, int]:
-    site = site_of(location)
-    if site is None:
-        return {"rows": 0}
+    candidates = properties_of(location)
+    for site in candidates:
+        try:
+            return _collect_property(client, session, location, site, now)
+        except CollectorError as exc:
+            # Not a user of this kind of property: the site may be verified as the other kind.
+            if not exc.no_access or site == candidates[-1]:
+                raise
+    return {"rows": 0}
+
+
+def _collect_property(
+    client: GoogleClient, session: Session, location: Location, site: str, now: datetime
+) -> dict[str, int]:
     newest = session.scalar(
         select(func.max(OrganicPosition.day)).where(OrganicPosition.site == site)
     )

@@ -28,12 +28,16 @@ class CollectorError(Exception):
         hint: str | None = None,
         affects_all: bool = False,
         every_collector: bool = False,
+        no_access: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.hint = hint
         self.affects_all = affects_all or every_collector
         self.every_collector = every_collector
+        # Google answered "no permission on this resource" (not a missing scope or a
+        # disabled API): a caller with another name for the resource may try it.
+        self.no_access = no_access
 
 
 class MalformedRecord(ValueError):

@@ -374,7 +374,7 @@ class RankScan(Base):
     # None on a scan skipped before its centre was known (over budget: no call was made).
     center_lat: Mapped[float | None] = mapped_column(Float)
     center_lng: Mapped[float | None] = mapped_column(Float)
-    center_source: Mapped[str | None] = mapped_column(String(20))  # profile, places, config
+    center_source: Mapped[str | None] = mapped_column(String(20))  # profile, places, search, config
     pages: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,6 +39,8 @@ CENTRE_SOURCES = {
     "profile": "the pin on the Google profile",
     "places": "where Google Places puts the place (the profile has no pin)",
     "config": "the point set in config.toml ([[locations]] center)",
+    "search": "where Google Places finds the address or the service area (no pin, no "
+    "position for the place itself)",
 }
 
 

@@ -91,16 +91,17 @@ def post_reply(
         answer = client.update_reply(review.resource_name, text)
     except CollectorError as exc:
         return _failed(sessions, log_id, exc, findings)
-    state = answer.get("reviewReplyState") or "PENDING"
+    state, violation = _moderation(answer, default="PENDING")
     # Google's answer carries the reply's time; an answer without one is still a posted reply.
     replied_at = parse_timestamp(answer["updateTime"]) if answer.get("updateTime") else utcnow()
     with sessions.begin() as session:
         entry = session.get_one(ReplyLog, log_id)
         entry.api_status, entry.reply_state = "accepted", state
+        entry.policy_violation = violation
         stored = session.get_one(Review, review_id)
         stored.reply_text, stored.reply_updated_at, stored.reply_state = text, replied_at, state
-        stored.reply_policy_violation = None
-    outcome = ReplyOutcome(log_id, "accepted", state, findings=findings)
+        stored.reply_policy_violation = violation
+    outcome = ReplyOutcome(log_id, "accepted", state, violation, findings=findings)
     return follow_state(sessions, client, log_id) if state == "PENDING" else outcome
 
 
@@ -136,14 +137,25 @@ def follow_state(sessions: sessionmaker[Session], client: ReplyClient, log_id: i
         return ReplyOutcome(log_id, "accepted", entry.reply_state, error=str(exc))
     if not reply:  # deleted on Google since: nothing to follow
         return ReplyOutcome(log_id, "accepted", entry.reply_state)
-    state = reply.get("reviewReplyState") or "APPROVED"
-    violation = reply.get("policyViolation")
+    state, violation = _moderation(reply, default="APPROVED")
     with sessions.begin() as session:
         entry = session.get_one(ReplyLog, log_id)
         entry.reply_state, entry.policy_violation = state, violation
         stored = session.get_one(Review, entry.review_id)
         stored.reply_state, stored.reply_policy_violation = state, violation
     return ReplyOutcome(log_id, "accepted", state, violation)
+
+
+def _moderation(reply: dict[str, Any], default: str) -> tuple[str, str | None]:
+    """Google's reviewReplyState and, for a rejected reply, its policyViolation: enum words,
+    kept only when they are short strings (the columns hold 40 and 80 characters)."""
+    state = _enum_word(reply.get("reviewReplyState"), 40) or default
+    violation = _enum_word(reply.get("policyViolation"), 80) if state == "REJECTED" else None
+    return state, violation
+
+
+def _enum_word(value: Any, limit: int) -> str | None:
+    return value.strip()[:limit] if isinstance(value, str) and value.strip() else None
 
 
 def follow_pending(sessions: sessionmaker[Session], client: ReplyClient) -> list[ReplyOutcome]:

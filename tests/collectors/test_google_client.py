@@ -9,6 +9,7 @@ import webbrowser
 from pathlib import Path
 from urllib.parse import quote
 
+import google.auth.exceptions
 import pytest
 import requests
 
@@ -21,6 +22,7 @@ from collectors.google_client import (
     authorize,
     classify,
     load_credentials,
+    refresh_failure,
     scopes_for,
 )
 from seo_monitor.errors import CollectorError
@@ -166,7 +168,7 @@ NOT_ENABLED = (
             "searchconsole",
             error_body(403, "PERMISSION_DENIED", "User does not have sufficient permission"),
             "permission denied",
-            "not a user of this site's Search Console property",
+            "not a user of the Search Console property",
         ),
         (
             "mybusinessbusinessinformation",
@@ -175,6 +177,26 @@ NOT_ENABLED = (
             "owner or manager account",
         ),
         ("mybusiness", QUOTA_ZERO, "quota is 0", "Application for Basic API Access"),
+        (
+            "places",
+            error_info(
+                403, "Requests from this IP are blocked.", "API_KEY_IP_ADDRESS_BLOCKED", "places"
+            ),
+            "refused",
+            "IP address restriction does not include this server",
+        ),
+        (
+            "places",
+            error_info(403, "Blocked.", "API_KEY_SERVICE_BLOCKED", "places"),
+            "refused",
+            "leave out the Places API (New)",
+        ),
+        (
+            "places",
+            error_info(403, "Billing is disabled.", "BILLING_DISABLED", "places"),
+            "refused",
+            "no active billing account",
+        ),
     ],
 )
 def test_each_refusal_from_google_gets_its_own_hint(
@@ -290,3 +312,50 @@ def test_a_missing_token_says_to_connect_google(tmp_path: Path) -> None:
     with pytest.raises(CollectorError, match="no Google token") as caught:
         load_credentials(tmp_path / "nope.json")
     assert "seo-monitor auth google" in (caught.value.hint or "")
+
+
+def test_a_refused_places_key_stops_the_scan_instead_of_failing_every_point() -> None:
+    invalid = json.dumps(
+        {
+            "error": {
+                "code": 400,
+                "message": "API key not valid. Please pass a valid API key.",
+                "status": "INVALID_ARGUMENT",
+                "details": [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                        "reason": "API_KEY_INVALID",
+                        "domain": "googleapis.com",
+                    }
+                ],
+            }
+        }
+    ).encode()
+    error = classify("places", 400, invalid)
+    assert isinstance(error, CollectorError) and error.affects_all
+    assert "not a valid key" in (error.hint or "")
+    blocked = classify("places", 403, error_info(403, "x", "API_KEY_IP_ADDRESS_BLOCKED", "places"))
+    assert isinstance(blocked, CollectorError) and blocked.affects_all
+    assert "owner or manager" not in (blocked.hint or "")  # Places knows no Google account
+
+
+@pytest.mark.parametrize(
+    ("code", "words", "hint"),
+    [
+        ("invalid_grant", "revoked or expired", "auth google"),
+        ("invalid_client", "no longer accepts the OAuth client", "OAuth client JSON again"),
+        ("access_denied", "refused to renew the access token (access_denied)", "again later"),
+        ("", "refused to renew the access token (no reason given)", "again later"),
+    ],
+)
+def test_only_invalid_grant_is_called_a_dead_token(code: str, words: str, hint: str) -> None:
+    body = {"error": code, "error_description": "x"} if code else {}
+    refused = google.auth.exceptions.RefreshError(f"{code}: x", body, retryable=False)
+    with pytest.raises(CollectorError) as caught:
+        refresh_failure(refused)
+    assert words in str(caught.value) and hint in (caught.value.hint or "")
+    assert caught.value.every_collector
+    if code != "invalid_grant":
+        assert "revoked" not in str(caught.value)
+    outage = google.auth.exceptions.RefreshError("server_error", {}, retryable=True)
+    assert isinstance(refresh_failure(outage), Transient)

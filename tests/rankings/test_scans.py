@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.rankings import scan_centre
 from seo_monitor.app.jobs import collect, make_client
 from seo_monitor.app.scheduler import maintain_database
 from seo_monitor.config import Settings, load_settings
@@ -23,10 +24,11 @@ from seo_monitor.models import (
     RankScan,
 )
 from seo_monitor.queries import select_scans
+from seo_monitor.queries.rankings import CENTRE_SOURCES
 from seo_monitor.sandbox import World, running_sandbox
 from seo_monitor.sandbox.server import PLACES_API_KEY, SERP_API_KEY, SandboxServer
 from seo_monitor.times import utcnow
-from tests.conftest import sandbox_settings
+from tests.conftest import WORLD_NOW, sandbox_settings
 
 KEY = {"SEO_MONITOR_GOOGLE__PLACES_API_KEY": PLACES_API_KEY}
 
@@ -326,3 +328,71 @@ def test_positions_from_places_are_forgotten_after_30_days(
             select(Location).where(Location.store_code == pinless.store_code)
         ).one()
     assert (forgotten.places_latitude, forgotten.places_located_at) == (None, None)
+
+
+class PlacesWithoutPositions:
+    """Google Places knowing a place but not where it is; its text search still finds
+    addresses and towns (the last resort for a profile without a pin)."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def place_details(self, place_id: str, field_mask: str) -> dict[str, object]:
+        return {}
+
+    def search_places(self, body: dict[str, object], field_mask: str) -> dict[str, object]:
+        assert field_mask == "places.location"
+        self.queries.append(str(body["textQuery"]))
+        return {"places": [{"location": {"latitude": 30.27, "longitude": -97.74}}]}
+
+
+def test_without_any_position_the_grid_is_centred_where_places_finds_the_address_or_area(
+    tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    big = World(seed=7, locations=8, now=WORLD_NOW)
+    with running_sandbox(big, quota_per_minute=100_000) as server:
+        settings = ranking_settings(server, tmp_path, database_url)
+        run(settings, sessions, big, ["locations"])
+    area_business = big.locations[7]
+    assert area_business.service_area  # the world's service-area business: no storefront
+    places = PlacesWithoutPositions()
+    with sessions() as session:
+        stored = {loc.store_code: loc for loc in session.scalars(select(Location))}
+        storefront = stored[big.locations[0].store_code]
+        storefront.latitude = storefront.longitude = None
+        centre = scan_centre(places, storefront, settings, big.now)  # type: ignore[arg-type]
+        assert (centre.latitude, centre.longitude, centre.source) == (30.27, -97.74, "search")
+        assert places.queries == [", ".join(storefront.address_lines)]
+        served = stored[area_business.store_code]
+        served.latitude = served.longitude = None
+        assert served.address_lines == []
+        assert scan_centre(places, served, settings, big.now).source == "search"  # type: ignore[arg-type]
+        assert places.queries[-1] == "Austin, TX, USA"  # the first place it serves
+        assert storefront.places_latitude is None  # a searched position is not kept
+    assert CENTRE_SOURCES["search"].startswith("where Google Places finds the address")
+
+
+def test_a_site_verified_as_a_domain_property_is_read_through_it(
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    world: World,
+) -> None:
+    settings = ranking_settings(sandbox, tmp_path, database_url)
+    run(settings, sessions, world, ["locations"])
+    first = world.locations[0]
+    host = first.website.split("/")[2]
+    with sessions.begin() as session:
+        # The profile links http://, a URL-prefix property nobody verified; the Domain
+        # property covers every scheme and path of the host.
+        stored = session.scalars(select(Location).where(Location.store_code == first.store_code))
+        stored.one().website = f"http://{host}/"
+    [summary] = collect(
+        settings, sessions, ["search-console"], make_client(settings), first.store_code
+    )
+    assert summary.status == "ok" and summary.counts["rows"] > 0
+    assert summary.api_calls >= 2  # the URL-prefix property first, refused
+    with sessions() as session:
+        sites = set(session.scalars(select(OrganicPosition.site)))
+    assert sites == {f"sc-domain:{host}"}

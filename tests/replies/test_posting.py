@@ -270,3 +270,43 @@ def test_reply_lint_knows_the_practices_staff_and_office_phone(tmp_path: Path) -
         run_cli(none, "reply", "lint", "We left a message at (512) 555-0142 for you.").returncode
         == 1
     )
+
+
+class RejectingAtOnce:
+    """Google answering the reply's PUT itself with REJECTED and the policy broken."""
+
+    def __init__(self, violation: object) -> None:
+        self.violation = violation
+
+    def get_review(self, review_name: str) -> dict[str, object]:
+        raise AssertionError("a settled answer needs no second read")
+
+    def update_reply(self, review_name: str, comment: str) -> dict[str, object]:
+        return {
+            "comment": comment,
+            "updateTime": "2026-11-02T15:00:00Z",
+            "reviewReplyState": "REJECTED",
+            "policyViolation": self.violation,
+        }
+
+    def delete_reply(self, review_name: str) -> dict[str, object]:
+        return {}
+
+
+@pytest.mark.parametrize(
+    ("violation", "recorded"), [("PERSONAL_INFO", "PERSONAL_INFO"), ({"odd": 1}, None)]
+)
+def test_a_reply_rejected_in_googles_first_answer_records_why(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    world: World,
+    violation: object,
+    recorded: str | None,
+) -> None:
+    review_id = collected(settings, sessions, world)
+    outcome = post_reply(sessions, RejectingAtOnce(violation), review_id, SAFE, "coordinator")
+    assert (outcome.reply_state, outcome.policy_violation) == ("REJECTED", recorded)
+    [entry] = log_rows(sessions)
+    assert (entry.reply_state, entry.policy_violation) == ("REJECTED", recorded)
+    with sessions() as session:
+        assert session.get_one(Review, review_id).reply_policy_violation == recorded
