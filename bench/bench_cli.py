@@ -8,8 +8,9 @@ once) in a temporary folder, then runs each measurement `--runs` times, interlea
 checkout given with `--code` (default: this one; give an older `git worktree` to compare before
 and after), and prints the median of each. Commands are timed from outside (wall time of the
 process). The dashboard's first page is timed inside a new process that has imported Streamlit
-(as `streamlit run` has before anyone opens the page): the Overview drawn by Streamlit's
-AppTest, with empty caches, and then drawn again (what every later visit costs). Floors, in the
+and done what `seo-monitor dashboard` does before it listens (dashboard/server.py's preload,
+itself timed, where the checkout has it): the Overview drawn by Streamlit's AppTest, with
+empty caches, and then drawn again (what every later visit costs). Floors, in the
 same run: a bare `python -c pass`, `import sqlalchemy.orm` (every command that opens the
 database needs it) and, for the page, importing pandas, pyarrow and Altair (what it draws with).
 Ratios are to the bare interpreter, since these machines are noisy.
@@ -31,6 +32,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 LIBRARIES = "dashboard: import pandas, pyarrow, altair"
 FIRST = "dashboard: first Overview of a new process"
 AGAIN = "dashboard: the Overview again, empty caches"
+PRELOAD = "dashboard: imports done at the server's start, before it listens"
 
 
 def environment(code: Path) -> dict[str, str]:
@@ -77,6 +79,12 @@ if sys.argv[1] == "libraries":
     import pandas, pyarrow, altair
     print(time.perf_counter() - started)
     sys.exit()
+try:  # what `seo-monitor dashboard` does before it listens (checkouts that have it)
+    from dashboard.server import preload
+except ImportError:
+    preloaded = 0.0
+else:
+    preloaded = preload()
 app = os.path.join(os.getcwd(), "dashboard", "app.py")
 started = time.perf_counter()
 at = AppTest.from_file(app, default_timeout=300)
@@ -86,7 +94,7 @@ assert not at.exception and at.title[0].value == "Overview", at.exception
 st.cache_data.clear()
 started = time.perf_counter()
 AppTest.from_file(app, default_timeout=300).run()
-print(first, time.perf_counter() - started)
+print(first, time.perf_counter() - started, preloaded)
 """
 
 
@@ -124,16 +132,17 @@ def main() -> None:
             for code in checkouts:
                 for name, command in commands(config).items():
                     timings.setdefault((name, code), []).append(seconds(command, code))
-                first, again = page_seconds(config, code, "overview")
+                first, again, preloaded = page_seconds(config, code, "overview")
                 timings.setdefault((FIRST, code), []).append(first)
                 timings.setdefault((AGAIN, code), []).append(again)
+                timings.setdefault((PRELOAD, code), []).append(preloaded)
                 (libraries,) = page_seconds(config, code, "libraries")
                 timings.setdefault((LIBRARIES, code), []).append(libraries)
     print(f"{args.runs} runs each, median; {args.locations}-location demo database")
     print("| command | " + " | ".join(str(code) for code in checkouts) + " |")
     print("|---|" + "---|" * len(checkouts))
     bare = {code: statistics.median(timings[("python -c pass", code)]) for code in checkouts}
-    for name in [*commands(config), LIBRARIES, FIRST, AGAIN]:
+    for name in [*commands(config), LIBRARIES, PRELOAD, FIRST, AGAIN]:
         cells = []
         for code in checkouts:
             median = statistics.median(timings[(name, code)])

@@ -1,4 +1,4 @@
-"""The dashboard's entry point: `seo-monitor dashboard` (or `streamlit run dashboard/app.py`).
+"""The dashboard's pages: `seo-monitor dashboard` serves them (through dashboard/server.py).
 
 Every address is routed through `st.navigation`, on every run and in every state: a visitor who
 has not signed in gets only the sign-in page whatever the URL says, a fresh install only the

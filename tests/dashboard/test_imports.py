@@ -70,3 +70,22 @@ def test_pages_that_read_load_no_library_they_do_not_use(tmp_path: Path) -> None
         loaded = modules_after_rendering(config, page)
         assert "pandas" in loaded  # the page did draw its tables
         assert loaded & NOT_FOR_READING == set(), page
+
+
+def test_the_server_imports_what_pages_draw_with_before_it_listens() -> None:
+    """`seo-monitor dashboard` runs dashboard.server, which imports the pages' libraries before
+    Streamlit listens, so the first visitor does not wait for them; it leaves dashboard.*
+    alone, whose cached functions must be made inside Streamlit's runtime."""
+    code = (
+        "import sys\n"
+        "from dashboard.server import preload\n"
+        "print('SECONDS', preload())\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    modules = set(done.stdout.split("MODULES ", 1)[1].split())
+    assert {"pandas", "pyarrow", "altair", "sqlalchemy.orm", "seo_monitor.queries"} <= modules
+    assert not {m for m in modules if m.startswith("dashboard.") and m != "dashboard.server"}
+    assert "No runtime found" not in done.stderr

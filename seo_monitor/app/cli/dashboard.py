@@ -58,7 +58,7 @@ def dashboard_command(settings: Settings, host: str, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.server",  # Streamlit, with the pages' libraries imported before it listens
         "run",
         str(APP),
         "--server.address",
