@@ -79,11 +79,11 @@ if sys.argv[1] == "libraries":
     import pandas, pyarrow, altair
     print(time.perf_counter() - started)
     sys.exit()
-try:  # what `seo-monitor dashboard` does before it listens (checkouts that have it)
+# What `seo-monitor dashboard` does before it listens, in checkouts that have it (asked by
+# file: the editable install would lend this checkout's module to an older one).
+preloaded = 0.0
+if os.path.exists(os.path.join(os.getcwd(), "dashboard", "server.py")):
     from dashboard.server import preload
-except ImportError:
-    preloaded = 0.0
-else:
     preloaded = preload()
 app = os.path.join(os.getcwd(), "dashboard", "app.py")
 started = time.perf_counter()
