@@ -30,6 +30,7 @@ from collectors.locations import READ_MASK
 from collectors.metrics import METRICS
 from collectors.rankings import ID_ONLY_MASK, LOCATION_MASK
 from collectors.search_console import BACKFILL_DAYS, site_of
+from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location
 from seo_monitor.profile_guard import WATCHED_MASK
 from seo_monitor.sandbox import World, running_sandbox
@@ -42,6 +43,7 @@ from seo_monitor.sandbox.server import (
     PLACES_API_KEY,
     REFRESH_TOKEN,
     WEBMASTERS_READONLY,
+    authorized_user_info,
 )
 from tests.conftest import WORLD_NOW
 from tests.google_schema import document, problems, problems_in, response_schema
@@ -622,3 +624,17 @@ def test_the_token_check_refuses_what_rfc_6749_does_not_allow() -> None:
         "TokenResponse",
         json.loads('{"access_token": "a", "token_type": "Bearer", "expires_in": "3599"}'),
     ) == ["$.expires_in: expected an integer, got '3599'"]
+
+
+def test_the_collectors_client_reads_the_token_endpoints_refusal_of_a_client(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A wrong client id gets Google's 401 invalid_client, which the client reports as a
+    client to download again, not as a revoked token."""
+    token_file = tmp_path / "google-token.json"
+    info = authorized_user_info(sandbox.url)
+    token_file.write_text(json.dumps({**info, "client_id": "deleted.apps.googleusercontent.com"}))
+    google = GoogleClient(load_credentials(token_file, sandbox.url), api_root=sandbox.url)
+    with pytest.raises(CollectorError) as refused:
+        google.list_accounts()
+    assert "no longer accepts the OAuth client" in str(refused.value)
