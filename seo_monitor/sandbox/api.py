@@ -19,7 +19,24 @@ from seo_monitor.sandbox import places, profiles
 from seo_monitor.sandbox.world import DAILY_METRICS, Reply, SandboxLocation, SandboxReview, World
 
 STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
-AUSTIN_PLACE_ID = "ChIJLwPMoJm1RIYRetVp1EtGm10"  # the city, as a service area names it
+AUSTIN_PLACE_ID = places.AUSTIN_PLACE_ID  # the city, as a service area names it
+# The RPC each handler stands for, as Google names the method refused in an ErrorInfo's
+# metadata (`google.<api>.<version>.<Service>.<Method>`, e.g. a real Search Console answer's
+# google.webmasters.v3.WebmastersService.ListSites). The service names are the sandbox's own.
+RPC_NAMES = {
+    "list_accounts": "google.mybusiness.accountmanagement.v1.Accounts.ListAccounts",
+    "list_locations": "google.mybusiness.businessinformation.v1.Locations.ListLocations",
+    "google_updated": "google.mybusiness.businessinformation.v1.Locations.GetGoogleUpdated",
+    "daily_metrics": "google.businessprofileperformance.v1.Performance."
+    "FetchMultiDailyMetricsTimeSeries",
+    "keywords": "google.businessprofileperformance.v1.SearchKeywords."
+    "ListSearchKeywordImpressionsMonthly",
+    "list_reviews": "google.mybusiness.v4.Reviews.ListReviews",
+    "get_review": "google.mybusiness.v4.Reviews.GetReview",
+    "update_reply": "google.mybusiness.v4.Reviews.UpdateReply",
+    "delete_reply": "google.mybusiness.v4.Reviews.DeleteReply",
+    "search_analytics": "google.webmasters.v3.SearchAnalyticsService.Query",
+}
 REPLY_LIMIT_BYTES = 4096
 # A reply naming a condition or a visit is rejected like Google rejects PERSONAL_INFO.
 PERSONAL_INFO = re.compile(
@@ -143,6 +160,13 @@ class SandboxApi:
                 self.search_analytics,
             ),
         ]
+
+    def method_name(self, api: str, request: Request) -> str | None:
+        """The RPC a request calls (for an error's metadata), None for an unknown path."""
+        for route_api, method, pattern, handler in self.routes:
+            if route_api == api and method == request.method and pattern.fullmatch(request.path):
+                return RPC_NAMES.get(handler.__name__)
+        return None
 
     def handle(self, api: str, request: Request) -> Response:
         for route_api, method, pattern, handler in self.routes:
@@ -292,6 +316,7 @@ class SandboxApi:
             return error(400, "INVALID_ARGUMENT", "monthlyRange must have a start and end month")
         sums: dict[str, int] = {}
         thresholds: dict[str, int] = {}
+        no_figure: list[str] = []
         month = start
         while month <= end:
             for keyword, value, threshold in self.world.keyword_counts(location, month):
@@ -299,12 +324,20 @@ class SandboxApi:
                     sums[keyword] = sums.get(keyword, 0) + value
                 elif threshold is not None:
                     thresholds[keyword] = threshold
+                else:
+                    no_figure.append(keyword)
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         rows = [{"searchKeyword": kw, "insightsValue": {"value": str(v)}} for kw, v in sums.items()]
         rows += [
             {"searchKeyword": kw, "insightsValue": {"threshold": str(t)}}
             for kw, t in thresholds.items()
             if kw not in sums
+        ]
+        # Google lists a keyword it has no figure for with an empty InsightsValue.
+        rows += [
+            {"searchKeyword": kw, "insightsValue": {}}
+            for kw in dict.fromkeys(no_figure)
+            if kw not in sums and kw not in thresholds
         ]
         items, token = page(rows, request, 100, 100)
         return 200, _with_token({"searchKeywordsCounts": items}, token)
@@ -346,6 +379,9 @@ class SandboxApi:
             "starRating": STARS[review.rating],
             "createTime": rfc3339(review.create_time),
             "updateTime": rfc3339(review.update_time),
+            # v4.9's Review.reviewReplyUrl: where the owner answers it (a made-up path here).
+            "reviewReplyUrl": f"https://business.google.com/reviews/l/{review.location_id}"
+            f"/r/{review.review_id}",
         }
         comment = review.comment()
         if comment is not None:

@@ -40,6 +40,21 @@ COMPETITOR_NAMES = (
 )
 RESULTS_PER_PAGE = 20
 MAX_RESULTS = 60
+# The city a service-area business names as its area (serviceArea.places.placeInfos): Place
+# Details answers for it as for any place, so its centre can stand in for a storefront.
+AUSTIN_PLACE_ID = "ChIJLwPMoJm1RIYRetVp1EtGm10"
+AREAS = {
+    AUSTIN_PLACE_ID: {
+        "id": AUSTIN_PLACE_ID,
+        "name": f"places/{AUSTIN_PLACE_ID}",
+        "displayName": {"text": "Austin", "languageCode": "en"},
+        "location": {"latitude": 30.267153, "longitude": -97.7430608},
+        "primaryType": "locality",
+        "types": ["locality", "political"],
+        "formattedAddress": "Austin, TX, USA",
+        "googleMapsUri": f"https://maps.google.com/?q=place_id:{AUSTIN_PLACE_ID}",
+    }
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +220,13 @@ def serp_maps(world: World, body: dict[str, Any]) -> tuple[int, Any]:
 
 
 def place_details(world: World, place_id: str, field_mask: str) -> tuple[int, Any]:
+    mask = set(field_mask.split(","))
+    if place_id in AREAS:
+        return 200, masked(AREAS[place_id], mask)
     business = next((b for b in businesses(world) if b.place_id == place_id), None)
     if business is None:
         return 404, _error(404, "NOT_FOUND", f"Place '{place_id}' was not found.")
-    return 200, masked(place_fields(business), set(field_mask.split(",")))
+    return 200, masked(place_fields(business), mask)
 
 
 def search_analytics(world: World, site: str, body: dict[str, Any]) -> tuple[int, Any]:
@@ -263,14 +281,20 @@ def search_analytics(world: World, site: str, body: dict[str, Any]) -> tuple[int
         answer["rows"] = [
             {
                 "keys": list(key),
-                "clicks": c,
-                "impressions": i,
+                "clicks": _count(world, key, c),
+                "impressions": _count(world, key, i),
                 "ctr": c / i,
                 "position": round(p / i, 2),
             }
             for key, (c, i, p) in ordered
         ]
     return 200, answer
+
+
+def _count(world: World, key: tuple[str, ...], value: float) -> int | float:
+    """Search Console types clicks and impressions as doubles, and some answers carry them so
+    (18548.0): about half the rows here do."""
+    return float(value) if stable_seed(world.seed, "float counts", *key) % 2 else int(value)
 
 
 def _error(code: int, status: str, message: str) -> dict[str, Any]:

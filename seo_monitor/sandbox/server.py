@@ -179,7 +179,8 @@ class Handler(BaseHTTPRequestHandler):
                 *error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
             )
         if not self.scope_allows(state, api):
-            return self.reply(*scope_error(api))
+            status, body = scope_error(api, state.api.method_name(api, request))
+            return self.reply(status, body, headers={"WWW-Authenticate": insufficient_scope(api)})
         if fault == "quota0":
             return self.reply(*quota_error(api, 0))
         wait = state.over_quota(api)
@@ -229,8 +230,13 @@ class Handler(BaseHTTPRequestHandler):
                 503, {"error": "server_error", "error_description": "Service unavailable."}
             )
         form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        if self.oauth_client_id(form) != CLIENT_ID:  # Google judges the client before the grant
+            return self.reply(
+                401,
+                {"error": "invalid_client", "error_description": "The OAuth client was not found."},
+            )
         granted = self.grant(state, form)
-        if granted is None or self.oauth_client_id(form) != CLIENT_ID:
+        if granted is None:
             return self.reply(
                 400,
                 {
@@ -369,8 +375,12 @@ def authorized_user_info(root: str, refresh_token: str = REFRESH_TOKEN) -> dict[
     }
 
 
-def scope_error(api: str) -> tuple[int, Any]:
-    """Google's answer to a token without the API's scope (its body, as Google sends it)."""
+def scope_error(api: str, method: str | None = None) -> tuple[int, Any]:
+    """Google's answer to a token without the API's scope (its body, as Google sends it: the
+    ErrorInfo names the service and the RPC method refused)."""
+    metadata = {"service": f"{api}.googleapis.com"}
+    if method:
+        metadata["method"] = method
     return error(
         403,
         "PERMISSION_DENIED",
@@ -380,9 +390,18 @@ def scope_error(api: str) -> tuple[int, Any]:
                 "@type": "type.googleapis.com/google.rpc.ErrorInfo",
                 "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
                 "domain": "googleapis.com",
-                "metadata": {"service": f"{api}.googleapis.com"},
+                "metadata": metadata,
             }
         ],
+    )
+
+
+def insufficient_scope(api: str) -> str:
+    """The WWW-Authenticate header Google sends with that 403 (RFC 6750 section 3.1), naming
+    the scopes that would do."""
+    scopes = " ".join(sorted(API_SCOPES.get(api, ())))
+    return (
+        f'Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="{scopes}"'
     )
 
 

@@ -356,6 +356,10 @@ class World:
             rows.append((keyword, users, None) if users >= 15 else (keyword, None, 15))
         if month >= date(self.now.year, self.now.month, 1):
             return []  # the running month is not reported
+        # About one month in four, Google has no figure at all for the rarest keyword (an
+        # empty insightsValue): neither a count nor a threshold.
+        if rows and stable_seed(self.seed, location.location_id, "no figure", month) % 4 == 0:
+            rows[-1] = (rows[-1][0], None, None)
         return rows
 
 

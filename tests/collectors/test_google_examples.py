@@ -1,6 +1,8 @@
-"""Google's own answers through every parser: the examples in tests/data/google/examples.json,
-each written down with its source (Google's reference pages and samples), each first checked
-against Google's schema, then read the way the collectors read them."""
+"""Google's answers through every parser: the examples in tests/data/google/examples.json, each
+with its `_source` (a verbatim sample from Google's page where Google publishes one; otherwise
+written for the file from the discovery document's schema, and it says so), each first checked
+against Google's schema, then read the way the collectors, the profile guard, the competitors
+collector and reply posting read them."""
 
 from __future__ import annotations
 
@@ -10,14 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from collectors.competitors import collect_competitors
 from collectors.keywords import parse_keyword
 from collectors.locations import parse_account, parse_location
 from collectors.metrics import parse_daily_metrics
+from collectors.profile import fetch_google_updated, watched_fields
 from collectors.rankings import place_ids, place_position
 from collectors.reviews import parse_review
 from collectors.search_console import parse_search_row
+from seo_monitor.config import Settings
 from seo_monitor.errors import MalformedRecord
+from seo_monitor.models import Competitor, CompetitorSnapshot, Location, ReplyLog, Review
+from seo_monitor.profile_guard import WATCHED_MASK
+from seo_monitor.replies.posting import post_reply
 from tests.google_schema import problems, response_schema
 
 EXAMPLES: dict[str, Any] = json.loads(
@@ -34,7 +44,13 @@ def answer(name: str) -> Any:
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_each_example_is_what_googles_schema_describes(name: str) -> None:
     example = EXAMPLES[name]
-    assert example["source"].startswith("http")  # where it was written down from
+    assert example["_source"].startswith("http")  # where it was written down from
+    verbatim = "verbatim" in example["_source"]
+    # Not Google's own sample: the fixture says how it was made.
+    assert verbatim or any(
+        words in example["_source"]
+        for words in ("written for this file", "copied from a public GitHub repository")
+    ), name
     document, method = example["schema"]
     body = dict(example["answer"])
     if "responseAggregationType" in body:
@@ -112,3 +128,139 @@ def test_search_console_rows_in_the_dimensions_asked_for() -> None:
     # Google's hourly sample has one key per row, not the day, query and page asked for.
     with pytest.raises(MalformedRecord):
         parse_search_row("https://example.com/", 1, answer("search_analytics")["rows"][0])
+
+
+def test_google_updated_location_through_the_profile_guards_readers() -> None:
+    google_updated = answer("google_updated")
+    live = watched_fields(google_updated["location"])
+    assert live == {
+        "title": "Riverbend Physical Therapy - South Lamar",
+        "primary_category": "Physical therapist",
+        "additional_categories": ["Sports medicine clinic"],
+        "phone": "(512) 555-0199",
+        "additional_phones": ["(512) 555-0142"],
+        "website": "https://riverbendpt.example.com/south-lamar",
+        "address": "1200 S Lamar Blvd, Suite 110, Austin TX 78704",
+        "map_position": "30.24661, -97.78365",
+        "regular_hours": ["Mon 08:00-18:00", "Sat 09:00-12:30"],
+        "special_hours": ["2026-12-24 closed", "2026-12-31 09:00-12:00"],
+        "description": "Sports and spine physical therapy in South Austin.",
+        "open_status": "OPEN",
+    }
+
+    class Client:
+        def __init__(self) -> None:
+            self.asked: list[tuple[str, str]] = []
+
+        def google_updated_location(self, name: str, read_mask: str) -> dict[str, Any]:
+            self.asked.append((name, read_mask))
+            return dict(google_updated)
+
+    client = Client()
+    differs, pending = fetch_google_updated(client, "locations/4812236712563485210")  # type: ignore[arg-type]
+    assert client.asked == [("locations/4812236712563485210", WATCHED_MASK)]
+    # diffMask "phoneNumbers.primaryPhone,regularHours": only the primary phone, not the others
+    assert differs == {
+        "phone": "(512) 555-0199",
+        "regular_hours": ["Mon 08:00-18:00", "Sat 09:00-12:30"],
+    }
+    assert pending == ["description"]
+
+
+class PlacesClient:
+    def __init__(self, places: dict[str, dict[str, Any]]) -> None:
+        self.places = places
+
+    def place_details(self, place_id: str, field_mask: str) -> dict[str, Any]:
+        return dict(self.places[place_id])
+
+
+def test_place_details_through_the_competitors_collector(
+    sessions: sessionmaker[Session],
+) -> None:
+    recorded, new = answer("place_details"), answer("new_place_details")
+    settings = Settings.model_validate(
+        {"rankings": {"pinned_competitors": [recorded["id"], new["id"]]}}
+    )
+    client = PlacesClient({recorded["id"]: recorded, new["id"]: new})
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with sessions.begin() as session:
+        assert collect_competitors(client, session, settings, now) == {  # type: ignore[arg-type]
+            "competitors": 2,
+            "refreshed": 2,
+        }
+    with sessions() as session:
+        stored = {
+            c.place_id: (c.name, c.primary_type, c.latitude, c.longitude)
+            for c in session.scalars(select(Competitor))
+        }
+        snapshots = {
+            s.competitor_id: (s.day, s.rating, s.review_count)
+            for s in session.scalars(select(CompetitorSnapshot))
+        }
+        ids = {c.place_id: c.id for c in session.scalars(select(Competitor))}
+    assert stored == {
+        recorded["id"]: ("Original Joe's", "restaurant", 53.5095095, -113.674498),
+        new["id"]: ("Zilker Movement Lab", "physiotherapist", 30.2669624, -97.7728789),
+    }
+    assert snapshots[ids[recorded["id"]]] == (date(2026, 11, 20), 4.1, 746)
+    assert snapshots[ids[new["id"]]] == (date(2026, 11, 20), None, None)  # no rating yet
+
+
+class ReplyClient:
+    """Google answering a reply: updateReply gives the `reply` example (PENDING), the review read
+    afterwards carries moderation's verdict (the `reviews` example's rejected reply)."""
+
+    def __init__(self, review: dict[str, Any]) -> None:
+        self.review = review
+
+    def update_reply(self, review_name: str, comment: str) -> dict[str, Any]:
+        return dict(answer("reply"))
+
+    def get_review(self, review_name: str) -> dict[str, Any]:
+        return dict(self.review)
+
+    def delete_reply(self, review_name: str) -> dict[str, Any]:
+        return {}
+
+
+def test_reply_answers_through_reply_posting(sessions: sessionmaker[Session]) -> None:
+    rejected = answer("reviews")["reviews"][1]
+    with sessions.begin() as session:
+        location = Location(name="locations/4812236712563485210", title="South Lamar")
+        session.add(location)
+        session.flush()
+        review = Review(
+            location_id=location.id,
+            external_id=rejected["reviewId"],
+            resource_name=rejected["name"],
+            rating=2,
+            text=rejected["comment"],
+            created_at=datetime(2026, 11, 18, 10, tzinfo=UTC),
+            updated_at=datetime(2026, 11, 18, 10, tzinfo=UTC),
+        )
+        session.add(review)
+        session.flush()
+        review_id = review.id
+    text = answer("reply")["comment"]
+    outcome = post_reply(sessions, ReplyClient(rejected), review_id, text, "coordinator")
+    assert (outcome.status, outcome.reply_state, outcome.policy_violation) == (
+        "accepted",
+        "REJECTED",
+        "PERSONAL_INFO",
+    )
+    with sessions() as session:
+        stored = session.get_one(Review, review_id)
+        entry = session.scalars(select(ReplyLog)).one()
+        assert (stored.reply_text, stored.reply_state, stored.reply_policy_violation) == (
+            text,
+            "REJECTED",
+            "PERSONAL_INFO",
+        )
+        # the time Google gave the reply in its updateReply answer, not the clock's
+        assert stored.reply_updated_at.replace(tzinfo=UTC) == datetime(2026, 11, 21, 9, tzinfo=UTC)
+        assert (entry.api_status, entry.reply_state, entry.policy_violation) == (
+            "accepted",
+            "REJECTED",
+            "PERSONAL_INFO",
+        )
