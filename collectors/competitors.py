@@ -4,10 +4,12 @@ name, rating, review count and category, refreshed weekly into snapshots."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collectors import fields
 from collectors.google_client import GoogleClient
 from seo_monitor.config import Settings
 from seo_monitor.db import upsert
@@ -35,11 +37,10 @@ def collect_competitors(
         )
     ).all()
     for competitor in due:
-        place = client.place_details(competitor.place_id, DETAILS_MASK)
-        competitor.name = (place.get("displayName") or {}).get("text")
-        competitor.primary_type = place.get("primaryType")
-        where = place.get("location") or {}
-        competitor.latitude, competitor.longitude = where.get("latitude"), where.get("longitude")
+        place = fields.obj(client.place_details(competitor.place_id, DETAILS_MASK))
+        competitor.name = fields.line(fields.obj(place.get("displayName")).get("text"), 500)
+        competitor.primary_type = fields.line(place.get("primaryType"), 200)
+        competitor.latitude, competitor.longitude = _position(place)
         competitor.details_fetched_at = now
         upsert(
             session,
@@ -48,13 +49,31 @@ def collect_competitors(
                 {
                     "competitor_id": competitor.id,
                     "day": now.date(),
-                    "rating": place.get("rating"),
-                    "review_count": place.get("userRatingCount"),
+                    "rating": _rating(place.get("rating")),
+                    "review_count": fields.whole(place.get("userRatingCount")),
                 }
             ],
             key=("competitor_id", "day"),
         )
     return {"competitors": len(wanted), "refreshed": len(due)}
+
+
+def _position(place: dict[str, Any]) -> tuple[float | None, float | None]:
+    """Google's coordinates, or none at all when either is missing or out of range."""
+    where = fields.obj(place.get("location"))
+    latitude, longitude = (
+        fields.number(where.get("latitude")),
+        fields.number(where.get("longitude")),
+    )
+    if latitude is None or longitude is None or abs(latitude) > 90 or abs(longitude) > 180:
+        return None, None
+    return latitude, longitude
+
+
+def _rating(value: Any) -> float | None:
+    """Google's 1-5 average; anything else is no rating."""
+    rating = fields.number(value)
+    return rating if rating is not None and 1 <= rating <= 5 else None
 
 
 def _top_in_latest_scans(session: Session) -> set[str]:

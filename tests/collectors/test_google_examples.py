@@ -264,3 +264,25 @@ def test_reply_answers_through_reply_posting(sessions: sessionmaker[Session]) ->
             "REJECTED",
             "PERSONAL_INFO",
         )
+
+
+def test_garbled_place_details_store_no_value_rather_than_crash(
+    sessions: sessionmaker[Session],
+) -> None:
+    garbled = {
+        "id": "ChIJgarbled",
+        "displayName": "Zilker Movement Lab",  # a string where Google sends {"text": …}
+        "primaryType": ["physiotherapist"],
+        "location": {"latitude": "north", "longitude": 200},
+        "rating": 9.5,
+        "userRatingCount": "many",
+    }
+    settings = Settings.model_validate({"rankings": {"pinned_competitors": ["ChIJgarbled"]}})
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with sessions.begin() as session:
+        collect_competitors(PlacesClient({"ChIJgarbled": garbled}), session, settings, now)  # type: ignore[arg-type]
+    with sessions() as session:
+        [stored] = session.scalars(select(Competitor)).all()
+        [snapshot] = session.scalars(select(CompetitorSnapshot)).all()
+    assert (stored.name, stored.primary_type, stored.latitude, stored.longitude) == (None,) * 4
+    assert (snapshot.rating, snapshot.review_count) == (None, None)
