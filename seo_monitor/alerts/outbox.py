@@ -35,6 +35,7 @@ from seo_monitor.times import utcnow
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 BACKOFF = timedelta(minutes=2)
+UNBUILDABLE = "the email cannot be built"  # how a given-up row's last_error begins
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -177,7 +178,7 @@ def build(batch: Batch, compose: Compose) -> tuple[Batch, EmailMessage | None, d
 def unbuildable(row_id: int, exc: Exception) -> str:
     # The log gets the id and the kind of fault; the row keeps the reason for the health page.
     log.warning("email #%s cannot be built (%s); given up", row_id, type(exc).__name__)
-    return f"the email cannot be built, so it is not retried: {type(exc).__name__}: {exc}"[:500]
+    return f"{UNBUILDABLE}, so it is not retried: {type(exc).__name__}: {exc}"[:500]
 
 
 def due_batches(

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts import REQUEST_KIND as KIND
 from seo_monitor.alerts import ReadEmail, smtp
-from seo_monitor.alerts.outbox import Batch, deliver_due, enqueue
+from seo_monitor.alerts.outbox import UNBUILDABLE, Batch, deliver_due, enqueue
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
@@ -326,11 +326,22 @@ def _sent(
 
 
 def _refused(session: Session, ask: ReviewAsk, row: Notification, now: datetime) -> None:
-    """Given up: an address the server refused for good is a bounce, suppressed from now on."""
+    """Given up: an address the server refused for good is a bounce, suppressed from now on.
+    The visit keeps a short reason; the outbox row keeps the server's whole answer (last_error)
+    for the Data health page."""
     bounced = PERMANENT.search(row.last_error or "") is not None
     if bounced and ask.email_key:
         suppress(session, ask.email_key, "bounced", None, now)
-    _settle_visit(ask, "bounced" if bounced else "failed", row.last_error, now)
+    _settle_visit(ask, "bounced" if bounced else "failed", _short_reason(row, bounced), now)
+
+
+def _short_reason(row: Notification, bounced: bool) -> str:
+    """What review_asks.reason (80 characters) keeps of a given-up ask."""
+    if bounced:
+        return "bounced"
+    if (row.last_error or "").startswith(UNBUILDABLE):
+        return "email cannot be built"
+    return "delivery failed"
 
 
 def suppress(

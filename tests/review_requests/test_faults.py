@@ -1,0 +1,54 @@
+"""Review requests under faults the audit of issue 23 found: long SMTP errors, a queued ask
+and a newer visit, clinic-side refusals, outages longer than max_attempts, stale queued asks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from seo_monitor.config import Settings
+from seo_monitor.models import Notification, ReviewAsk
+from seo_monitor.review_requests.sending import send_review_requests
+from tests.review_requests.test_sending import NOW, clinic, load
+from tests.smtp import Sink
+
+
+def settings_for(port: int, alerts: dict[str, Any] | None = None, **requests: Any) -> Settings:
+    return Settings.model_validate(
+        {
+            "alerts": {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+                       "smtp_timeout_seconds": 5, "from_address": "seo@clinic.example",
+                       "reply_to": "frontdesk@clinic.example", "max_attempts": 3,
+                       **(alerts or {})},
+            "review_requests": {"enabled": True, **requests},
+        }
+    )  # fmt: skip
+
+
+def asks(sessions: sessionmaker[Session]) -> list[ReviewAsk]:
+    with sessions() as session:
+        return list(session.scalars(select(ReviewAsk).order_by(ReviewAsk.id)))
+
+
+def test_an_ask_given_up_after_a_long_smtp_error_keeps_a_short_reason_and_the_full_error(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """review_asks.reason is VARCHAR(80); the error text (83 characters here) stays in the
+    outbox row. PostgreSQL refused the long reason and every later run crashed."""
+    handler, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path)
+    settings = settings_for(port, {"smtp_security": "starttls"})  # the sink has no STARTTLS
+    for moment in [NOW + timedelta(hours=n) for n in range(4)] + [NOW + timedelta(days=15)]:
+        send_review_requests(sessions, settings, lambda moment=moment: moment)
+    assert handler.messages == []
+    failed = [a for a in asks(sessions) if a.status == "failed"]
+    assert len(failed) == 2 and {a.reason for a in failed} == {"delivery failed"}
+    assert all(a.email is None and a.first_name is None for a in failed)
+    with sessions() as session:
+        errors = [n.last_error or "" for n in session.scalars(select(Notification))]
+    assert len(errors) == 2 and all("STARTTLS" in e and len(e) > 80 for e in errors)
