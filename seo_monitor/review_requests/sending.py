@@ -141,9 +141,13 @@ def _has_link(settings: Settings, location: Location) -> bool:
 
 
 def _last_asked(session: Session, locations: dict[int, Location]) -> dict[tuple[str, str], date]:
+    """When each patient of each group was last asked. An ask still queued in the outbox (held
+    back by the cap or an outage) counts as asked on the day it was queued: it will go, so a
+    newer visit must not queue a second one."""
+    when = func.coalesce(ReviewAsk.asked_at, ReviewAsk.updated_at)
     rows = session.execute(
-        select(ReviewAsk.location_id, ReviewAsk.patient_key, func.max(ReviewAsk.asked_at))
-        .where(ReviewAsk.status == "sent")
+        select(ReviewAsk.location_id, ReviewAsk.patient_key, func.max(when))
+        .where(ReviewAsk.status.in_(("sent", "queued")))
         .group_by(ReviewAsk.location_id, ReviewAsk.patient_key)
     )
     last: dict[tuple[str, str], date] = {}

@@ -7,13 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.config import Settings
-from seo_monitor.models import Notification, ReviewAsk
+from seo_monitor.models import Location, Notification, ReviewAsk
 from seo_monitor.review_requests.sending import send_review_requests
-from tests.review_requests.test_sending import NOW, clinic, load
+from tests.review_requests.test_sending import HEADER, NOW, clinic, load
 from tests.smtp import Sink
 
 
@@ -52,3 +53,47 @@ def test_an_ask_given_up_after_a_long_smtp_error_keeps_a_short_reason_and_the_fu
     with sessions() as session:
         errors = [n.last_error or "" for n in session.scalars(select(Notification))]
     assert len(errors) == 2 and all("STARTTLS" in e and len(e) > 80 for e in errors)
+
+
+def sister_location(sessions: sessionmaker[Session]) -> None:
+    """A second location of the clinic's group (the same account)."""
+    with sessions.begin() as session:
+        first = session.scalars(select(Location)).one()
+        session.add(
+            Location(
+                account_id=first.account_id,
+                name="locations/2",
+                store_code="ATX-002",
+                title="Riverbend PT North",
+                address_lines=["9 Burnet Rd"],
+                locality="Austin",
+                region="TX",
+                postal_code="78757",
+                new_review_uri="https://g.page/r/riverbend-north/review",
+                active=True,
+            )
+        )
+
+
+@pytest.mark.parametrize("where", ["ATX-001", "ATX-002"])
+def test_a_patient_with_an_ask_still_queued_gets_one_email_after_a_newer_visit(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int], where: str
+) -> None:
+    """Maria's ask waits in the outbox (an outage); her next visit, at the same location or at
+    another of the group, is imported; when the server is back she gets one email, not two."""
+    handler, port = sink
+    clinic(sessions)
+    sister_location(sessions)
+    load(sessions, tmp_path)
+    settings = settings_for(port)
+    handler.answer = "451 try again later"
+    assert send_review_requests(sessions, settings, lambda: NOW).sent == 0
+    handler.answer = None
+    later = NOW + timedelta(days=2)
+    newer = f"A1,Maria,maria@patients.example,en,{later.date() - timedelta(days=1)},{where},\n"
+    load(sessions, tmp_path, HEADER + newer, later)
+    report = send_review_requests(sessions, settings, lambda: later)
+    assert report.skipped["asked recently"] == 1
+    send_review_requests(sessions, settings, lambda: later + timedelta(hours=1))
+    to = sorted(str(m["To"]) for m in handler.messages)
+    assert to == ["lucia@patients.example", "maria@patients.example", "sam@patients.example"]
