@@ -279,6 +279,8 @@ def settle(sessions: sessionmaker[Session], settings: Settings, now: datetime) -
             ask = queued[int(row.dedupe_key.split(":")[1])]
             if row.sent_at is not None:
                 _sent(session, settings, ask, row, now)
+            elif row.attempts >= max_attempts and _retry_later(settings, ask, row, now):
+                continue
             elif row.attempts >= max_attempts:
                 _refused(session, ask, row, now)
             else:
@@ -286,6 +288,21 @@ def settle(sessions: sessionmaker[Session], settings: Settings, now: datetime) -
             row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
             settled += 1
     return settled
+
+
+def _retry_later(settings: Settings, ask: ReviewAsk, row: Notification, now: datetime) -> bool:
+    """An ask given up after a temporary failure (an outage longer than alerts.max_attempts)
+    while its visit can still be asked: tried again at the next run instead of lost. One more
+    attempt at a time, so the outbox shows how long it has been failing. A refused address or
+    an email that cannot be built is final; so is a visit older than max_age_days."""
+    error = row.last_error or ""
+    if PERMANENT.search(error) or error.startswith(UNBUILDABLE):
+        return False
+    if (now.date() - ask.visit_date).days > settings.review_requests.max_age_days:
+        return False
+    row.attempts = settings.alerts.max_attempts - 1
+    row.next_attempt_at = now
+    return True
 
 
 def without_the_patient(payload: dict[str, Any]) -> dict[str, Any]:

@@ -97,3 +97,25 @@ def test_a_patient_with_an_ask_still_queued_gets_one_email_after_a_newer_visit(
     send_review_requests(sessions, settings, lambda: later + timedelta(hours=1))
     to = sorted(str(m["To"]) for m in handler.messages)
     assert to == ["lucia@patients.example", "maria@patients.example", "sam@patients.example"]
+
+
+def test_an_outage_longer_than_max_attempts_delays_the_asks_and_loses_none(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """Five hourly runs against a server answering 451 (max_attempts is 3), then it is back:
+    each ask goes once, because a visit still young enough is never given up."""
+    handler, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path)
+    settings = settings_for(port)
+    handler.answer = "451 4.3.0 try again later"
+    for hour in range(5):
+        report = send_review_requests(sessions, settings, lambda h=hour: NOW + timedelta(hours=h))
+        assert (report.sent, report.failed) == (0, 2)
+    assert {a.status for a in asks(sessions) if a.email_key} >= {"queued"}
+    handler.answer = None
+    back = send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=5))
+    assert back.sent == 2
+    assert send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=6)).sent == 0
+    to = sorted(str(m["To"]) for m in handler.messages)
+    assert to == ["lucia@patients.example", "maria@patients.example"]
