@@ -90,6 +90,7 @@ class DeliveryReport:
     sent: int = 0  # emails
     failed: int = 0  # emails that failed this time (retried later or given up)
     given_up: int = 0
+    stopped: str | None = None  # why the run stopped early: the server refused the clinic
 
 
 Compose = Callable[[Batch], EmailMessage]
@@ -104,11 +105,14 @@ def deliver_due(
     now: Callable[[], datetime] = utcnow,
     kinds: Collection[str] | None = None,
     limit: int | None = None,
-    give_up_permanent: bool = False,
+    give_up_refused: bool = False,
 ) -> DeliveryReport:
     """Send every due email of these `kinds` (all for None) once, at most `limit` of them;
-    see the module docstring. With `give_up_permanent`, an email the server refused for good
-    (a 5xx) is given up at once instead of retried (a bounced address)."""
+    see the module docstring. With `give_up_refused`, an email whose recipient the server
+    refused for good (a bounce, SendError.recipient_refused) is given up at once instead of
+    retried. When the server refuses the clinic itself (SendError.server_refused: the sender,
+    the login, the greeting), the run stops: the email is tried again later without counting
+    an attempt, since no email can go until [alerts] or the server is fixed."""
     report = DeliveryReport()
     for batch in due_batches(sessions, max_attempts, now(), kinds):
         if limit is not None and report.sent >= limit:
@@ -126,7 +130,12 @@ def deliver_due(
                 send(message)
         except (SendError, UserError) as exc:  # UserError: a setting the email needs is missing
             report.failed += 1
-            if give_up_permanent and isinstance(exc, SendError) and exc.permanent:
+            if isinstance(exc, SendError) and exc.server_refused:
+                postpone(sessions, buildable, token, str(exc), now())
+                report.stopped = str(exc)
+                log.warning("the mail server refused the clinic (%s); this run stops", exc)
+                break
+            if give_up_refused and isinstance(exc, SendError) and exc.recipient_refused:
                 errors = {row_id: str(exc) for row_id in buildable.ids}
                 report.given_up += give_up(sessions, errors, token, max_attempts, now())
             else:
@@ -268,6 +277,23 @@ def release(
             row.next_attempt_at = now + min(BACKOFF * 2 ** (row.attempts - 1), MAX_BACKOFF)
             given_up += row.attempts >= max_attempts
     return given_up
+
+
+def postpone(
+    sessions: sessionmaker[Session], batch: Batch, token: str, error: str, now: datetime
+) -> None:
+    """Free the claimed rows for a later try without counting an attempt: the fault was the
+    server's refusal of the clinic, not anything about these emails."""
+    with sessions.begin() as session:
+        rows = session.scalars(
+            select(Notification).where(
+                Notification.id.in_(batch.ids), Notification.claimed_by == token
+            )
+        ).all()
+        for row in rows:
+            row.last_error = error
+            row.claimed_at = row.claimed_by = None
+            row.next_attempt_at = now + BACKOFF
 
 
 def give_up(

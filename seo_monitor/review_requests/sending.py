@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts import REQUEST_KIND as KIND
 from seo_monitor.alerts import ReadEmail, smtp
-from seo_monitor.alerts.outbox import UNBUILDABLE, Batch, deliver_due, enqueue
+from seo_monitor.alerts.outbox import STALE_CLAIM, UNBUILDABLE, Batch, deliver_due, enqueue
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 SENT_TO = "(address removed once sent)"  # what the outbox keeps of a settled ask's recipient
 PATIENT_PARTS = ("first_name", "token")
 FINAL = ("sent", "skipped", "bounced", "failed")
-# How smtp.send words a 5xx, at RCPT ("refused the recipient (550)") or later ("answered 550").
-PERMANENT = re.compile(r"(?:refused the recipient \(|answered )5\d\d")
+# How smtp.send words a recipient refused for good, at RCPT ("refused the recipient (550)") or
+# at DATA with a 5.1.x ("refused the recipient at DATA (550 5.1.1)"): a bounce. Nothing else is.
+PERMANENT = re.compile(re.escape(smtp.REFUSED_RECIPIENT) + r" (?:at DATA )?\(5\d\d")
 
 
 @dataclass
@@ -58,6 +59,7 @@ class SendReport:
     waiting: Counter[str] = field(default_factory=Counter)  # reason -> visits
     skipped: Counter[str] = field(default_factory=Counter)
     held_back: int = 0  # queued but over this hour's cap
+    stopped: str | None = None  # the server refused the clinic (sender, login): fix [alerts]
 
 
 def valid_address(text: str) -> bool:
@@ -232,9 +234,9 @@ def _deliver(
         now,
         kinds=(KIND,),
         limit=max(0, room),
-        give_up_permanent=True,
+        give_up_refused=True,
     )
-    report.sent, report.failed = outcome.sent, outcome.failed
+    report.sent, report.failed, report.stopped = outcome.sent, outcome.failed, outcome.stopped
     with sessions() as session:
         report.held_back = int(
             session.scalar(
@@ -279,15 +281,51 @@ def settle(sessions: sessionmaker[Session], settings: Settings, now: datetime) -
             ask = queued[int(row.dedupe_key.split(":")[1])]
             if row.sent_at is not None:
                 _sent(session, settings, ask, row, now)
-            elif row.attempts >= max_attempts and _retry_later(settings, ask, row, now):
-                continue
             elif row.attempts >= max_attempts:
+                if _retry_later(settings, ask, row, now):
+                    continue
                 _refused(session, ask, row, now)
+            elif _too_old(settings, ask, now) and not _in_flight(row, now):
+                _expire(session, settings, ask, row, now)
+                continue
             else:
                 continue
             row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
             settled += 1
     return settled
+
+
+def _too_old(settings: Settings, ask: ReviewAsk, now: datetime) -> bool:
+    return (now.date() - ask.visit_date).days > settings.review_requests.max_age_days
+
+
+def _in_flight(row: Notification, now: datetime) -> bool:
+    """Claimed by a sender that may be sending it right now."""
+    claimed = row.claimed_at
+    if claimed is None:
+        return False
+    if claimed.tzinfo is None:  # SQLite gives naive UTC back
+        claimed = claimed.replace(tzinfo=now.tzinfo)
+    return claimed >= now - STALE_CLAIM
+
+
+def _expire(
+    session: Session, settings: Settings, ask: ReviewAsk, row: Notification | None, now: datetime
+) -> None:
+    """A queued ask whose visit grew older than max_age_days without being sent (the server
+    refused the clinic for days, a cap too low for the list, asks switched off): it will not
+    go. Never tried: the outbox row is deleted and the visit skipped as too old. Tried and
+    failed: the row is given up (its last_error stays for the Data health page) and the visit
+    settled as failed. Either way the address and the name are gone."""
+    if row is None or (row.attempts == 0 and row.last_error is None):
+        if row is not None:
+            session.delete(row)
+        _settle_visit(ask, "skipped", "too old", now)
+        return
+    row.attempts = max(row.attempts, settings.alerts.max_attempts)
+    row.claimed_at = row.claimed_by = None
+    row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
+    _settle_visit(ask, "failed", "delivery failed", now)
 
 
 def _retry_later(settings: Settings, ask: ReviewAsk, row: Notification, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.config import Settings
-from seo_monitor.models import Location, Notification, ReviewAsk
+from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
 from seo_monitor.review_requests.sending import send_review_requests
 from tests.review_requests.test_sending import HEADER, NOW, clinic, load
 from tests.smtp import Sink
@@ -47,12 +47,14 @@ def test_an_ask_given_up_after_a_long_smtp_error_keeps_a_short_reason_and_the_fu
     for moment in [NOW + timedelta(hours=n) for n in range(4)] + [NOW + timedelta(days=15)]:
         send_review_requests(sessions, settings, lambda moment=moment: moment)
     assert handler.messages == []
-    failed = [a for a in asks(sessions) if a.status == "failed"]
-    assert len(failed) == 2 and {a.reason for a in failed} == {"delivery failed"}
-    assert all(a.email is None and a.first_name is None for a in failed)
+    # Each run stops at the first refusal (the server refuses the clinic, not an address):
+    # the first ask was tried and failed, the second never tried and is now too old.
+    settled = {(a.status, a.reason) for a in asks(sessions) if a.email_key}
+    assert ("failed", "delivery failed") in settled and all(len(r or "") <= 80 for _, r in settled)
+    assert all(a.email is None and a.first_name is None for a in asks(sessions))
     with sessions() as session:
         errors = [n.last_error or "" for n in session.scalars(select(Notification))]
-    assert len(errors) == 2 and all("STARTTLS" in e and len(e) > 80 for e in errors)
+    assert len(errors) == 1 and "STARTTLS" in errors[0] and len(errors[0]) > 80
 
 
 def sister_location(sessions: sessionmaker[Session]) -> None:
@@ -117,5 +119,33 @@ def test_an_outage_longer_than_max_attempts_delays_the_asks_and_loses_none(
     back = send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=5))
     assert back.sent == 2
     assert send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=6)).sent == 0
+    to = sorted(str(m["To"]) for m in handler.messages)
+    assert to == ["lucia@patients.example", "maria@patients.example"]
+
+
+def test_a_server_refusing_the_sender_suppresses_nobody_and_the_asks_go_once_fixed(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """A 550 at MAIL FROM is the clinic's problem (the sender is not allowed), not the
+    patients': no address is suppressed as bounced, nothing is given up however many runs it
+    lasts, and every ask goes once when the server is fixed."""
+    handler, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path)
+    settings = settings_for(port)
+    handler.sender_answer = "550 5.7.1 sender not allowed"
+    for hour in range(5):  # more runs than alerts.max_attempts
+        report = send_review_requests(sessions, settings, lambda h=hour: NOW + timedelta(hours=h))
+        assert report.sent == 0 and report.stopped and "refused the sender" in report.stopped
+    with sessions() as session:
+        assert session.scalars(select(Suppression)).all() == []
+        assert all(n.attempts == 0 for n in session.scalars(select(Notification)))
+    assert {a.status for a in asks(sessions) if a.email_key and a.status != "skipped"} == {
+        "queued",
+        "waiting",  # Sam's visit, too recent at first
+    }
+    handler.sender_answer = None
+    back = send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=5))
+    assert back.sent == 2 and back.stopped is None
     to = sorted(str(m["To"]) for m in handler.messages)
     assert to == ["lucia@patients.example", "maria@patients.example"]

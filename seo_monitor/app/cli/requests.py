@@ -89,6 +89,11 @@ def describe_send(report: SendReport, dry_run: bool) -> str:
         + (f", {report.held_back} held back by the hourly cap" if report.held_back else "")
         + ".",
     ]  # fmt: skip
+    if report.stopped:
+        lines.append(
+            f"Stopped: {report.stopped}. The server refused the clinic, not a patient: nobody "
+            "was suppressed and nothing given up; the asks go at the next run once it is fixed."
+        )
     for title, counts in (("Waiting", report.waiting), ("Not asked", report.skipped)):
         if counts:
             lines.append(
