@@ -429,11 +429,35 @@ def suppress(
 
 def forget_stale_visits(session: Session, settings: Settings, today: date) -> int:
     """Visits too old to be asked lose their address and name, asked or not (the maintenance
-    job: also while review requests are off)."""
+    job: also while review requests are off). An ask still queued for such a visit will not
+    go: its unsent outbox row is deleted, or given up with its address erased when it was
+    tried (see _expire); one a sender holds right now is left to that sender."""
     oldest = today - timedelta(days=settings.review_requests.max_age_days)
+    now = utcnow()
     stale = session.scalars(
-        select(ReviewAsk).where(ReviewAsk.status == "waiting", ReviewAsk.visit_date < oldest)
+        select(ReviewAsk).where(
+            ReviewAsk.status.in_(("waiting", "queued")), ReviewAsk.visit_date < oldest
+        )
     ).all()
+    queued = [ask for ask in stale if ask.status == "queued"]
+    rows = {
+        row.dedupe_key: row
+        for row in session.scalars(
+            select(Notification).where(
+                Notification.dedupe_key.in_([f"ask:{ask.id}" for ask in queued])
+            )
+        )
+    }
+    forgotten = 0
     for ask in stale:
-        _settle_visit(ask, "skipped", "too old", utcnow())
-    return len(stale)
+        row = rows.get(f"ask:{ask.id}")
+        if ask.status == "waiting":
+            _settle_visit(ask, "skipped", "too old", now)
+        elif row is not None and row.sent_at is not None:
+            continue  # sent: the next send run settles it (and records it in the ledger)
+        elif row is not None and _in_flight(row, now):
+            continue
+        else:
+            _expire(session, settings, ask, row, now)
+        forgotten += 1
+    return forgotten

@@ -3,18 +3,27 @@ and a newer visit, clinic-side refusals, outages longer than max_attempts, stale
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from seo_monitor.alerts.outbox import failed_notifications
+from seo_monitor.app.scheduler import maintain_database
 from seo_monitor.config import Settings
 from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
-from seo_monitor.review_requests.sending import send_review_requests
-from tests.review_requests.test_sending import HEADER, NOW, clinic, load
+from seo_monitor.review_requests.sending import forget_stale_visits, send_review_requests
+from tests.review_requests.test_sending import (
+    HEADER,
+    NOW,
+    PATIENT_DETAILS,
+    clinic,
+    everything_stored,
+    load,
+)
 from tests.smtp import Sink
 
 
@@ -149,3 +158,55 @@ def test_a_server_refusing_the_sender_suppresses_nobody_and_the_asks_go_once_fix
     assert back.sent == 2 and back.stopped is None
     to = sorted(str(m["To"]) for m in handler.messages)
     assert to == ["lucia@patients.example", "maria@patients.example"]
+
+
+def test_asks_left_queued_are_forgotten_once_their_visit_is_too_old(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """An ask held back by the cap, then asks switched off: the nightly clean-up settles it
+    when the visit passes max_age_days, deleting the unsent outbox row with the address."""
+    handler, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path)
+    send_review_requests(sessions, settings_for(port, per_hour=1), lambda: NOW)
+    assert len(handler.messages) == 1
+    held = "lucia@" if handler.messages[0]["To"] == "maria@patients.example" else "maria@"
+    assert held in everything_stored(engine)
+    off = settings_for(port, enabled=False)
+    with sessions.begin() as session:
+        assert forget_stale_visits(session, off, NOW.date() + timedelta(days=10)) == 0
+    with sessions.begin() as session:
+        assert forget_stale_visits(session, off, NOW.date() + timedelta(days=15)) >= 1
+    stored = everything_stored(engine)
+    assert [d for d in PATIENT_DETAILS if d in stored] == []
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Notification)) == 1  # the sent one
+    assert {a.status for a in asks(sessions)} == {"sent", "skipped"}
+
+
+def test_the_nightly_maintenance_forgets_asks_an_outage_left_queued(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """The same through the maintenance job, on today's clock: asks tried during an outage and
+    left queued (sending then switched off) are given up, their address and name erased."""
+    handler, port = sink
+    clinic(sessions)
+    today = datetime.now(UTC).replace(microsecond=0)
+    seen = (today.date() - timedelta(days=10)).isoformat()
+    load(
+        sessions, tmp_path, HEADER + f"A1,Maria,maria@patients.example,en,{seen},ATX-001,\n", today
+    )
+    handler.answer = "451 try again later"
+    send_review_requests(sessions, settings_for(port), lambda: today)
+    assert "maria@" in everything_stored(engine)
+    maintain_database(engine, timedelta(days=90), settings_for(port, max_age_days=14))
+    assert "maria@" in everything_stored(engine)  # ten days old: still to be asked
+    outcome = maintain_database(engine, timedelta(days=90), settings_for(port, max_age_days=7))
+    assert "1 visits too old to ask forgotten" in outcome
+    stored = everything_stored(engine)
+    assert "maria@" not in stored and "Maria" not in stored
+    assert [(a.status, a.reason, a.email) for a in asks(sessions)] == [
+        ("failed", "delivery failed", None)
+    ]
+    with sessions() as session:  # its last error stays for the Data health page
+        assert len(failed_notifications(session, 3)) == 1
