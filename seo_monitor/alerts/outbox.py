@@ -106,17 +106,22 @@ def deliver_due(
     kinds: Collection[str] | None = None,
     limit: int | None = None,
     give_up_refused: bool = False,
+    keys: Collection[str] | None = None,
 ) -> DeliveryReport:
     """Send every due email of these `kinds` (all for None) once, at most `limit` of them;
     see the module docstring. With `give_up_refused`, an email whose recipient the server
     refused for good (a bounce, SendError.recipient_refused) is given up at once instead of
     retried. When the server refuses the clinic itself (SendError.server_refused: the sender,
     the login, the greeting), the run stops: the email is tried again later without counting
-    an attempt, since no email can go until [alerts] or the server is fixed."""
+    an attempt, since no email can go until [alerts] or the server is fixed. With `keys`,
+    only the emails with these dedupe keys are sent (one location's review requests)."""
     report = DeliveryReport()
+    wanted = set(keys) if keys is not None else None
     for batch in due_batches(sessions, max_attempts, now(), kinds):
         if limit is not None and report.sent >= limit:
             break
+        if wanted is not None and not wanted.issuperset(batch.keys):
+            continue
         token = claim(sessions, batch, now())
         if token is None:
             continue  # another sender has it

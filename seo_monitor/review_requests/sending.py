@@ -100,7 +100,7 @@ def send_review_requests(
             session.rollback()
             return report
         _apply(session, settings, decisions, visits, now())
-    _deliver(sessions, settings, now, send, report)
+    _deliver(sessions, settings, now, send, report, location_ids)
     settle(sessions, settings, now())
     return report
 
@@ -214,9 +214,21 @@ def _deliver(
     now: Callable[[], datetime],
     send: Callable[[EmailMessage], None] | None,
     report: SendReport,
+    location_ids: Sequence[int] | None = None,
 ) -> None:
+    """Send the queued asks (only these locations' with `location_ids`) at the hourly cap,
+    which counts every location's asks: it protects the clinic's one mail server."""
     alerts = settings.alerts
     room = settings.review_requests.per_hour - _sent_this_hour(sessions, now())
+    keys = None
+    if location_ids is not None:
+        with sessions() as session:
+            ids = session.scalars(
+                select(ReviewAsk.id).where(
+                    ReviewAsk.status == "queued", ReviewAsk.location_id.in_(list(location_ids))
+                )
+            )
+            keys = [f"ask:{ask_id}" for ask_id in ids]
 
     def composed(batch: Batch) -> EmailMessage:
         return compose_ask(
@@ -235,6 +247,7 @@ def _deliver(
         kinds=(KIND,),
         limit=max(0, room),
         give_up_refused=True,
+        keys=keys,
     )
     report.sent, report.failed, report.stopped = outcome.sent, outcome.failed, outcome.stopped
     with sessions() as session:

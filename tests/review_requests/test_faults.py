@@ -210,3 +210,31 @@ def test_the_nightly_maintenance_forgets_asks_an_outage_left_queued(
     ]
     with sessions() as session:  # its last error stays for the Data health page
         assert len(failed_notifications(session, 3)) == 1
+
+
+def test_sending_for_one_location_sends_only_its_queued_asks(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """`requests send --location North` after an outage sends North's queued asks only."""
+    handler, port = sink
+    clinic(sessions)
+    sister_location(sessions)
+    rows = (
+        f"A1,Maria,maria@patients.example,en,{NOW.date() - timedelta(days=2)},ATX-001,\n"
+        f"A2,Lucia,lucia@patients.example,es,{NOW.date() - timedelta(days=2)},ATX-002,\n"
+    )
+    load(sessions, tmp_path, HEADER + rows)
+    settings = settings_for(port)
+    handler.answer = "451 try again later"
+    assert send_review_requests(sessions, settings, lambda: NOW).failed == 2
+    handler.answer = None
+    with sessions() as session:
+        north = session.scalars(select(Location).where(Location.store_code == "ATX-002")).one()
+    later = NOW + timedelta(hours=1)
+    only = send_review_requests(sessions, settings, lambda: later, location_ids=[north.id])
+    assert only.sent == 1 and [str(m["To"]) for m in handler.messages] == ["lucia@patients.example"]
+    assert send_review_requests(sessions, settings, lambda: later).sent == 1
+    assert sorted(str(m["To"]) for m in handler.messages) == [
+        "lucia@patients.example",
+        "maria@patients.example",
+    ]
