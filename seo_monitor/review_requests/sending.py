@@ -59,6 +59,7 @@ class SendReport:
     waiting: Counter[str] = field(default_factory=Counter)  # reason -> visits
     skipped: Counter[str] = field(default_factory=Counter)
     held_back: int = 0  # queued but over this hour's cap
+    no_link: dict[str, str] = field(default_factory=dict)  # location -> what to do about it
     stopped: str | None = None  # the server refused the clinic (sender, login): fix [alerts]
 
 
@@ -89,10 +90,13 @@ def send_review_requests(
         wording_for(settings, language)  # custom wording that breaks the rules stops here
     report = SendReport()
     with sessions.begin() as session:
-        decisions, visits = _decisions(session, settings, now(), location_ids)
-        for decision in decisions.values():
+        decisions, visits, no_link = _decisions(session, settings, now(), location_ids)
+        for ask_id, decision in decisions.items():
             if decision.action == "wait":
                 report.waiting[decision.reason or ""] += 1
+            missing = no_link.get(visits[ask_id].location_id)
+            if decision.reason == "no review link" and missing:
+                report.no_link[missing[0]] = missing[1]
             elif decision.action == "skip":
                 report.skipped[decision.reason or ""] += 1
         report.queued = sum(1 for d in decisions.values() if d.action == SEND)
@@ -107,13 +111,20 @@ def send_review_requests(
 
 def _decisions(
     session: Session, settings: Settings, now: datetime, location_ids: Sequence[int] | None
-) -> tuple[dict[int, Decision], dict[int, ReviewAsk]]:
+) -> tuple[dict[int, Decision], dict[int, ReviewAsk], dict[int, tuple[str, str]]]:
+    """Every waiting visit's decision, the visits, and the locations without a review link
+    (id -> title and what to do)."""
     query = select(ReviewAsk).where(ReviewAsk.status == "waiting")
     if location_ids is not None:
         query = query.where(ReviewAsk.location_id.in_(list(location_ids)))
     waiting = {ask.id: ask for ask in session.scalars(query)}
     locations = {loc.id: loc for loc in session.scalars(select(Location))}
-    links = {loc_id: _has_link(settings, loc) for loc_id, loc in locations.items()}
+    no_link = {
+        loc_id: (loc.title, problem)
+        for loc_id, loc in locations.items()
+        if (problem := _link_problem(settings, loc)) is not None
+    }
+    links = {loc_id: loc_id not in no_link for loc_id in locations}
     visits = [
         Visit(
             ask.id,
@@ -131,15 +142,16 @@ def _decisions(
         visits, now.date(), AskRules.from_settings(settings), _last_asked(session, locations),
         suppressed, valid_address,
     )  # fmt: skip
-    return decisions, waiting
+    return decisions, waiting, no_link
 
 
-def _has_link(settings: Settings, location: Location) -> bool:
+def _link_problem(settings: Settings, location: Location) -> str | None:
+    """Why the location has no usable review link, and the fix; None when it has one."""
     try:
         location_review_link(settings, location)
-    except UserError:
-        return False
-    return True
+    except UserError as exc:
+        return str(exc)
+    return None
 
 
 def _last_asked(session: Session, locations: dict[int, Location]) -> dict[tuple[str, str], date]:

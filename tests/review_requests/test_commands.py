@@ -107,3 +107,26 @@ def test_sending_while_asks_are_off_says_how_to_switch_them_on(
 ) -> None:
     done = make_cli("")("requests", "send")
     assert done.returncode == 2 and "review_requests.enabled = true" in done.stderr
+
+
+def test_a_location_without_a_review_link_is_named_with_the_fix(
+    make_cli: Callable[[str], CliRun],
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, int],
+    tmp_path: Path,
+) -> None:
+    handler, port = sink
+    clinic(sessions, review_link=False)
+    run = make_cli(
+        '[alerts]\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {port}\nsmtp_security = "none"\n'
+        'from_address = "seo@clinic.example"\n'
+        "[review_requests]\nenabled = true\n"
+    )
+    assert run("import", "visits", str(visit_list(tmp_path))).returncode == 0
+    for args in (("requests", "send", "--dry-run"), ("requests", "send")):
+        done = run(*args)
+        assert "Waiting: 2 no review link" in done.stdout, done.stderr
+        assert "Riverbend PT has no review link yet" in done.stdout
+        assert "seo-monitor collect locations" in done.stdout and "review_link" in done.stdout
+    assert done.returncode == 1 and handler.messages == []  # the send needs a person

@@ -77,8 +77,8 @@ def requests_send(app: AppContext, dry_run: bool, location: str | None) -> None:
             ids = [chosen.id for chosen in select_locations(session, location)]
     report = send_review_requests(sessions, settings, dry_run=dry_run, location_ids=ids)
     click.echo(describe_send(report, dry_run))
-    if report.failed and not dry_run:
-        sys.exit(1)
+    if (report.failed or report.no_link) and not dry_run:
+        sys.exit(1)  # something needs a person: the mail server, or a review link
 
 
 def describe_send(report: SendReport, dry_run: bool) -> str:
@@ -99,6 +99,9 @@ def describe_send(report: SendReport, dry_run: bool) -> str:
             lines.append(
                 f"{title}: " + ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
             )
+    for title, problem in sorted(report.no_link.items()):
+        said = problem if problem.startswith(title) else f"{title}: {problem}"
+        lines.append(f"{said}. Its patients get no ask until then.")
     return "\n".join(lines)
 
 
