@@ -27,7 +27,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from seo_monitor.alerts import REQUEST_KIND as KIND
 from seo_monitor.alerts import ReadEmail, smtp
@@ -139,8 +139,9 @@ def _decisions(
     ]
     suppressed = set(session.scalars(select(Suppression.email_key)))
     decisions = decide(
-        visits, now.date(), AskRules.from_settings(settings), _last_asked(session, locations),
-        suppressed, valid_address,
+        visits, now.date(), AskRules.from_settings(settings),
+        _last_asked(session, locations, ReviewAsk.patient_key), suppressed, valid_address,
+        _last_asked(session, locations, ReviewAsk.email_key),
     )  # fmt: skip
     return decisions, waiting, no_link
 
@@ -154,15 +155,17 @@ def _link_problem(settings: Settings, location: Location) -> str | None:
     return None
 
 
-def _last_asked(session: Session, locations: dict[int, Location]) -> dict[tuple[str, str], date]:
-    """When each patient of each group was last asked. An ask still queued in the outbox (held
-    back by the cap or an outage) counts as asked on the day it was queued: it will go, so a
-    newer visit must not queue a second one."""
+def _last_asked(
+    session: Session, locations: dict[int, Location], by: InstrumentedAttribute[Any]
+) -> dict[tuple[str, str], date]:
+    """When each patient (`by` the patient key) or address (the email key) of each group was
+    last asked. An ask still queued in the outbox (held back by the cap or an outage) counts
+    as asked on the day it was queued: it will go, so a newer visit must not queue another."""
     when = func.coalesce(ReviewAsk.asked_at, ReviewAsk.updated_at)
     rows = session.execute(
-        select(ReviewAsk.location_id, ReviewAsk.patient_key, func.max(when))
-        .where(ReviewAsk.status.in_(("sent", "queued")))
-        .group_by(ReviewAsk.location_id, ReviewAsk.patient_key)
+        select(ReviewAsk.location_id, by, func.max(when))
+        .where(ReviewAsk.status.in_(("sent", "queued")), by.is_not(None))
+        .group_by(ReviewAsk.location_id, by)
     )
     last: dict[tuple[str, str], date] = {}
     for location_id, patient, asked in rows:

@@ -238,3 +238,23 @@ def test_sending_for_one_location_sends_only_its_queued_asks(
         "lucia@patients.example",
         "maria@patients.example",
     ]
+
+
+def test_a_family_sharing_an_address_gets_one_ask_across_runs(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """Two patients, one address, seen on different days: the second visit is not asked
+    while the address was asked within min_days_between (at any location of the group)."""
+    handler, port = sink
+    clinic(sessions)
+    sister_location(sessions)
+    settings = settings_for(port)
+    first = f"A1,Maria,family@patients.example,en,{NOW.date() - timedelta(days=2)},ATX-001,\n"
+    load(sessions, tmp_path, HEADER + first)
+    assert send_review_requests(sessions, settings, lambda: NOW).sent == 1
+    later = NOW + timedelta(days=5)
+    second = f"A7,Marco,family@patients.example,en,{later.date() - timedelta(days=1)},ATX-002,\n"
+    load(sessions, tmp_path, HEADER + second, later)
+    report = send_review_requests(sessions, settings, lambda: later)
+    assert report.sent == 0 and report.skipped["address already asked"] == 1
+    assert [str(m["To"]) for m in handler.messages] == ["family@patients.example"]
