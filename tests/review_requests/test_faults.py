@@ -15,11 +15,17 @@ from seo_monitor.alerts.outbox import failed_notifications
 from seo_monitor.app.scheduler import maintain_database
 from seo_monitor.config import Settings
 from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
-from seo_monitor.review_requests.sending import forget_stale_visits, send_review_requests
+from seo_monitor.patient_keys import patient_key
+from seo_monitor.review_requests.sending import (
+    forget_stale_visits,
+    send_review_requests,
+    suppress,
+)
 from tests.review_requests.test_sending import (
     HEADER,
     NOW,
     PATIENT_DETAILS,
+    SECRET,
     clinic,
     everything_stored,
     load,
@@ -258,3 +264,50 @@ def test_a_family_sharing_an_address_gets_one_ask_across_runs(
     report = send_review_requests(sessions, settings, lambda: later)
     assert report.sent == 0 and report.skipped["address already asked"] == 1
     assert [str(m["To"]) for m in handler.messages] == ["family@patients.example"]
+
+
+def test_a_patient_asked_at_one_location_is_not_asked_at_another_of_the_group(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """min_days_between (180) counts across the group's locations, end to end."""
+    _, port = sink
+    clinic(sessions)
+    sister_location(sessions)
+    settings = settings_for(port)
+    first = f"A1,Maria,maria@patients.example,en,{NOW.date() - timedelta(days=2)},ATX-001,\n"
+    load(sessions, tmp_path, HEADER + first)
+    assert send_review_requests(sessions, settings, lambda: NOW).sent == 1
+    later = NOW + timedelta(days=100)
+    other = f"A1,Maria,maria.new@patients.example,en,{later.date() - timedelta(days=2)},ATX-002,\n"
+    load(sessions, tmp_path, HEADER + other, later)
+    report = send_review_requests(sessions, settings, lambda: later)
+    assert report.sent == 0 and report.skipped["asked recently"] == 1
+    much_later = NOW + timedelta(days=200)
+    again = (
+        f"A1,Maria,maria.new@patients.example,en,{much_later.date() - timedelta(days=2)},ATX-002,\n"
+    )
+    load(sessions, tmp_path, HEADER + again, much_later)
+    assert send_review_requests(sessions, settings, lambda: much_later).sent == 1
+
+
+def test_unsubscribing_withdraws_an_ask_already_queued(
+    sessions: sessionmaker[Session], tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """Maria's ask waits in the outbox (an outage) when she replies STOP: it never goes."""
+    handler, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path)
+    settings = settings_for(port)
+    handler.answer = "451 try again later"
+    send_review_requests(sessions, settings, lambda: NOW)
+    maria = patient_key(SECRET, "maria@patients.example")
+    with sessions.begin() as session:
+        assert suppress(session, maria, "stop", "front desk", NOW + timedelta(minutes=1))
+    with sessions() as session:
+        left = [n.dedupe_key for n in session.scalars(select(Notification))]
+    assert len(left) == 1  # Lucia's; Maria's unsent row is gone
+    handler.answer = None
+    send_review_requests(sessions, settings, lambda: NOW + timedelta(hours=1))
+    assert [str(m["To"]) for m in handler.messages] == ["lucia@patients.example"]
+    theirs = {(a.status, a.reason, a.email) for a in asks(sessions) if a.email_key == maria}
+    assert theirs == {("skipped", "unsubscribed", None), ("skipped", "another visit", None)}
