@@ -5,8 +5,10 @@ so a repeated or overlapping run adds nothing. Sending claims due rows (an UPDAT
 sender can win), sends, and marks them sent; a failure releases them with a backoff, and after
 `alerts.max_attempts` tries a row is given up and shown on the Data health page. A row whose
 email cannot be built at all (content the email format refuses) is given up at once, with the
-reason, without holding back the rows after it. A sender that dies between claim and send leaves
-a claim that goes stale and is taken over.
+reason, without holding back the rows after it. A server that refuses the clinic rather than an
+email (the login, the sender, the greeting: SendError.server_refused) stops the run and costs
+no attempt: no email can go until someone fixes it, and none should be given up meanwhile. A
+sender that dies between claim and send leaves a claim that goes stale and is taken over.
 
 The one window no outbox can close: the SMTP server accepted a message and the process died
 before marking it sent. The retry then sends it again, with the same Message-ID, which mail

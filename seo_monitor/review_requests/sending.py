@@ -6,12 +6,17 @@
    queues nothing twice.
 3. **Send** through the outbox at most `per_hour` in each clock hour: claimed before sending,
    retried on an SMTP failure, a permanent refusal of the address given up at once (a bounce).
-4. **Settle**: a sent ask goes into the review-request ledger; a refused address is suppressed.
+   A server that refuses the clinic itself (sender, login, greeting) stops the run; nothing is
+   given up or suppressed for it.
+4. **Settle**: a sent ask goes into the review-request ledger; a refused address is suppressed;
+   an ask that failed `alerts.max_attempts` times for a temporary reason is tried again at the
+   next run while its visit is at most `max_age_days` old, and settled as failed after that.
    Whatever is final keeps keyed hashes, dates and the outcome: the address and the first name
    are emptied, in the visit row and in the outbox row alike.
 
 A killed run leaves queued rows that the next run sends; an SMTP outage leaves them for the
-retries. Nothing here logs an address or a name.
+retries. A queued ask counts as asked, so the patient's newer visits queue no second one.
+Nothing here logs an address or a name.
 """
 
 from __future__ import annotations
