@@ -290,7 +290,9 @@ def postpone(
     sessions: sessionmaker[Session], batch: Batch, token: str, error: str, now: datetime
 ) -> None:
     """Free the claimed rows for a later try without counting an attempt: the fault was the
-    server's refusal of the clinic, not anything about these emails."""
+    server's refusal of the clinic, not anything about these emails. Due again at once: the
+    run that met the refusal stops, so each run knocks once, and the first run after the fix
+    sends."""
     with sessions.begin() as session:
         rows = session.scalars(
             select(Notification).where(
@@ -300,7 +302,7 @@ def postpone(
         for row in rows:
             row.last_error = error
             row.claimed_at = row.claimed_by = None
-            row.next_attempt_at = now + BACKOFF
+            row.next_attempt_at = now
 
 
 def give_up(

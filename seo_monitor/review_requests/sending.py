@@ -63,7 +63,8 @@ class SendReport:
     bounced: int = 0
     waiting: Counter[str] = field(default_factory=Counter)  # reason -> visits
     skipped: Counter[str] = field(default_factory=Counter)
-    held_back: int = 0  # queued but over this hour's cap
+    held_back: int = 0  # queued and due, but over this hour's cap (or after a stop)
+    retrying: int = 0  # failed before, waiting for their next try
     no_link: dict[str, str] = field(default_factory=dict)  # location -> what to do about it
     stopped: str | None = None  # the server refused the clinic (sender, login): fix [alerts]
 
@@ -271,13 +272,20 @@ def _deliver(
     )
     report.sent, report.failed, report.stopped = outcome.sent, outcome.failed, outcome.stopped
     with sessions() as session:
+        unsent = (
+            Notification.kind == KIND,
+            Notification.sent_at.is_(None),
+            Notification.attempts < alerts.max_attempts,
+        )
         report.held_back = int(
             session.scalar(
-                select(func.count()).where(
-                    Notification.kind == KIND,
-                    Notification.sent_at.is_(None),
-                    Notification.attempts < alerts.max_attempts,
-                )
+                select(func.count()).where(*unsent, Notification.next_attempt_at <= now())
+            )
+            or 0
+        )
+        report.retrying = int(
+            session.scalar(
+                select(func.count()).where(*unsent, Notification.next_attempt_at > now())
             )
             or 0
         )
@@ -362,10 +370,11 @@ def _expire(
 
 
 def _retry_later(settings: Settings, ask: ReviewAsk, row: Notification, now: datetime) -> bool:
-    """An ask given up after a temporary failure (an outage longer than alerts.max_attempts)
-    while its visit can still be asked: tried again at the next run instead of lost. One more
-    attempt at a time, so the outbox shows how long it has been failing. A refused address or
-    an email that cannot be built is final; so is a visit older than max_age_days."""
+    """An ask given up after alerts.max_attempts failures (an outage, or an answer that someone
+    at the clinic may fix) while its visit can still be asked: tried again at the next run
+    instead of lost. One more attempt at a time, so the outbox shows how long it has been
+    failing. A refused address or an email that cannot be built is final; so is a visit older
+    than max_age_days."""
     error = row.last_error or ""
     if PERMANENT.search(error) or error.startswith(UNBUILDABLE):
         return False

@@ -152,3 +152,17 @@ def test_import_visits_with_location_files_every_row_under_that_location(
     assert where == {"ATX-002"}
     unsure = requests_cli("import", "visits", str(path))  # two locations: which one?
     assert unsure.returncode == 2 and "--location" in unsure.stderr
+
+
+def test_a_server_refusing_the_sender_stops_the_send_and_says_so(
+    requests_cli: CliRun, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    handler, _ = sink
+    assert requests_cli("import", "visits", str(visit_list(tmp_path))).returncode == 0
+    handler.sender_answer = "550 5.7.1 sender not allowed"
+    done = requests_cli("requests", "send")
+    assert done.returncode == 1 and "Stopped:" in done.stdout, done.stderr
+    assert "refused the sender (550)" in done.stdout and "alerts.from_address" in done.stdout
+    assert "nobody was suppressed" in done.stdout
+    handler.sender_answer = None
+    assert "Asks sent: 2 " in requests_cli("requests", "send").stdout

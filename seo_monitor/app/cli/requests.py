@@ -86,7 +86,9 @@ def describe_send(report: SendReport, dry_run: bool) -> str:
         f"Patients who would be asked: {report.queued}." if dry_run else
         f"Asks sent: {report.sent} ({report.queued} queued this run)"
         + (f", {report.failed} failed (retried later)" if report.failed else "")
-        + (f", {report.held_back} held back by the hourly cap" if report.held_back else "")
+        + (f", {report.held_back} held back by the hourly cap" if report.held_back and
+           not report.stopped else "")
+        + (f", {report.retrying} to be retried later" if report.retrying else "")
         + ".",
     ]  # fmt: skip
     if report.stopped:
