@@ -495,8 +495,9 @@ def forget_stale_visits(session: Session, settings: Settings, today: date) -> in
         row = rows.get(f"ask:{ask.id}")
         if ask.status == "waiting":
             _settle_visit(ask, "skipped", "too old", now)
-        elif row is not None and row.sent_at is not None:
-            continue  # sent: the next send run settles it (and records it in the ledger)
+        elif row is not None and row.sent_at is not None:  # sent, never settled (a kill)
+            _sent(session, settings, ask, row, now)
+            row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
         elif row is not None and _in_flight(row, now):
             continue
         else:

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from seo_monitor.alerts.outbox import failed_notifications
 from seo_monitor.app.scheduler import maintain_database
 from seo_monitor.config import Settings
-from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
+from seo_monitor.models import Location, Notification, ReviewAsk, ReviewRequest, Suppression
 from seo_monitor.patient_keys import patient_key
 from seo_monitor.review_requests.sending import (
+    _apply,
+    _decisions,
     forget_stale_visits,
     send_review_requests,
     suppress,
@@ -311,3 +313,25 @@ def test_unsubscribing_withdraws_an_ask_already_queued(
     assert [str(m["To"]) for m in handler.messages] == ["lucia@patients.example"]
     theirs = {(a.status, a.reason, a.email) for a in asks(sessions) if a.email_key == maria}
     assert theirs == {("skipped", "unsubscribed", None), ("skipped", "another visit", None)}
+
+
+def test_an_ask_sent_but_never_settled_is_settled_by_the_nightly_clean_up(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path, sink: tuple[Sink, int]
+) -> None:
+    """Killed between "sent" and the settling, then asks switched off: no send run settles it,
+    so the clean-up does (ledger row, address erased) once the visit is too old."""
+    _, port = sink
+    clinic(sessions)
+    load(sessions, tmp_path, HEADER + f"A1,Maria,maria@patients.example,en,{NOW.date()},ATX-001,\n")
+    settings = settings_for(port, delay_days=0)
+    with sessions.begin() as session:  # queued as a run does, then "sent" and killed
+        decisions, waiting, _ = _decisions(session, settings, NOW, None)
+        _apply(session, settings, decisions, waiting, NOW)
+    with sessions.begin() as session:
+        session.execute(update(Notification).values(sent_at=NOW, attempts=1))
+    with sessions.begin() as session:
+        assert forget_stale_visits(session, settings, NOW.date() + timedelta(days=15)) == 1
+    assert [(a.status, a.email) for a in asks(sessions)] == [("sent", None)]
+    assert "maria@" not in everything_stored(engine) and "Maria" not in everything_stored(engine)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ReviewRequest)) == 1
