@@ -395,6 +395,12 @@ def asks_due(ids: Ids) -> tuple[int, dict[str, int]]:
     return plan.queued, dict(plan.waiting)
 
 
+def suppressions() -> list[queries.SuppressionRow]:
+    """The Unsubscribed list, newest first (not cached: the front desk's entry shows at once)."""
+    with sessions()() as session:
+        return queries.select_suppressions(session)
+
+
 def suppressed_since(address: str) -> str | None:
     """When and why an address was suppressed; None when it gets asks."""
     key = patient_key(patient_secret(settings()), address.strip().lower())

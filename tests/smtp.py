@@ -11,6 +11,7 @@ from email.policy import default as default_policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import MISSING
 
 
 class Sink:
@@ -21,6 +22,20 @@ class Sink:
         self.answer: str | None = None
         self.hang_up = False
         self.outage_after: int | None = None  # messages accepted before the server goes away
+        self.sender_answer: str | None = None  # e.g. "550 5.7.1 …": MAIL FROM refused
+        self.login_answer: str | None = None  # e.g. "535 5.7.8 …": every login refused
+
+    async def handle_AUTH(self, server: Any, session: Any, envelope: Any, args: list[str]) -> Any:
+        return self.login_answer or MISSING  # MISSING: aiosmtpd's own authenticator decides
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        if self.sender_answer:
+            return self.sender_answer
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.outage_after is not None and len(self.messages) >= self.outage_after:

@@ -103,6 +103,26 @@ def unsubscribed() -> None:
         st.info(
             md(f"Suppressed since {since}." if since else "Not suppressed: this address gets asks.")
         )
+    listed = data.suppressions()
+    if listed:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Since": row.created_at.date(),
+                        "Why": REASONS.get(row.reason, row.reason),
+                        "Entered by": row.actor or "the mail server (bounced)",
+                    }
+                    for row in listed
+                ]
+            ),
+            hide_index=True,
+            width="content",
+        )
+        st.caption(
+            "Newest first. The addresses are not shown: only their keyed hashes are kept. To "
+            "find one, enter it above and press Check."
+        )
 
 
 filters = guard()

@@ -5,8 +5,10 @@ so a repeated or overlapping run adds nothing. Sending claims due rows (an UPDAT
 sender can win), sends, and marks them sent; a failure releases them with a backoff, and after
 `alerts.max_attempts` tries a row is given up and shown on the Data health page. A row whose
 email cannot be built at all (content the email format refuses) is given up at once, with the
-reason, without holding back the rows after it. A sender that dies between claim and send leaves
-a claim that goes stale and is taken over.
+reason, without holding back the rows after it. A server that refuses the clinic rather than an
+email (the login, the sender, the greeting: SendError.server_refused) stops the run and costs
+no attempt: no email can go until someone fixes it, and none should be given up meanwhile. A
+sender that dies between claim and send leaves a claim that goes stale and is taken over.
 
 The one window no outbox can close: the SMTP server accepted a message and the process died
 before marking it sent. The retry then sends it again, with the same Message-ID, which mail
@@ -35,6 +37,7 @@ from seo_monitor.times import utcnow
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 BACKOFF = timedelta(minutes=2)
+UNBUILDABLE = "the email cannot be built"  # how a given-up row's last_error begins
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -89,6 +92,7 @@ class DeliveryReport:
     sent: int = 0  # emails
     failed: int = 0  # emails that failed this time (retried later or given up)
     given_up: int = 0
+    stopped: str | None = None  # why the run stopped early: the server refused the clinic
 
 
 Compose = Callable[[Batch], EmailMessage]
@@ -103,15 +107,23 @@ def deliver_due(
     now: Callable[[], datetime] = utcnow,
     kinds: Collection[str] | None = None,
     limit: int | None = None,
-    give_up_permanent: bool = False,
+    give_up_refused: bool = False,
+    keys: Collection[str] | None = None,
 ) -> DeliveryReport:
     """Send every due email of these `kinds` (all for None) once, at most `limit` of them;
-    see the module docstring. With `give_up_permanent`, an email the server refused for good
-    (a 5xx) is given up at once instead of retried (a bounced address)."""
+    see the module docstring. With `give_up_refused`, an email whose recipient the server
+    refused for good (a bounce, SendError.recipient_refused) is given up at once instead of
+    retried. When the server refuses the clinic itself (SendError.server_refused: the sender,
+    the login, the greeting), the run stops: the email is tried again later without counting
+    an attempt, since no email can go until [alerts] or the server is fixed. With `keys`,
+    only the emails with these dedupe keys are sent (one location's review requests)."""
     report = DeliveryReport()
+    wanted = set(keys) if keys is not None else None
     for batch in due_batches(sessions, max_attempts, now(), kinds):
         if limit is not None and report.sent >= limit:
             break
+        if wanted is not None and not wanted.issuperset(batch.keys):
+            continue
         token = claim(sessions, batch, now())
         if token is None:
             continue  # another sender has it
@@ -125,7 +137,12 @@ def deliver_due(
                 send(message)
         except (SendError, UserError) as exc:  # UserError: a setting the email needs is missing
             report.failed += 1
-            if give_up_permanent and isinstance(exc, SendError) and exc.permanent:
+            if isinstance(exc, SendError) and exc.server_refused:
+                postpone(sessions, buildable, token, str(exc), now())
+                report.stopped = str(exc)
+                log.warning("the mail server refused the clinic (%s); this run stops", exc)
+                break
+            if give_up_refused and isinstance(exc, SendError) and exc.recipient_refused:
                 errors = {row_id: str(exc) for row_id in buildable.ids}
                 report.given_up += give_up(sessions, errors, token, max_attempts, now())
             else:
@@ -177,7 +194,7 @@ def build(batch: Batch, compose: Compose) -> tuple[Batch, EmailMessage | None, d
 def unbuildable(row_id: int, exc: Exception) -> str:
     # The log gets the id and the kind of fault; the row keeps the reason for the health page.
     log.warning("email #%s cannot be built (%s); given up", row_id, type(exc).__name__)
-    return f"the email cannot be built, so it is not retried: {type(exc).__name__}: {exc}"[:500]
+    return f"{UNBUILDABLE}, so it is not retried: {type(exc).__name__}: {exc}"[:500]
 
 
 def due_batches(
@@ -267,6 +284,25 @@ def release(
             row.next_attempt_at = now + min(BACKOFF * 2 ** (row.attempts - 1), MAX_BACKOFF)
             given_up += row.attempts >= max_attempts
     return given_up
+
+
+def postpone(
+    sessions: sessionmaker[Session], batch: Batch, token: str, error: str, now: datetime
+) -> None:
+    """Free the claimed rows for a later try without counting an attempt: the fault was the
+    server's refusal of the clinic, not anything about these emails. Due again at once: the
+    run that met the refusal stops, so each run knocks once, and the first run after the fix
+    sends."""
+    with sessions.begin() as session:
+        rows = session.scalars(
+            select(Notification).where(
+                Notification.id.in_(batch.ids), Notification.claimed_by == token
+            )
+        ).all()
+        for row in rows:
+            row.last_error = error
+            row.claimed_at = row.claimed_by = None
+            row.next_attempt_at = now
 
 
 def give_up(

@@ -93,14 +93,20 @@ def digest_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
 def alerts_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
     """Send due emails: daily alerts, retries, and anything a review sync queued."""
     report = send_due(sessions, settings)
-    return f"{report.sent} emails sent, {report.failed} failed, {report.given_up} given up"
+    stopped = f"; stopped: {report.stopped}" if report.stopped else ""
+    return f"{report.sent} emails sent, {report.failed} failed, {report.given_up} given up{stopped}"
 
 
 def requests_job(settings: Settings, sessions: sessionmaker[Session]) -> str:
     """Ask the patients whose visits are due (at the hourly cap; the rest go next time)."""
     report = send_review_requests(sessions, settings)
     skipped = sum(report.skipped.values())
-    return f"{report.sent} review requests sent, {skipped} visits not asked, {report.failed} failed"
+    notes = [f"stopped: {report.stopped}"] if report.stopped else []
+    notes += list(report.no_link.values())  # which location needs a review link, and how
+    return (
+        f"{report.sent} review requests sent, {skipped} visits not asked, {report.failed} failed"
+        + "".join(f"; {note}" for note in notes)
+    )
 
 
 def report_job(settings: Settings, sessions: sessionmaker[Session]) -> str:

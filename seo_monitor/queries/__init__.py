@@ -110,10 +110,12 @@ from seo_monitor.queries.review_requests import (
     AskEffect,
     AskTotals,
     AskWeek,
+    SuppressionRow,
     select_ask_effect,
     select_ask_totals,
     select_ask_weeks,
     select_suppression,
+    select_suppressions,
     select_visit_count,
 )
 from seo_monitor.queries.reviews import (
@@ -176,6 +178,7 @@ __all__ = [
     "Reputation",
     "ScanView",
     "ScheduledJob",
+    "SuppressionRow",
     "ThankYou",
     "TopicCount",
     "TopicLine",
@@ -237,6 +240,7 @@ __all__ = [
     "select_scheduled_jobs",
     "select_star_totals",
     "select_suppression",
+    "select_suppressions",
     "select_thank_you_counts",
     "select_top_competitors",
     "select_topic_summary",

@@ -25,6 +25,8 @@ from seo_monitor.queries.referrals import (
     select_referrals_due,
 )
 from seo_monitor.queries.review_requests import (
+    AskEffect,
+    select_ask_effect,
     select_ask_totals,
     select_ask_weeks,
     select_visit_count,
@@ -139,6 +141,29 @@ def request_section(session: Session, ids: list[int], week: Period) -> dict[str,
         "unsubscribed": sum(w.unsubscribed for w in weeks),
         "bounced": sum(w.bounced for w in weeks),
         "waiting": totals.waiting,
+        "effect": _effect(select_ask_effect(session, ids, week.end + timedelta(days=1))),
+    }
+
+
+def _effect(found: AskEffect) -> dict[str, Any] | None:
+    """The page's effect figure, as the digest says it (whole weeks up to the digest's own);
+    None before the first ask."""
+    if found.started is None:
+        return None
+
+    def rate(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}"
+
+    return {
+        "started": found.started.isoformat(),
+        "weeks_before": found.weeks_before,
+        "before": rate(found.per_week_before),
+        "weeks_after": found.weeks_after,
+        "after": rate(found.per_week_after),
+        "weeks_with_asks": found.weeks_with_asks,
+        "with_asks": rate(found.per_week_with_asks),
+        "weeks_without_asks": found.weeks_without_asks,
+        "without_asks": rate(found.per_week_without_asks),
     }
 
 

@@ -197,6 +197,26 @@ def select_ask_totals(session: Session, location_ids: LocationIds, period: Perio
     )
 
 
+@dataclass(frozen=True)
+class SuppressionRow:
+    """One address that gets no more asks, as the page lists it: never the address (only its
+    keyed hash is kept), but when, why and who entered it."""
+
+    created_at: datetime
+    reason: str
+    actor: str | None  # None: the mail server refused the address (a bounce found by a send)
+
+
+def select_suppressions(session: Session, limit: int = 500) -> list[SuppressionRow]:
+    """The newest suppressions first, at most `limit`."""
+    rows = session.execute(
+        select(Suppression.created_at, Suppression.reason, Suppression.actor)
+        .order_by(Suppression.created_at.desc(), Suppression.email_key)
+        .limit(limit)
+    )
+    return [SuppressionRow(created, reason, actor) for created, reason, actor in rows]
+
+
 def select_suppression(session: Session, email_key: str) -> Suppression | None:
     return session.get(Suppression, email_key)
 

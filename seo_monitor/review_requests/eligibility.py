@@ -3,7 +3,9 @@
 A patient gets one ask for their newest visit once it is `delay_days` old, if it is at most
 `max_age_days` old, they were not asked within `min_days_between` days at any location of the
 same group, their address is valid and not suppressed, and the location has a review link. The
-same address for two patients (a family) gets one ask a run. Every patient is treated alike:
+same address for two patients (a family) gets one ask: one a run, and none while the address
+was asked (sent or queued) within `min_days_between` days at a location of the same group.
+Every patient is treated alike:
 nothing here looks at how the visit went.
 """
 
@@ -65,9 +67,13 @@ def decide(
     last_asked: Mapping[tuple[str, str], date],
     suppressed: set[str],
     valid_address: Callable[[str], bool],
+    address_asked: Mapping[tuple[str, str], date] | None = None,
 ) -> dict[int, Decision]:
-    """A decision for every waiting visit (see the module docstring)."""
+    """A decision for every waiting visit (see the module docstring). `last_asked` and
+    `address_asked` say when each (group, patient key) and (group, address key) was last
+    asked."""
     decisions: dict[int, Decision] = {}
+    address_asked = address_asked or {}
     by_patient: dict[tuple[str, str], list[Visit]] = {}
     for visit in visits:
         by_patient.setdefault((visit.group, visit.patient_key), []).append(visit)
@@ -78,6 +84,9 @@ def decide(
             newest, today, rules, last_asked.get(patient), suppressed, valid_address
         )
         if decision.action == SEND and newest.email_key in addresses_asked:
+            decision = Decision("skip", "address already asked")
+        asked = address_asked.get((newest.group, newest.email_key or ""))
+        if decision.action == SEND and asked and (today - asked).days < rules.min_days_between:
             decision = Decision("skip", "address already asked")
         if decision.action == SEND and newest.email_key:
             addresses_asked.add(newest.email_key)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
+from string import Formatter
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -69,6 +70,9 @@ def wording_for(settings: Settings, language: str) -> AskWording:
                 f"review_requests.wording.{language}.{part}: only {' and '.join(CUSTOMISABLE)} "
                 "can be changed"
             )
+        template = template_problem(text)
+        if template:
+            raise UserError(f"review_requests.wording.{language}.{part} {template}")
         for reason in problems(text):
             raise UserError(
                 f"review_requests.wording.{language}.{part} {reason}: every patient gets the "
@@ -82,6 +86,33 @@ def wording_for(settings: Settings, language: str) -> AskWording:
         base.button,
         base.footer,
     )
+
+
+PLACEHOLDERS = ("clinic",)  # what a custom subject or message may use
+
+
+def template_problem(text: str) -> str | None:
+    """What is wrong with a custom subject or message as a template, with the fix; None when
+    nothing is. Only {clinic}: the greeting is the one personal part, so {first_name} in the
+    words would make them differ per patient, and any other name would fail every ask."""
+    fix = "the only placeholder is {clinic} (the location's name); write a brace as {{ or }}"
+    try:
+        fields = [name for _, name, _, _ in Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        return f"is not a valid template ({exc}): {fix}"
+    for name in fields:
+        if name.startswith("first_name"):
+            return (
+                "uses {first_name}: the greeting is the only personal part, so every patient "
+                f"reads the same words; remove it ({fix})"
+            )
+        if name not in PLACEHOLDERS:
+            return f"has an unknown placeholder {{{name}}}: {fix}"
+    try:
+        text.format(clinic="Riverbend PT")
+    except (ValueError, KeyError, IndexError, AttributeError) as exc:
+        return f"is not a valid template ({type(exc).__name__}: {exc}): {fix}"
+    return None
 
 
 def ask_payload(

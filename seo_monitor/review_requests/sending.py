@@ -6,12 +6,17 @@
    queues nothing twice.
 3. **Send** through the outbox at most `per_hour` in each clock hour: claimed before sending,
    retried on an SMTP failure, a permanent refusal of the address given up at once (a bounce).
-4. **Settle**: a sent ask goes into the review-request ledger; a refused address is suppressed.
+   A server that refuses the clinic itself (sender, login, greeting) stops the run; nothing is
+   given up or suppressed for it.
+4. **Settle**: a sent ask goes into the review-request ledger; a refused address is suppressed;
+   an ask that failed `alerts.max_attempts` times for a temporary reason is tried again at the
+   next run while its visit is at most `max_age_days` old, and settled as failed after that.
    Whatever is final keeps keyed hashes, dates and the outcome: the address and the first name
    are emptied, in the visit row and in the outbox row alike.
 
 A killed run leaves queued rows that the next run sends; an SMTP outage leaves them for the
-retries. Nothing here logs an address or a name.
+retries. A queued ask counts as asked, so the patient's newer visits queue no second one.
+Nothing here logs an address or a name.
 """
 
 from __future__ import annotations
@@ -27,11 +32,11 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from seo_monitor.alerts import REQUEST_KIND as KIND
 from seo_monitor.alerts import ReadEmail, smtp
-from seo_monitor.alerts.outbox import Batch, deliver_due, enqueue
+from seo_monitor.alerts.outbox import STALE_CLAIM, UNBUILDABLE, Batch, deliver_due, enqueue
 from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Notification, ReviewAsk, Suppression
@@ -45,8 +50,9 @@ log = logging.getLogger(__name__)
 SENT_TO = "(address removed once sent)"  # what the outbox keeps of a settled ask's recipient
 PATIENT_PARTS = ("first_name", "token")
 FINAL = ("sent", "skipped", "bounced", "failed")
-# How smtp.send words a 5xx, at RCPT ("refused the recipient (550)") or later ("answered 550").
-PERMANENT = re.compile(r"(?:refused the recipient \(|answered )5\d\d")
+# How smtp.send words a recipient refused for good, at RCPT ("refused the recipient (550)") or
+# at DATA with a 5.1.x ("refused the recipient at DATA (550 5.1.1)"): a bounce. Nothing else is.
+PERMANENT = re.compile(re.escape(smtp.REFUSED_RECIPIENT) + r" (?:at DATA )?\(5\d\d")
 
 
 @dataclass
@@ -57,7 +63,10 @@ class SendReport:
     bounced: int = 0
     waiting: Counter[str] = field(default_factory=Counter)  # reason -> visits
     skipped: Counter[str] = field(default_factory=Counter)
-    held_back: int = 0  # queued but over this hour's cap
+    held_back: int = 0  # queued and due, but over this hour's cap (or after a stop)
+    retrying: int = 0  # failed before, waiting for their next try
+    no_link: dict[str, str] = field(default_factory=dict)  # location -> what to do about it
+    stopped: str | None = None  # the server refused the clinic (sender, login): fix [alerts]
 
 
 def valid_address(text: str) -> bool:
@@ -87,10 +96,13 @@ def send_review_requests(
         wording_for(settings, language)  # custom wording that breaks the rules stops here
     report = SendReport()
     with sessions.begin() as session:
-        decisions, visits = _decisions(session, settings, now(), location_ids)
-        for decision in decisions.values():
+        decisions, visits, no_link = _decisions(session, settings, now(), location_ids)
+        for ask_id, decision in decisions.items():
             if decision.action == "wait":
                 report.waiting[decision.reason or ""] += 1
+            missing = no_link.get(visits[ask_id].location_id)
+            if decision.reason == "no review link" and missing:
+                report.no_link[missing[0]] = missing[1]
             elif decision.action == "skip":
                 report.skipped[decision.reason or ""] += 1
         report.queued = sum(1 for d in decisions.values() if d.action == SEND)
@@ -98,20 +110,27 @@ def send_review_requests(
             session.rollback()
             return report
         _apply(session, settings, decisions, visits, now())
-    _deliver(sessions, settings, now, send, report)
+    _deliver(sessions, settings, now, send, report, location_ids)
     settle(sessions, settings, now())
     return report
 
 
 def _decisions(
     session: Session, settings: Settings, now: datetime, location_ids: Sequence[int] | None
-) -> tuple[dict[int, Decision], dict[int, ReviewAsk]]:
+) -> tuple[dict[int, Decision], dict[int, ReviewAsk], dict[int, tuple[str, str]]]:
+    """Every waiting visit's decision, the visits, and the locations without a review link
+    (id -> title and what to do)."""
     query = select(ReviewAsk).where(ReviewAsk.status == "waiting")
     if location_ids is not None:
         query = query.where(ReviewAsk.location_id.in_(list(location_ids)))
     waiting = {ask.id: ask for ask in session.scalars(query)}
     locations = {loc.id: loc for loc in session.scalars(select(Location))}
-    links = {loc_id: _has_link(settings, loc) for loc_id, loc in locations.items()}
+    no_link = {
+        loc_id: (loc.title, problem)
+        for loc_id, loc in locations.items()
+        if (problem := _link_problem(settings, loc)) is not None
+    }
+    links = {loc_id: loc_id not in no_link for loc_id in locations}
     visits = [
         Visit(
             ask.id,
@@ -126,25 +145,33 @@ def _decisions(
     ]
     suppressed = set(session.scalars(select(Suppression.email_key)))
     decisions = decide(
-        visits, now.date(), AskRules.from_settings(settings), _last_asked(session, locations),
-        suppressed, valid_address,
+        visits, now.date(), AskRules.from_settings(settings),
+        _last_asked(session, locations, ReviewAsk.patient_key), suppressed, valid_address,
+        _last_asked(session, locations, ReviewAsk.email_key),
     )  # fmt: skip
-    return decisions, waiting
+    return decisions, waiting, no_link
 
 
-def _has_link(settings: Settings, location: Location) -> bool:
+def _link_problem(settings: Settings, location: Location) -> str | None:
+    """Why the location has no usable review link, and the fix; None when it has one."""
     try:
         location_review_link(settings, location)
-    except UserError:
-        return False
-    return True
+    except UserError as exc:
+        return str(exc)
+    return None
 
 
-def _last_asked(session: Session, locations: dict[int, Location]) -> dict[tuple[str, str], date]:
+def _last_asked(
+    session: Session, locations: dict[int, Location], by: InstrumentedAttribute[Any]
+) -> dict[tuple[str, str], date]:
+    """When each patient (`by` the patient key) or address (the email key) of each group was
+    last asked. An ask still queued in the outbox (held back by the cap or an outage) counts
+    as asked on the day it was queued: it will go, so a newer visit must not queue another."""
+    when = func.coalesce(ReviewAsk.asked_at, ReviewAsk.updated_at)
     rows = session.execute(
-        select(ReviewAsk.location_id, ReviewAsk.patient_key, func.max(ReviewAsk.asked_at))
-        .where(ReviewAsk.status == "sent")
-        .group_by(ReviewAsk.location_id, ReviewAsk.patient_key)
+        select(ReviewAsk.location_id, by, func.max(when))
+        .where(ReviewAsk.status.in_(("sent", "queued")), by.is_not(None))
+        .group_by(ReviewAsk.location_id, by)
     )
     last: dict[tuple[str, str], date] = {}
     for location_id, patient, asked in rows:
@@ -208,9 +235,21 @@ def _deliver(
     now: Callable[[], datetime],
     send: Callable[[EmailMessage], None] | None,
     report: SendReport,
+    location_ids: Sequence[int] | None = None,
 ) -> None:
+    """Send the queued asks (only these locations' with `location_ids`) at the hourly cap,
+    which counts every location's asks: it protects the clinic's one mail server."""
     alerts = settings.alerts
     room = settings.review_requests.per_hour - _sent_this_hour(sessions, now())
+    keys = None
+    if location_ids is not None:
+        with sessions() as session:
+            ids = session.scalars(
+                select(ReviewAsk.id).where(
+                    ReviewAsk.status == "queued", ReviewAsk.location_id.in_(list(location_ids))
+                )
+            )
+            keys = [f"ask:{ask_id}" for ask_id in ids]
 
     def composed(batch: Batch) -> EmailMessage:
         return compose_ask(
@@ -228,17 +267,25 @@ def _deliver(
         now,
         kinds=(KIND,),
         limit=max(0, room),
-        give_up_permanent=True,
+        give_up_refused=True,
+        keys=keys,
     )
-    report.sent, report.failed = outcome.sent, outcome.failed
+    report.sent, report.failed, report.stopped = outcome.sent, outcome.failed, outcome.stopped
     with sessions() as session:
+        unsent = (
+            Notification.kind == KIND,
+            Notification.sent_at.is_(None),
+            Notification.attempts < alerts.max_attempts,
+        )
         report.held_back = int(
             session.scalar(
-                select(func.count()).where(
-                    Notification.kind == KIND,
-                    Notification.sent_at.is_(None),
-                    Notification.attempts < alerts.max_attempts,
-                )
+                select(func.count()).where(*unsent, Notification.next_attempt_at <= now())
+            )
+            or 0
+        )
+        report.retrying = int(
+            session.scalar(
+                select(func.count()).where(*unsent, Notification.next_attempt_at > now())
             )
             or 0
         )
@@ -276,12 +323,66 @@ def settle(sessions: sessionmaker[Session], settings: Settings, now: datetime) -
             if row.sent_at is not None:
                 _sent(session, settings, ask, row, now)
             elif row.attempts >= max_attempts:
+                if _retry_later(settings, ask, row, now):
+                    continue
                 _refused(session, ask, row, now)
+            elif _too_old(settings, ask, now) and not _in_flight(row, now):
+                _expire(session, settings, ask, row, now)
+                continue
             else:
                 continue
             row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
             settled += 1
     return settled
+
+
+def _too_old(settings: Settings, ask: ReviewAsk, now: datetime) -> bool:
+    return (now.date() - ask.visit_date).days > settings.review_requests.max_age_days
+
+
+def _in_flight(row: Notification, now: datetime) -> bool:
+    """Claimed by a sender that may be sending it right now."""
+    claimed = row.claimed_at
+    if claimed is None:
+        return False
+    if claimed.tzinfo is None:  # SQLite gives naive UTC back
+        claimed = claimed.replace(tzinfo=now.tzinfo)
+    return claimed >= now - STALE_CLAIM
+
+
+def _expire(
+    session: Session, settings: Settings, ask: ReviewAsk, row: Notification | None, now: datetime
+) -> None:
+    """A queued ask whose visit grew older than max_age_days without being sent (the server
+    refused the clinic for days, a cap too low for the list, asks switched off): it will not
+    go. Never tried: the outbox row is deleted and the visit skipped as too old. Tried and
+    failed: the row is given up (its last_error stays for the Data health page) and the visit
+    settled as failed. Either way the address and the name are gone."""
+    if row is None or (row.attempts == 0 and row.last_error is None):
+        if row is not None:
+            session.delete(row)
+        _settle_visit(ask, "skipped", "too old", now)
+        return
+    row.attempts = max(row.attempts, settings.alerts.max_attempts)
+    row.claimed_at = row.claimed_by = None
+    row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
+    _settle_visit(ask, "failed", "delivery failed", now)
+
+
+def _retry_later(settings: Settings, ask: ReviewAsk, row: Notification, now: datetime) -> bool:
+    """An ask given up after alerts.max_attempts failures (an outage, or an answer that someone
+    at the clinic may fix) while its visit can still be asked: tried again at the next run
+    instead of lost. One more attempt at a time, so the outbox shows how long it has been
+    failing. A refused address or an email that cannot be built is final; so is a visit older
+    than max_age_days."""
+    error = row.last_error or ""
+    if PERMANENT.search(error) or error.startswith(UNBUILDABLE):
+        return False
+    if (now.date() - ask.visit_date).days > settings.review_requests.max_age_days:
+        return False
+    row.attempts = settings.alerts.max_attempts - 1
+    row.next_attempt_at = now
+    return True
 
 
 def without_the_patient(payload: dict[str, Any]) -> dict[str, Any]:
@@ -326,11 +427,22 @@ def _sent(
 
 
 def _refused(session: Session, ask: ReviewAsk, row: Notification, now: datetime) -> None:
-    """Given up: an address the server refused for good is a bounce, suppressed from now on."""
+    """Given up: an address the server refused for good is a bounce, suppressed from now on.
+    The visit keeps a short reason; the outbox row keeps the server's whole answer (last_error)
+    for the Data health page."""
     bounced = PERMANENT.search(row.last_error or "") is not None
     if bounced and ask.email_key:
         suppress(session, ask.email_key, "bounced", None, now)
-    _settle_visit(ask, "bounced" if bounced else "failed", row.last_error, now)
+    _settle_visit(ask, "bounced" if bounced else "failed", _short_reason(row, bounced), now)
+
+
+def _short_reason(row: Notification, bounced: bool) -> str:
+    """What review_asks.reason (80 characters) keeps of a given-up ask."""
+    if bounced:
+        return "bounced"
+    if (row.last_error or "").startswith(UNBUILDABLE):
+        return "email cannot be built"
+    return "delivery failed"
 
 
 def suppress(
@@ -359,11 +471,36 @@ def suppress(
 
 def forget_stale_visits(session: Session, settings: Settings, today: date) -> int:
     """Visits too old to be asked lose their address and name, asked or not (the maintenance
-    job: also while review requests are off)."""
+    job: also while review requests are off). An ask still queued for such a visit will not
+    go: its unsent outbox row is deleted, or given up with its address erased when it was
+    tried (see _expire); one a sender holds right now is left to that sender."""
     oldest = today - timedelta(days=settings.review_requests.max_age_days)
+    now = utcnow()
     stale = session.scalars(
-        select(ReviewAsk).where(ReviewAsk.status == "waiting", ReviewAsk.visit_date < oldest)
+        select(ReviewAsk).where(
+            ReviewAsk.status.in_(("waiting", "queued")), ReviewAsk.visit_date < oldest
+        )
     ).all()
+    queued = [ask for ask in stale if ask.status == "queued"]
+    rows = {
+        row.dedupe_key: row
+        for row in session.scalars(
+            select(Notification).where(
+                Notification.dedupe_key.in_([f"ask:{ask.id}" for ask in queued])
+            )
+        )
+    }
+    forgotten = 0
     for ask in stale:
-        _settle_visit(ask, "skipped", "too old", utcnow())
-    return len(stale)
+        row = rows.get(f"ask:{ask.id}")
+        if ask.status == "waiting":
+            _settle_visit(ask, "skipped", "too old", now)
+        elif row is not None and row.sent_at is not None:  # sent, never settled (a kill)
+            _sent(session, settings, ask, row, now)
+            row.recipient, row.payload = SENT_TO, without_the_patient(row.payload)
+        elif row is not None and _in_flight(row, now):
+            continue
+        else:
+            _expire(session, settings, ask, row, now)
+        forgotten += 1
+    return forgotten

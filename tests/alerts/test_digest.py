@@ -19,7 +19,14 @@ from seo_monitor.alerts.content import negative_payload
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.config import Settings
-from seo_monitor.models import DailyMetric, Location, RatingSnapshot, Review
+from seo_monitor.models import (
+    DailyMetric,
+    Location,
+    RatingSnapshot,
+    Review,
+    ReviewAsk,
+    Suppression,
+)
 from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import build_digest, digest_week
 from seo_monitor.sandbox import World
@@ -342,3 +349,81 @@ def test_the_digest_names_slipping_lapsed_and_new_referrers_and_what_is_due(
     assert "Lapsed (none in 90 days): Dr. Bo Park" in text
     assert "Due: check-in for Dr. Ann Lee, MD; check-in for Dr. Bo Park;" in text
     assert "<strong>New referrers:</strong> Dr. Cy Diaz, DO" in html
+
+
+def at_noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def test_the_digest_counts_the_weeks_review_requests_and_their_effect_with_its_caveat(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    """Asking started on Tue 10 Nov (week of the 9th); asks also went out in the digest's
+    week (the 23rd), none in the week of the 16th. New Google reviews: 6 in the 12 weeks
+    before (0.5 a week), 2 + 1 + 3 in the three weeks since (2.0); 2.5 in weeks with asks,
+    1.0 in the week without."""
+    settings = make_settings(database_url)
+    with sessions.begin() as session:
+        location_id = clinic(session, "Riverbend PT")
+    assert digest_of(sessions, settings)["review_requests"] is None  # no visits: no section
+    days = [date(2026, 9, 1) + timedelta(weeks=n) for n in range(6)]  # before: Sep 1 … Oct 6
+    days += [date(2026, 11, 10)] * 2 + [date(2026, 11, 17)] + [date(2026, 11, 24)] * 3
+    with sessions.begin() as session:
+        for n, day in enumerate(days):
+            session.add(review(location_id, f"r{n}", 5, at_noon(day), None, "Kind staff."))
+        for n, (status, asked, reason) in enumerate(
+            [
+                ("sent", date(2026, 11, 10), None),
+                ("sent", date(2026, 11, 24), None),
+                ("sent", date(2026, 11, 25), None),
+                ("skipped", None, "too old"),
+            ]
+        ):
+            session.add(
+                ReviewAsk(
+                    location_id=location_id,
+                    patient_key=f"p{n}",
+                    email_key=f"e{n}",
+                    visit_date=date(2026, 11, 8),
+                    status=status,
+                    reason=reason,
+                    asked_at=at_noon(asked) if asked else None,
+                    updated_at=at_noon(asked or date(2026, 11, 26)),
+                )
+            )
+        for key, reason, actor in [
+            ("e0", "unsubscribed", "Dana"),
+            ("e1", "stop", "Dana"),
+            ("e2", "bounced", "Dana"),  # a bounce the front desk entered is still a bounce
+            ("e3", "bounced", None),
+        ]:
+            session.add(
+                Suppression(
+                    email_key=key,
+                    reason=reason,
+                    actor=actor,
+                    created_at=at_noon(date(2026, 11, 26)),
+                )
+            )
+    section = digest_of(sessions, settings)["review_requests"]
+    assert (section["sent"], section["skipped"]) == (2, {"too old": 1})
+    assert (section["unsubscribed"], section["bounced"]) == (2, 2)
+    assert section["effect"] == {
+        "started": "2026-11-10",
+        "weeks_before": 12,
+        "before": "0.5",
+        "weeks_after": 3,
+        "after": "2.0",
+        "weeks_with_asks": 2,
+        "with_asks": "2.5",
+        "weeks_without_asks": 1,
+        "without_asks": "1.0",
+    }
+    html, text = email_of(settings, "digest", [digest_of(sessions, settings)])
+    assert "2 sent this week; not asked: 1 too old; 2 unsubscribed; 2 bounced." in text
+    assert (
+        "New Google reviews a week: 0.5 in the 12 weeks before asking started (2026-11-10), "
+        "2.0 in the 3 weeks since; 2.5 in weeks with asks (2), 1.0 in weeks without (1)."
+    ) in text
+    assert "a difference, not its cause" in text and "a difference, not its cause" in html
+    assert "0.5 in the 12 weeks before asking started" in html

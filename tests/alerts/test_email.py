@@ -179,12 +179,28 @@ def test_starttls_with_a_login(
                     sent_at=None, attempts=0, claimed_at=None, claimed_by=None
                 )
             )
+        # aiosmtpd's own refusal of smtplib's AUTH PLAIN never answers (a timeout); the hook
+        # answers as a real server does.
+        handler.login_answer = "535 5.7.8 Authentication credentials invalid"
         report = send_due(sessions, bad, now=lambda: now)
         assert report.failed == 1
         with sessions() as session:
             row = session.scalars(select(Notification)).first()
             assert row is not None and row.sent_at is None and row.last_error
             assert "wrong" not in row.last_error  # the password never shows
+            assert "refused the login (535)" in row.last_error and row.attempts == 0
+        # A refused login is the clinic's to fix, not the alert's fault: however many runs it
+        # lasts, nothing is given up, and the alert goes once the password is right.
+        for hour in range(1, bad.alerts.max_attempts + 2):
+            later = now + timedelta(hours=hour)
+            refused = send_due(sessions, bad, now=lambda later=later: later)
+            assert refused.failed == 1 and refused.stopped and refused.given_up == 0
+        with sessions() as session:
+            assert failed_notifications(session, bad.alerts.max_attempts) == []
+        handler.login_answer = None
+        fixed = now + timedelta(days=1)
+        assert send_due(sessions, good, now=lambda: fixed).sent == 1
+        assert len(handler.messages) == 2
     finally:
         controller.stop()
 
@@ -246,6 +262,25 @@ def test_4xx_is_retried_and_5xx_is_given_up_and_shown(
     handler.answer = None
     assert send_due(sessions, settings, now=lambda: moment + timedelta(days=1)).sent == 0
     assert handler.messages == []
+
+
+def test_a_refused_sender_stops_the_run_and_gives_up_no_alert(
+    sessions: sessionmaker[Session], database_url: str, sink: tuple[Sink, int], now: datetime
+) -> None:
+    handler, port = sink
+    people = [f"manager{n}@clinic.example" for n in range(3)]
+    settings = alert_settings(database_url, port, recipients=people, max_attempts=2)
+    clinic_with_reviews(sessions, now)
+    with sessions.begin() as session:
+        assert queue_digests(session, settings, now) == len(people)
+    handler.sender_answer = "550 5.7.1 sender not allowed"
+    for hour in range(4):
+        moment = now + timedelta(hours=hour)
+        report = send_due(sessions, settings, now=lambda moment=moment: moment)
+        assert (report.sent, report.failed, report.given_up) == (0, 1, 0)  # stopped at one
+    handler.sender_answer = None
+    back = send_due(sessions, settings, now=lambda: now + timedelta(hours=5))
+    assert back.sent == len(people) and sorted(str(m["To"]) for m in handler.messages) == people
 
 
 def test_a_connection_dropped_mid_message_is_retried_once(

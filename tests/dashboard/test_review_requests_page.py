@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from seo_monitor.models import Suppression
 from seo_monitor.patient_keys import patient_key
-from seo_monitor.review_requests.sending import send_review_requests
+from seo_monitor.review_requests.sending import send_review_requests, suppress
 from tests.dashboard.seed import as_shown
 from tests.review_requests.test_sending import SECRET, clinic, load, make_settings
 from tests.smtp import Sink
@@ -107,3 +107,20 @@ def test_the_front_desk_unsubscribes_an_address_and_checks_it(
     with sessions() as session:
         kept = session.scalars(select(Suppression)).one()
     assert (kept.reason, kept.email_key) == ("stop", patient_key(SECRET, "stop@patients.example"))
+
+
+def test_the_unsubscribed_list_shows_when_why_and_who_but_no_address(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    clinic(sessions)
+    with sessions.begin() as session:
+        then = datetime(2026, 11, 2, 10, tzinfo=UTC)
+        suppress(session, patient_key(SECRET, "kim@patients.example"), "bounced", None, then)
+        later = then + timedelta(days=3)
+        suppress(session, patient_key(SECRET, "jo@patients.example"), "stop", "Dana", later)
+    at = requests_page()
+    listed = at.dataframe[-1].value
+    assert list(listed["Why"]) == ["replied STOP", "the address does not exist"]  # newest first
+    assert list(listed["Entered by"]) == ["Dana", "the mail server (bounced)"]
+    assert [str(d) for d in listed["Since"]] == ["2026-11-05", "2026-11-02"]
+    assert "kim@" not in str(at) and "jo@" not in str(at)

@@ -8,9 +8,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from seo_monitor.models import Location, ReviewAsk
 from tests.conftest import CliRun
+from tests.review_requests.test_faults import sister_location
 from tests.review_requests.test_sending import clinic
 from tests.smtp import Sink
 
@@ -93,7 +96,9 @@ def test_a_bad_visit_list_exits_2_naming_the_line_and_imports_nothing(
     path = tmp_path / "visits.csv"
     path.write_text(
         "Patient Account #,E-mail,Date of Service\n"
-        f"A1,maria@patients.example,{date.today().isoformat()}\n"
+        # Two days old: this row alone would be asked, so "0 would be asked" means "nothing
+        # was imported", not "nothing due yet".
+        f"A1,maria@patients.example,{(date.today() - timedelta(days=2)).isoformat()}\n"
         "A2,lucia@patients.example,yesterday\n"
     )
     done = requests_cli("import", "visits", str(path))
@@ -107,3 +112,57 @@ def test_sending_while_asks_are_off_says_how_to_switch_them_on(
 ) -> None:
     done = make_cli("")("requests", "send")
     assert done.returncode == 2 and "review_requests.enabled = true" in done.stderr
+
+
+def test_a_location_without_a_review_link_is_named_with_the_fix(
+    make_cli: Callable[[str], CliRun],
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, int],
+    tmp_path: Path,
+) -> None:
+    handler, port = sink
+    clinic(sessions, review_link=False)
+    run = make_cli(
+        '[alerts]\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {port}\nsmtp_security = "none"\n'
+        'from_address = "seo@clinic.example"\n'
+        "[review_requests]\nenabled = true\n"
+    )
+    assert run("import", "visits", str(visit_list(tmp_path))).returncode == 0
+    for args in (("requests", "send", "--dry-run"), ("requests", "send")):
+        done = run(*args)
+        assert "Waiting: 2 no review link" in done.stdout, done.stderr
+        assert "Riverbend PT has no review link yet" in done.stdout
+        assert "seo-monitor collect locations" in done.stdout and "review_link" in done.stdout
+    assert done.returncode == 1 and handler.messages == []  # the send needs a person
+
+
+def test_import_visits_with_location_files_every_row_under_that_location(
+    requests_cli: CliRun, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    sister_location(sessions)
+    path = visit_list(tmp_path)  # no location column
+    done = requests_cli("import", "visits", str(path), "--location", "ATX-002")
+    assert done.returncode == 0, done.stderr
+    with sessions() as session:
+        where = {
+            session.get_one(Location, ask.location_id).store_code
+            for ask in session.scalars(select(ReviewAsk))
+        }
+    assert where == {"ATX-002"}
+    unsure = requests_cli("import", "visits", str(path))  # two locations: which one?
+    assert unsure.returncode == 2 and "--location" in unsure.stderr
+
+
+def test_a_server_refusing_the_sender_stops_the_send_and_says_so(
+    requests_cli: CliRun, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
+    handler, _ = sink
+    assert requests_cli("import", "visits", str(visit_list(tmp_path))).returncode == 0
+    handler.sender_answer = "550 5.7.1 sender not allowed"
+    done = requests_cli("requests", "send")
+    assert done.returncode == 1 and "Stopped:" in done.stdout, done.stderr
+    assert "refused the sender (550)" in done.stdout and "alerts.from_address" in done.stdout
+    assert "nobody was suppressed" in done.stdout
+    handler.sender_answer = None
+    assert "Asks sent: 2 " in requests_cli("requests", "send").stdout

@@ -10,7 +10,7 @@ from seo_monitor.config import Settings
 from seo_monitor.errors import UserError
 from seo_monitor.review_requests import problems
 from seo_monitor.review_requests.eligibility import AskRules, Decision, Visit, decide
-from seo_monitor.review_requests.email import BUILT_IN, ask_payload, compose_ask
+from seo_monitor.review_requests.email import BUILT_IN, ask_payload, compose_ask, wording_for
 
 TODAY = date(2026, 11, 30)
 
@@ -135,3 +135,39 @@ def test_custom_wording_that_breaks_the_rules_is_refused(message: str, reason: s
     )  # fmt: skip
     with pytest.raises(UserError, match=reason):
         email(settings=settings)
+
+
+@pytest.mark.parametrize(
+    ("part", "text", "words"),
+    [
+        ("message", "Thanks for visiting {clinc}! Would you review us on Google?", "{clinc}"),
+        ("message", "{first_name}, would you review us on Google?", "{first_name}"),
+        ("subject", "Hi {first_name}: would you review {clinic}?", "{first_name}"),
+        ("message", "Would you review {clinic} on Google? {", "not a valid template"),
+        ("subject", "Would you review {clinic.__class__}?", "{clinic.__class__}"),
+    ],
+)
+def test_custom_wording_is_checked_as_a_template_naming_the_key(
+    part: str, text: str, words: str
+) -> None:
+    """A placeholder typo used to pass, then every ask in that language was given up; a
+    {first_name} in the body made the words differ per patient (the greeting is the only
+    personal part)."""
+    settings = Settings.model_validate(
+        {"alerts": {"from_address": "seo@clinic.example"},
+         "review_requests": {"wording": {"en": {part: text}}}}
+    )  # fmt: skip
+    with pytest.raises(UserError) as refused:
+        wording_for(settings, "en")
+    said = str(refused.value)
+    assert f"review_requests.wording.en.{part}" in said and words in said, said
+    assert "{clinic}" in said  # the fix: the one placeholder there is
+
+
+def test_custom_wording_with_the_clinic_placeholder_is_accepted() -> None:
+    settings = Settings.model_validate(
+        {"alerts": {"from_address": "seo@clinic.example"},
+         "review_requests": {"wording": {"en": {"message": "Thank you for visiting {clinic}. "
+                                                "Would you share your experience on Google?"}}}}
+    )  # fmt: skip
+    assert wording_for(settings, "en").message.startswith("Thank you for visiting {clinic}.")

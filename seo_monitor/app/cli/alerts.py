@@ -30,6 +30,8 @@ def alerts_send(app: AppContext) -> None:
         f"{report.sent} emails sent, {report.failed} failed"
         + (f", {report.given_up} given up (see Data health)" if report.given_up else "")
     )
+    if report.stopped:
+        click.echo(f"Stopped: {report.stopped}. Nothing was given up; fix it and run again.")
     if report.failed:
         sys.exit(1)
 

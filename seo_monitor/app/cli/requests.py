@@ -77,8 +77,8 @@ def requests_send(app: AppContext, dry_run: bool, location: str | None) -> None:
             ids = [chosen.id for chosen in select_locations(session, location)]
     report = send_review_requests(sessions, settings, dry_run=dry_run, location_ids=ids)
     click.echo(describe_send(report, dry_run))
-    if report.failed and not dry_run:
-        sys.exit(1)
+    if (report.failed or report.no_link) and not dry_run:
+        sys.exit(1)  # something needs a person: the mail server, or a review link
 
 
 def describe_send(report: SendReport, dry_run: bool) -> str:
@@ -86,14 +86,24 @@ def describe_send(report: SendReport, dry_run: bool) -> str:
         f"Patients who would be asked: {report.queued}." if dry_run else
         f"Asks sent: {report.sent} ({report.queued} queued this run)"
         + (f", {report.failed} failed (retried later)" if report.failed else "")
-        + (f", {report.held_back} held back by the hourly cap" if report.held_back else "")
+        + (f", {report.held_back} held back by the hourly cap" if report.held_back and
+           not report.stopped else "")
+        + (f", {report.retrying} to be retried later" if report.retrying else "")
         + ".",
     ]  # fmt: skip
+    if report.stopped:
+        lines.append(
+            f"Stopped: {report.stopped}. The server refused the clinic, not a patient: nobody "
+            "was suppressed and nothing given up; the asks go at the next run once it is fixed."
+        )
     for title, counts in (("Waiting", report.waiting), ("Not asked", report.skipped)):
         if counts:
             lines.append(
                 f"{title}: " + ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
             )
+    for title, problem in sorted(report.no_link.items()):
+        said = problem if problem.startswith(title) else f"{title}: {problem}"
+        lines.append(f"{said}. Its patients get no ask until then.")
     return "\n".join(lines)
 
 
