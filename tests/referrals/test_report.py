@@ -141,24 +141,14 @@ def test_what_is_due_and_a_touch_settles_it(imported: sessionmaker[Session]) -> 
     assert owed == {"progress update"}
 
 
-def test_the_report_command_prints_the_documented_json(
-    imported: sessionmaker[Session], tmp_path: Path, database_url: str
-) -> None:
+def run_report(tmp_path: Path, database_url: str, *args: str) -> str:
     config = tmp_path / "config.toml"
     config.write_text(f'data_dir = "data"\n[database]\nurl = {json.dumps(database_url)}\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEO_MONITOR_")}
-    args = ["--since", "2026-09-01", "--until", "2026-11-30", "--as-of", "2026-11-30", "--json"]
+    command = [sys.executable, "-m", "seo_monitor", "--config", str(config), "referrals", "report"]
+    period = ["--since", "2026-09-01", "--until", "2026-11-30", "--as-of", "2026-11-30"]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seo_monitor",
-            "--config",
-            str(config),
-            "referrals",
-            "report",
-            *args,
-        ],
+        [*command, *period, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -166,7 +156,17 @@ def test_the_report_command_prints_the_documented_json(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    return done.stdout
+
+
+def test_the_report_command_prints_the_documented_json(
+    imported: sessionmaker[Session], tmp_path: Path, database_url: str
+) -> None:
+    report = json.loads(run_report(tmp_path, database_url, "--json"))
+    # The issue's keys plus the period and the as-of day (docs/referrals.md, "JSON").
+    assert set(report) == {"period", "as_of", "totals", "pareto", "referrers"}
+    assert report["period"] == {"since": "2026-09-01", "until": "2026-11-30"}
+    assert report["as_of"] == "2026-11-30"
     assert report["totals"] == {
         "referrals": 14,
         "referrers": 3,
@@ -175,13 +175,31 @@ def test_the_report_command_prints_the_documented_json(
         "median_days_to_first_visit": 3.5,
     }
     assert report["pareto"] == {"top_referrers": ["Dr. Ann Lee, MD"], "share": 0.5}
+    for row in report["referrers"]:
+        assert set(row) == {
+            "name", "npi", "kind", "referrals", "converted", "conversion_rate",
+            "median_days_to_first_visit", "last_referral", "status", "monthly",
+        }  # fmt: skip
     first = report["referrers"][0]
-    assert set(first) == {
-        "name", "npi", "kind", "referrals", "converted", "conversion_rate",
-        "median_days_to_first_visit", "last_referral", "status", "monthly",
-    }  # fmt: skip
     assert (first["npi"], first["last_referral"], first["status"]) == (
         "1234567893",
         "2026-11-20",
         "slipping",
     )
+    assert first["monthly"] == {"2026-09": 3, "2026-10": 3, "2026-11": 1}
+
+
+def test_the_text_report_shows_each_referrers_last_referral_day(
+    imported: sessionmaker[Session], tmp_path: Path, database_url: str
+) -> None:
+    text = run_report(tmp_path, database_url)
+    assert "<10" not in text
+
+    def row(name: str) -> list[str]:
+        (line,) = [line for line in text.splitlines() if f" {name} " in line]
+        return line.split()[-2:]  # the last referral and the status
+
+    assert row("Dr. Ann Lee, MD") == ["2026-11-20", "slipping"]
+    assert row("Dr. Bo Park") == ["2026-07-10", "lapsed"]
+    assert row("Dr. Cy Diaz, DO") == ["2026-11-25", "new"]
+    assert "14 referrals from 3 referrers" in text

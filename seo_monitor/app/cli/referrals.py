@@ -180,7 +180,7 @@ def describe_report(report: ReferralReport) -> str:
         lines.append(
             f"  {r.id:>5}  {r.name[:32]:<32} {r.kind[:12]:<12} {r.referrals:>4} "
             f"{percent(r.conversion_rate):>5} {days(r.median_days_to_first_visit):>5} "
-            f"{r.last_referral or '':<10}  {r.status}"
+            f"{r.last_referral.isoformat() if r.last_referral else '–':<10}  {r.status}"
         )
     return "\n".join(lines)
 
