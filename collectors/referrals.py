@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from collectors.csv_files import Layout, Row, checked_date, read_export, refuse
 from seo_monitor.db import upsert
+from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Referral
 from seo_monitor.referrals import ReferrerBook, kind_of, valid_npi
 
@@ -183,6 +184,10 @@ def import_referrals(
         report.warnings += warnings
     if problems:
         raise refuse(path, problems)
+    if not parsed:
+        raise UserError(
+            f"{path}: the file has no referrals, only a header row; export the referrals again"
+        )
     report.rows = len(parsed)
     report.changed, report.new_referrers = save_referrals(
         session, list(parsed.values()), now, source

@@ -259,7 +259,17 @@ def cli(make_cli: Callable[[str], CliRun]) -> CliRun:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "the file is empty"),
+        (b"", "the file is empty, it has no referrals"),
+        (b"\xef\xbb\xbf", "the file is empty, it has no referrals"),
+        (b"\n\r\n  \n,,\n", "the file is empty, it has no referrals"),
+        (
+            b"Case ID,Referral Date,Referring Provider\n",
+            "the file has no referrals, only a header row",
+        ),
+        (
+            b"Case ID,Referral Date,Referring Provider\n\n,,\n",
+            "the file has no referrals, only a header row",
+        ),
         ("Case ID,Referral Date\nC-1,11/02/2026\n".encode("utf-16"), "not UTF-8 text"),
         ("Case,Referente\nC-1,Dr Pérez\n".encode("latin-1"), "not UTF-8 text"),
         (b"Patient Name,DOB\nMaria,1/1/1960\n", "no column for case_id, referral_date"),
