@@ -81,8 +81,18 @@ def trends(ids: tuple[int, ...] | None, today: date) -> None:
     )
 
 
+def months_of(start: date, end: date) -> list[str]:
+    """Each calendar month the period touches, as "YYYY-MM"."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(f"{month:%Y-%m}")
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def referrer_table(report: data.ReferralReport) -> None:
     st.subheader("Referrers")
+    months = months_of(report.period.start, report.period.end)
     table = pd.DataFrame(
         [
             {
@@ -91,6 +101,7 @@ def referrer_table(report: data.ReferralReport) -> None:
                 "Kind": data.REFERRER_KINDS.get(r.kind, r.kind),
                 "Specialty": r.specialty or "",
                 "Referrals": r.referrals,
+                "Per month": [r.monthly.get(month, 0) for month in months],
                 "First visits": r.converted,
                 "Conversion": percent(r.conversion_rate),
                 "Days to first visit": "–"
@@ -102,10 +113,22 @@ def referrer_table(report: data.ReferralReport) -> None:
             for r in report.referrers
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    most = max((n for r in report.referrers for n in r.monthly.values()), default=1)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Per month": st.column_config.BarChartColumn(
+                help=f"Referrals in each month, {months[0]} to {months[-1]}.",
+                y_min=0,
+                y_max=most,
+            )
+        },
+    )
     st.caption(
-        "Status today: new (first referral in the last 30 days), slipping (the last month "
-        "below half their usual pace), lapsed (none in 90 days); thresholds under [referrals]."
+        f"Status on {report.as_of:%b %d}: {data.referral_rules().legend()}; "
+        "thresholds under [referrals]."
     )
 
 

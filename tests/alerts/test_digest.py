@@ -342,3 +342,23 @@ def test_the_digest_names_slipping_lapsed_and_new_referrers_and_what_is_due(
     assert "Lapsed (none in 90 days): Dr. Bo Park" in text
     assert "Due: check-in for Dr. Ann Lee, MD; check-in for Dr. Bo Park;" in text
     assert "<strong>New referrers:</strong> Dr. Cy Diaz, DO" in html
+
+
+def test_the_digests_referral_section_follows_the_configured_thresholds(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    with sessions.begin() as session:
+        clinic(session, "Riverbend PT")
+        import_referrals(
+            session, referral_export(tmp_path), NOW, lambda a: patient_key("k" * 64, a), 10**6
+        )
+
+    def lapsing_after(days: int) -> Settings:
+        fields = make_settings(database_url).model_dump()
+        return Settings.model_validate({**fields, "referrals": {"lapsed_days": days}})
+
+    settings = lapsing_after(120)
+    _, text = email_of(settings, "digest", [digest_of(sessions, settings)])
+    assert "Lapsed (none in 120 days): Dr. Bo Park" in text  # quiet since July 10
+    section = digest_of(sessions, lapsing_after(150))["referrals"]
+    assert "Dr. Bo Park" not in section["lapsed"] and section["lapsed_count"] == 0

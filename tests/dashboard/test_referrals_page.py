@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
@@ -105,3 +107,28 @@ def test_a_merge_made_on_the_page_joins_two_referrers(
     assert [as_shown(s.value) for s in at.success] == ["Merged Dr. Bo Park into Dr. Ann Lee, MD."]
     referrers = at.dataframe[1].value
     assert "Dr. Bo Park" not in set(referrers["Referrer"])
+
+
+def test_the_table_shows_referrals_per_month_and_the_configured_thresholds(
+    dashboard_config: Path,
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    referrers = at.dataframe[1].value
+    for count, months in zip(referrers["Referrals"], referrers["Per month"], strict=True):
+        assert sum(months) == count  # one bar per month of the period
+    assert {len(months) for months in referrers["Per month"]} in ({1}, {2})  # the last 30 days
+    assert any("lapsed (none in 90 days)" in c.value for c in at.caption)
+    # Dr. Park's last referral was 140 days ago: not lapsed when that takes 150 days.
+    monkeypatch.setenv("SEO_MONITOR_REFERRALS__LAPSED_DAYS", "150")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = referrals_page()
+    referrers = at.dataframe[1].value
+    statuses = dict(zip(referrers["Referrer"], referrers["Status"], strict=True))
+    assert statuses["Dr. Bo Park"] == "active"
+    assert any("lapsed (none in 150 days)" in c.value for c in at.caption)
