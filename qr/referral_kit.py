@@ -50,7 +50,8 @@ PEOPLE = ("physician", "chiropractor")  # kinds a letter greets by name
 
 @dataclass(frozen=True)
 class KitPractice:
-    """What the kit says about the practice: config's [referral_kit] and a location's details."""
+    """What the kit says about the practice: config's [referral_kit] and a location's details
+    (its address and phone on Google; [referral_kit]'s when no location is known)."""
 
     name: str
     address: tuple[str, ...] = ()
@@ -69,14 +70,14 @@ class KitPractice:
         kit = settings.referral_kit
         first = locations[0] if locations else None
         name = kit.practice_name or (first.title if first else None) or "Our practice"
-        address: tuple[str, ...] = ()
+        address: tuple[str, ...] = tuple(kit.address)  # before Google is connected
         if first is not None and first.address_lines:
             town = ", ".join(p for p in (first.locality, first.region) if p)
             address = (*first.address_lines, f"{town} {first.postal_code or ''}".strip())
         return cls(
             name=name,
             address=address,
-            phone=first.phone if first else None,
+            phone=(first.phone if first else None) or kit.phone,
             fax=kit.fax,
             signed_by=kit.signed_by,
             hours=kit.hours,

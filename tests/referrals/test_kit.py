@@ -85,6 +85,30 @@ def test_the_referral_sheet_holds_what_a_partner_needs() -> None:
         assert words in sheet, words
 
 
+def test_before_google_is_connected_the_sheet_takes_phone_and_address_from_config() -> None:
+    settings = Settings.model_validate(
+        {
+            "referral_kit": {
+                **SETTINGS.referral_kit.model_dump(),
+                "phone": "(512) 555-0100",
+                "address": ["88 Riverside Dr, Suite 2", "Austin, TX 78741"],
+            }
+        }
+    )
+    for pdf in (
+        referral_sheet_pdf(KitPractice.from_settings(settings, [])),
+        referral_form_pdf(KitPractice.from_settings(settings, [])),
+    ):
+        [page] = pages(pdf)
+        for words in ("88 Riverside Dr, Suite 2", "Austin, TX 78741", "Phone (512) 555-0100"):
+            assert words in page, words
+        assert "Fax (512) 555-0143" in page
+    # Once Google knows the location, its own address and phone are printed.
+    [sheet] = pages(referral_sheet_pdf(KitPractice.from_settings(settings, [CLINIC])))
+    assert "1200 S Lamar Blvd" in sheet and "Phone (512) 555-0142" in sheet
+    assert "88 Riverside Dr" not in sheet
+
+
 def test_the_referral_form_fills_in_on_screen_and_asks_the_minimum() -> None:
     pdf = referral_form_pdf(KitPractice.from_settings(SETTINGS, [CLINIC]))
     names = set(re.findall(rb"/T \((\w+)\)", pdf))
