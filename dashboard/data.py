@@ -331,6 +331,12 @@ def audit_site(url: str) -> dict[str, Any]:
 
 
 # --- referrals --------------------------------------------------------------------------------
+@st.cache_data(ttl=TTL)
+def referral_count() -> int:
+    with sessions()() as session:
+        return queries.select_referral_count(session)
+
+
 def referral_rules() -> StatusRules:
     return StatusRules.from_settings(settings())
 

@@ -132,3 +132,50 @@ def test_the_table_shows_referrals_per_month_and_the_configured_thresholds(
     statuses = dict(zip(referrers["Referrer"], referrers["Status"], strict=True))
     assert statuses["Dr. Bo Park"] == "active"
     assert any("lapsed (none in 150 days)" in c.value for c in at.caption)
+
+
+def test_before_google_is_connected_the_referrals_page_opens_and_the_others_welcome(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import_history(sessions, tmp_path)  # no location: practice-wide referrals
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Welcome to seo-monitor"
+    assert [link.label for link in at.get("page_link")] == [
+        "Your referrals are in: open the Referrals page"
+    ]
+    at.switch_page("views/referrals.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Referrals"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Referrals"], metrics["Referrers"]) == ("4", "2")
+    referrers = at.dataframe[1].value
+    assert set(referrers["Referrer"]) == {"Dr. Cy Diaz", "Dr. Ann Lee, MD", "Dr. Bo Park"}
+    with pytest.raises(ValueError, match="Could not find"):  # every other view: the welcome
+        at.switch_page("views/reviews.py")
+
+
+def test_before_google_without_referrals_every_page_welcomes(
+    dashboard_config: Path, sessions: sessionmaker[Session]
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.title[0].value == "Welcome to seo-monitor"
+    assert not at.get("page_link")  # nothing imported: nothing to link to
+    with pytest.raises(ValueError, match="Could not find"):
+        at.switch_page("views/referrals.py")
+
+
+def test_before_google_a_signed_out_visitor_still_gets_only_the_sign_in(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    dashboard_config.write_text(
+        dashboard_config.read_text() + "[dashboard]\nrequire_login = true\n"
+    )
+    import_history(sessions, tmp_path)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.metric and not at.dataframe
+    with pytest.raises(ValueError, match="Could not find"):
+        at.switch_page("views/referrals.py")
