@@ -337,6 +337,13 @@ def referral_count() -> int:
         return queries.select_referral_count(session)
 
 
+@st.cache_data(ttl=TTL)
+def referrers_to_thank(month: date) -> int:
+    """How many referrers referred in `month`: a letter each (counted, not yet written)."""
+    with sessions()() as session:
+        return len(queries.select_thank_you_counts(session, month))
+
+
 def referral_rules() -> StatusRules:
     return StatusRules.from_settings(settings())
 

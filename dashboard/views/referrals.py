@@ -241,17 +241,9 @@ def manage_result() -> None:
 def kit(location_id: int | None, today: date) -> None:
     st.subheader("Referral kit")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    letters = documents.referral_kit("letters", location_id, last_month)
     cols = st.columns(3)
-    if letters:
-        cols[0].download_button(
-            f"Thank-you letters, {last_month:%B}",
-            letters,
-            file_name=f"thank-you-letters-{last_month:%Y-%m}.pdf",
-            mime="application/pdf",
-        )
-    else:
-        cols[0].caption(f"No referrals in {last_month:%B}: no letters to write.")
+    with cols[0]:
+        letters(location_id, last_month)
     slug = file_slug(str(location_id or "practice"))
     cols[1].download_button(
         "Referral sheet",
@@ -268,6 +260,27 @@ def kit(location_id: int | None, today: date) -> None:
     st.caption(
         "Letters name counts only, never a patient. The form asks for the minimum a first "
         "visit needs; it travels by fax or your secure channel, not plain email."
+    )
+
+
+def letters(location_id: int | None, month: date) -> None:
+    """Last month's thank-you letters, written only when asked: a page a referrer, so a large
+    practice's run takes seconds, which no other view of the page should wait for."""
+    count = data.referrers_to_thank(month)
+    if not count:
+        st.caption(f"No referrals in {month:%B}: no letters to write.")
+        return
+    made = st.session_state.get("thank-you-letters")
+    if made is None or made[0] != (location_id, month):
+        if not st.button(f"Write the thank-you letters, {month:%B} ({count:,})"):
+            return
+        made = ((location_id, month), documents.referral_kit("letters", location_id, month))
+        st.session_state["thank-you-letters"] = made
+    st.download_button(
+        f"Thank-you letters, {month:%B} ({count:,} pages)",
+        made[1],
+        file_name=f"thank-you-letters-{month:%Y-%m}.pdf",
+        mime="application/pdf",
     )
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.referrals import import_referrals
 from seo_monitor.patient_keys import patient_key
+from seo_monitor.queries import select_thank_you_counts
 from tests.dashboard.seed import as_shown, seed
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -179,3 +180,24 @@ def test_before_google_a_signed_out_visitor_still_gets_only_the_sign_in(
     assert not at.metric and not at.dataframe
     with pytest.raises(ValueError, match="Could not find"):
         at.switch_page("views/referrals.py")
+
+
+def test_the_thank_you_letters_are_written_only_when_asked(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    with sessions() as session:
+        today = datetime.now(UTC).date()
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        expected = len(select_thank_you_counts(session, last_month))
+    at = referrals_page()
+    downloads = [d.proto.label for d in at.get("download_button")]
+    assert not any("Thank-you letters" in label for label in downloads)  # nothing written yet
+    assert expected  # Dr. Lee's weekly referrals reach into every month before this one
+    write = next(b for b in at.button if b.label.startswith("Write the thank-you letters"))
+    assert write.label.endswith(f"({expected})")
+    write.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    downloads = [d.proto.label for d in at.get("download_button")]
+    assert any(label.startswith("Thank-you letters") for label in downloads), downloads
