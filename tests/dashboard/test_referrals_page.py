@@ -201,3 +201,24 @@ def test_the_thank_you_letters_are_written_only_when_asked(
     assert not at.exception, [e.value for e in at.exception]
     downloads = [d.proto.label for d in at.get("download_button")]
     assert any(label.startswith("Thank-you letters") for label in downloads), downloads
+
+
+def test_a_rename_made_on_the_page_holds_after_the_next_import(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    chosen = at.selectbox(key="edit")
+    chosen.select_index(next(i for i, o in enumerate(chosen.options) if "Park" in o))
+    at.text_input(key="rename").input("Robert Park, MD")
+    next(b for b in at.button if b.label == "Rename").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [as_shown(s.value) for s in at.success] == ["Renamed to Robert Park, MD."]
+    names = set(at.dataframe[1].value["Referrer"])
+    assert "Robert Park, MD" in names and "Dr. Bo Park" not in names
+    import_history(sessions, tmp_path)  # the export still says "Dr. Bo Park"
+    st.cache_data.clear()
+    at = referrals_page()
+    names = set(at.dataframe[1].value["Referrer"])
+    assert "Robert Park, MD" in names and "Dr. Bo Park" not in names

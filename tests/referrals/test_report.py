@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.referrals import import_referrals
+from seo_monitor.config import Settings
 from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import Period, select_referral_report, select_referrals_due
 from seo_monitor.referrals import StatusRules, log_touch
@@ -203,3 +204,33 @@ def test_the_text_report_shows_each_referrers_last_referral_day(
     assert row("Dr. Bo Park") == ["2026-07-10", "lapsed"]
     assert row("Dr. Cy Diaz, DO") == ["2026-11-25", "new"]
     assert "14 referrals from 3 referrers" in text
+
+
+def test_the_configured_thresholds_decide_the_statuses(imported: sessionmaker[Session]) -> None:
+    settings = Settings.model_validate({"referrals": {"lapsed_days": 150, "new_days": 10}})
+    with imported() as session:
+        report = select_referral_report(session, PERIOD, AS_OF, StatusRules.from_settings(settings))
+    statuses = {r.name: r.status for r in report.referrers}
+    # Dr. Park's last referral was 143 days before; Dr. Diaz's first 15 days before.
+    assert statuses["Dr. Bo Park"] == "active"
+    assert statuses["Dr. Cy Diaz, DO"] == "active"
+    assert statuses["Dr. Ann Lee, MD"] == "slipping"
+
+
+def test_a_tie_at_the_top_fifth_is_broken_by_name(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # Five referrers: the top ⌈20 %⌉ is one, and two share the most referrals.
+    cases = [("Dr. Zoe Young", 3), ("Dr. Amy Adams", 3), ("Dr. Kim Moss", 2)]
+    cases += [("Dr. Bo Park", 1), ("Dr. Eli Ng", 1)]
+    lines = ["Case ID,Referral Date,Referring Provider"]
+    lines += [f"{who}-{n},2026-11-{10 + n:02d},{who}" for who, count in cases for n in range(count)]
+    path = tmp_path / "ties.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with sessions.begin() as session:
+        import_referrals(session, path, datetime(2026, 11, 30, tzinfo=UTC), lambda a: a, 10**6)
+    with sessions() as session:
+        report = select_referral_report(session, PERIOD, AS_OF, StatusRules())
+    assert report.pareto.top_referrers == ["Dr. Amy Adams"]
+    assert report.pareto.share == pytest.approx(3 / 10)
+    assert [r.name for r in report.referrers][:2] == ["Dr. Amy Adams", "Dr. Zoe Young"]
