@@ -234,3 +234,14 @@ def test_a_tie_at_the_top_fifth_is_broken_by_name(
     assert report.pareto.top_referrers == ["Dr. Amy Adams"]
     assert report.pareto.share == pytest.approx(3 / 10)
     assert [r.name for r in report.referrers][:2] == ["Dr. Amy Adams", "Dr. Zoe Young"]
+
+
+def test_the_report_judges_today_where_the_practice_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from seo_monitor.app.cli import referrals as command
+
+    # 03:00 UTC on December 1 is still the evening of November 30 in Austin.
+    monkeypatch.setattr(command, "utcnow", lambda: datetime(2026, 12, 1, 3, tzinfo=UTC))
+    austin = Settings.model_validate({"scheduler": {"timezone": "America/Chicago"}})
+    assert command.practice_today(austin) == date(2026, 11, 30)
+    tokyo = Settings.model_validate({"scheduler": {"timezone": "Asia/Tokyo"}})
+    assert command.practice_today(tokyo) == date(2026, 12, 1)

@@ -6,6 +6,7 @@ import getpass
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -118,6 +119,12 @@ def report_period(since: datetime | None, until: datetime | None, as_of: date) -
     return Period(start, end)
 
 
+def practice_today(settings: Settings) -> date:
+    """Today where the practice is (scheduler.timezone), as the digest and the monthly report
+    count days: in the evening in America, UTC is already tomorrow."""
+    return utcnow().astimezone(ZoneInfo(settings.scheduler.timezone)).date()
+
+
 def location_ids(settings: Settings, wanted: str | None) -> list[int] | None:
     if wanted is None:
         return None
@@ -129,7 +136,12 @@ def location_ids(settings: Settings, wanted: str | None) -> list[int] | None:
 @click.option("--location", help="Only this location's referrals (store code, name or id).")
 @click.option("--since", type=DAY, help="First day of the period (default: a year before --until).")
 @click.option("--until", type=DAY, help="Last day of the period (default: --as-of).")
-@click.option("--as-of", "as_of", type=DAY, help="The day statuses are judged on (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DAY,
+    help="The day statuses are judged on (default: today in scheduler.timezone).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_app
 def referrals_report(
@@ -142,7 +154,7 @@ def referrals_report(
 ) -> None:
     """Referrals, conversion and each referrer's status: new, active, slipping or lapsed."""
     settings = app.settings
-    day = as_of.date() if as_of else utcnow().date()
+    day = as_of.date() if as_of else practice_today(settings)
     period = report_period(since, until, day)
     ids = location_ids(settings, location)
     with session_factory(open_database(settings))() as session:
@@ -195,12 +207,12 @@ def days(value: float | None) -> str:
 
 @referrals_group.command("due")
 @click.option("--location", help="Only this location's referrals.")
-@click.option("--as-of", "as_of", type=DAY, help="The day (default: today).")
+@click.option("--as-of", "as_of", type=DAY, help="The day (default: today in scheduler.timezone).")
 @pass_app
 def referrals_due(app: AppContext, location: str | None, as_of: datetime | None) -> None:
     """Thank-yous, check-ins and progress updates due, most pressing first."""
     settings = app.settings
-    day = as_of.date() if as_of else utcnow().date()
+    day = as_of.date() if as_of else practice_today(app.settings)
     ids = location_ids(settings, location)
     with session_factory(open_database(settings))() as session:
         due = select_referrals_due(session, day, StatusRules.from_settings(settings), ids)
@@ -301,7 +313,7 @@ def kit_letters(app: AppContext, month: str, referrer_ids: tuple[int, ...], out:
         practice = KitPractice.from_settings(settings, select_locations(session))
     if not counts:
         raise UserError(f"no referrals in {month}: no letters to write")
-    write_output(out, thank_you_letters_pdf(practice, counts, first, utcnow().date()))
+    write_output(out, thank_you_letters_pdf(practice, counts, first, practice_today(settings)))
     click.echo(f"{out}: {len(counts)} thank-you letters for {first:%B %Y}.")
 
 
