@@ -109,10 +109,14 @@ def referrer_table(report: data.ReferralReport) -> None:
                 else f"{r.median_days_to_first_visit:g}",
                 "Last referral": r.last_referral,
                 "Status": r.status,
+                "Registry name": r.registry_name or "",
+                "Practice address": r.practice_address or "",
             }
             for r in report.referrers
         ]
     )
+    if not any(r.registry_name or r.practice_address for r in report.referrers):
+        table = table.drop(columns=["Registry name", "Practice address"])  # none loaded
     most = max((n for r in report.referrers for n in r.monthly.values()), default=1)
     st.dataframe(
         table,

@@ -63,6 +63,8 @@ class ReferrerRow:
     last_referral: date | None  # up to the as-of day, in or before the period
     status: str
     monthly: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> referrals
+    registry_name: str | None = None  # the NPI registry's name and practice address, when
+    practice_address: str | None = None  # loaded (`referrals npi-load`)
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ def _row(
         seen.last,
         referrer_status(seen, as_of, rules),
         dict(sorted(monthly.get(referrer.id, {}).items())),
+        (referrer.nppes or {}).get("name"),
+        (referrer.nppes or {}).get("address"),
     )
 
 

@@ -10,10 +10,12 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
+from collectors.nppes import load_registry
 from collectors.referrals import import_referrals
 from seo_monitor.patient_keys import patient_key
 from seo_monitor.queries import select_thank_you_counts
 from tests.dashboard.seed import as_shown, seed
+from tests.referrals.test_nppes import registry_file
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -222,3 +224,24 @@ def test_a_rename_made_on_the_page_holds_after_the_next_import(
     at = referrals_page()
     names = set(at.dataframe[1].value["Referrer"])
     assert "Robert Park, MD" in names and "Dr. Bo Park" not in names
+
+
+def test_the_npi_registrys_name_and_practice_address_are_shown_once_loaded(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    seed(sessions)
+    import_history(sessions, tmp_path)
+    at = referrals_page()
+    assert "Practice address" not in at.dataframe[1].value.columns  # nothing loaded yet
+    with sessions.begin() as session:
+        load_registry(session, registry_file(tmp_path), datetime.now(UTC))
+    st.cache_data.clear()
+    at = referrals_page()
+    rows = at.dataframe[1].value.set_index("Referrer")
+    lee = rows.loc["Dr. Ann Lee, MD"]
+    assert (lee["Registry name"], lee["Practice address"]) == (
+        "Ann Lee",
+        "1200 Barton Springs Rd, Austin, TX, 78704",
+    )
+    assert lee["Specialty"] == "Orthopaedic surgery, sports medicine"
+    assert rows.loc["Dr. Cy Diaz", "Practice address"] == ""  # no NPI, nothing to look up
