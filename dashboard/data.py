@@ -338,10 +338,12 @@ def referral_count() -> int:
 
 
 @st.cache_data(ttl=TTL)
-def referrers_to_thank(month: date) -> int:
-    """How many referrers referred in `month`: a letter each (counted, not yet written)."""
+def referrers_to_thank(month: date, location_id: int | None) -> int:
+    """How many referrers referred in `month` (to the location; None: the practice): a letter
+    each, counted, not yet written."""
+    ids = (location_id,) if location_id else None
     with sessions()() as session:
-        return len(queries.select_thank_you_counts(session, month))
+        return len(queries.select_thank_you_counts(session, month, location_ids=ids))
 
 
 def referral_rules() -> StatusRules:

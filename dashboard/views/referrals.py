@@ -270,7 +270,7 @@ def kit(location_id: int | None, today: date) -> None:
 def letters(location_id: int | None, month: date) -> None:
     """Last month's thank-you letters, written only when asked: a page a referrer, so a large
     practice's run takes seconds, which no other view of the page should wait for."""
-    count = data.referrers_to_thank(month)
+    count = data.referrers_to_thank(month, location_id)
     if not count:
         st.caption(f"No referrals in {month:%B}: no letters to write.")
         return

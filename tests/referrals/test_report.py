@@ -245,3 +245,41 @@ def test_the_report_judges_today_where_the_practice_is(monkeypatch: pytest.Monke
     assert command.practice_today(austin) == date(2026, 11, 30)
     tokyo = Settings.model_validate({"scheduler": {"timezone": "Asia/Tokyo"}})
     assert command.practice_today(tokyo) == date(2026, 12, 1)
+
+
+def test_thank_you_letters_can_be_counted_for_one_location(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from seo_monitor.models import Location
+    from seo_monitor.queries import select_thank_you_counts
+    from tests.dashboard.seed import add_location
+
+    with sessions.begin() as session:
+        north = add_location(session, None, "locations/1", "North")  # type: ignore[arg-type]
+        south = add_location(session, None, "locations/2", "South")  # type: ignore[arg-type]
+    for place, rows in ((north, ["N-1,2026-11-03,Dr. Ann Lee", "N-2,2026-11-09,Dr. Ann Lee"]),
+                        (south, ["S-1,2026-11-04,Dr. Bo Park", "S-2,2026-11-05,Dr. Ann Lee"])):  # fmt: skip
+        path = tmp_path / f"{place}.csv"
+        path.write_text("\n".join(["Case ID,Referral Date,Referring Provider", *rows]) + "\n")
+        with sessions.begin() as session:
+            import_referrals(
+                session,
+                path,
+                datetime(2026, 11, 30, tzinfo=UTC),
+                lambda a: a,
+                10**6,
+                location=session.get_one(Location, place),
+            )
+    month = date(2026, 11, 1)
+    with sessions() as session:
+        counts = {
+            where: [
+                (t.name, t.referrals) for t in select_thank_you_counts(session, month, None, ids)
+            ]
+            for where, ids in (("all", None), ("north", [north]), ("south", [south]))
+        }
+    assert counts == {
+        "all": [("Dr. Ann Lee", 3), ("Dr. Bo Park", 1)],
+        "north": [("Dr. Ann Lee", 2)],
+        "south": [("Dr. Ann Lee", 1), ("Dr. Bo Park", 1)],
+    }

@@ -298,9 +298,15 @@ def kit_group() -> None:
 @kit_group.command("letters")
 @click.option("--month", required=True, help="The month thanked for, YYYY-MM.")
 @click.option("--referrer", "referrer_ids", type=int, multiple=True, help="Only these (ids).")
+@click.option(
+    "--location",
+    help="Only referrals to this location, on its letterhead (default: the whole practice).",
+)
 @click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @pass_app
-def kit_letters(app: AppContext, month: str, referrer_ids: tuple[int, ...], out: Path) -> None:
+def kit_letters(
+    app: AppContext, month: str, referrer_ids: tuple[int, ...], location: str | None, out: Path
+) -> None:
     """One thank-you letter per referrer who referred in the month; counts only, no patient."""
     settings = app.settings
     check_writable(out)
@@ -309,10 +315,13 @@ def kit_letters(app: AppContext, month: str, referrer_ids: tuple[int, ...], out:
     except ValueError:
         raise UserError(f"--month {month!r}: write the month as YYYY-MM, e.g. 2026-11") from None
     with session_factory(open_database(settings))() as session:
-        counts = select_thank_you_counts(session, first, list(referrer_ids) or None)
-        practice = KitPractice.from_settings(settings, select_locations(session))
+        chosen = select_locations(session, location)
+        ids = [place.id for place in chosen] if location is not None else None
+        counts = select_thank_you_counts(session, first, list(referrer_ids) or None, ids)
+        practice = KitPractice.from_settings(settings, chosen)
     if not counts:
-        raise UserError(f"no referrals in {month}: no letters to write")
+        where = f" at {location}" if location is not None else ""
+        raise UserError(f"no referrals in {month}{where}: no letters to write")
     write_output(out, thank_you_letters_pdf(practice, counts, first, practice_today(settings)))
     click.echo(f"{out}: {len(counts)} thank-you letters for {first:%B %Y}.")
 
