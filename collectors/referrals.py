@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collectors.csv_files import Layout, Row, checked_date, read_export, refuse
@@ -188,11 +188,31 @@ def import_referrals(
         raise UserError(
             f"{path}: the file has no referrals, only a header row; export the referrals again"
         )
+    report.warnings += elsewhere(session, source, list(parsed))
     report.rows = len(parsed)
     report.changed, report.new_referrers = save_referrals(
         session, list(parsed.values()), now, source
     )
     return report
+
+
+def elsewhere(session: Session, source: str, case_ids: list[str]) -> list[str]:
+    """A warning when case ids of this file were imported before under another source: rows
+    are keyed by (source, case id), so the same export under two names counts twice."""
+    found: dict[str, int] = {}
+    for start in range(0, len(case_ids), 500):
+        query = (
+            select(Referral.source, func.count())
+            .where(Referral.source != source, Referral.case_id.in_(case_ids[start : start + 500]))
+            .group_by(Referral.source)
+        )
+        for other, count in session.execute(query):
+            found[other] = found.get(other, 0) + int(count)
+    return [
+        f"{count} case id(s) of this file were imported before with --source {other}: both "
+        f"copies are kept and counted. If it is the same system, import with --source {other}"
+        for other, count in sorted(found.items())
+    ]
 
 
 def save_referrals(

@@ -315,3 +315,18 @@ def test_the_import_command_reports_what_it_read_and_left_unread(
     )
     assert not [detail for detail in PATIENT_DETAILS if detail in done.stdout + done.stderr]
     assert (tmp_path / "data" / "referral-key").stat().st_mode & 0o077 == 0  # owner only
+
+
+def test_the_same_export_under_another_source_is_imported_with_a_warning(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    export = str(write(tmp_path, EXPORT))
+    assert cli("import", "referrals", export).returncode == 0
+    again = cli("import", "referrals", export)
+    assert again.returncode == 0 and "warning" not in again.stderr
+    other = cli("import", "referrals", export, "--source", "webpt")
+    assert other.returncode == 0, other.stderr
+    assert (
+        "4 case id(s) of this file were imported before with --source emr: both copies are "
+        "kept and counted. If it is the same system, import with --source emr"
+    ) in other.stderr
