@@ -199,15 +199,16 @@ def import_referrals(
 def elsewhere(session: Session, source: str, case_ids: list[str]) -> list[str]:
     """A warning when case ids of this file were imported before under another source: rows
     are keyed by (source, case id), so the same export under two names counts twice."""
+    others = session.scalars(select(Referral.source).where(Referral.source != source).distinct())
     found: dict[str, int] = {}
-    for start in range(0, len(case_ids), 500):
-        query = (
-            select(Referral.source, func.count())
-            .where(Referral.source != source, Referral.case_id.in_(case_ids[start : start + 500]))
-            .group_by(Referral.source)
-        )
-        for other, count in session.execute(query):
-            found[other] = found.get(other, 0) + int(count)
+    for other in list(others):  # usually none; each then read by its (source, case id) key
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start : start + 500]
+            query = select(func.count()).where(
+                Referral.source == other, Referral.case_id.in_(chunk)
+            )
+            found[other] = found.get(other, 0) + (session.scalar(query) or 0)
+    found = {other: count for other, count in found.items() if count}
     return [
         f"{count} case id(s) of this file were imported before with --source {other}: both "
         f"copies are kept and counted. If it is the same system, import with --source {other}"
