@@ -2,8 +2,9 @@
 
 Every address is routed through `st.navigation`, on every run and in every state: a visitor who
 has not signed in gets only the sign-in page whatever the URL says, a fresh install only the
-welcome page. The views live in `dashboard/views/`, a folder Streamlit does not discover by
-itself, and each one checks the session again before it draws anything (`chrome.guard`).
+welcome page (and the Referrals page once referrals are imported: they need no Google). The
+views live in `dashboard/views/`, a folder Streamlit does not discover by itself, and each one
+checks the session again before it draws anything (`chrome.guard`).
 """
 
 from __future__ import annotations
