@@ -72,8 +72,13 @@ def read_export(
     reader = csv.reader(read_lines(path, handle, max_bytes, layout), strict=True)
     try:
         header = _next_row(path, reader, 1)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = _next_row(path, reader, reader.line_num + 1)  # blank lines before it
         if header is None:
-            raise UserError(f"{path}: the file is empty; export the {layout.what} again")
+            raise UserError(
+                f"{path}: the file is empty, it has no {layout.what}; "
+                f"export the {layout.what} again"
+            )
         export = _columns(path, header, layout, overrides or {})
     except BaseException:
         handle.close()

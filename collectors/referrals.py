@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collectors.csv_files import Layout, Row, checked_date, read_export, refuse
 from seo_monitor.db import upsert
+from seo_monitor.errors import UserError
 from seo_monitor.models import Location, Referral
 from seo_monitor.referrals import ReferrerBook, kind_of, valid_npi
 
@@ -183,11 +184,36 @@ def import_referrals(
         report.warnings += warnings
     if problems:
         raise refuse(path, problems)
+    if not parsed:
+        raise UserError(
+            f"{path}: the file has no referrals, only a header row; export the referrals again"
+        )
+    report.warnings += elsewhere(session, source, list(parsed))
     report.rows = len(parsed)
     report.changed, report.new_referrers = save_referrals(
         session, list(parsed.values()), now, source
     )
     return report
+
+
+def elsewhere(session: Session, source: str, case_ids: list[str]) -> list[str]:
+    """A warning when case ids of this file were imported before under another source: rows
+    are keyed by (source, case id), so the same export under two names counts twice."""
+    others = session.scalars(select(Referral.source).where(Referral.source != source).distinct())
+    found: dict[str, int] = {}
+    for other in list(others):  # usually none; each then read by its (source, case id) key
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start : start + 500]
+            query = select(func.count()).where(
+                Referral.source == other, Referral.case_id.in_(chunk)
+            )
+            found[other] = found.get(other, 0) + (session.scalar(query) or 0)
+    found = {other: count for other, count in found.items() if count}
+    return [
+        f"{count} case id(s) of this file were imported before with --source {other}: both "
+        f"copies are kept and counted. If it is the same system, import with --source {other}"
+        for other, count in sorted(found.items())
+    ]
 
 
 def save_referrals(

@@ -2,8 +2,9 @@
 
 Every address is routed through `st.navigation`, on every run and in every state: a visitor who
 has not signed in gets only the sign-in page whatever the URL says, a fresh install only the
-welcome page. The views live in `dashboard/views/`, a folder Streamlit does not discover by
-itself, and each one checks the session again before it draws anything (`chrome.guard`).
+welcome page (and the Referrals page once referrals are imported: they need no Google). The
+views live in `dashboard/views/`, a folder Streamlit does not discover by itself, and each one
+checks the session again before it draws anything (`chrome.guard`).
 """
 
 from __future__ import annotations
@@ -54,12 +55,20 @@ VIEW_LIST = (
 )
 
 
+REFERRALS = next(view for view in VIEW_LIST if view.file == "referrals.py")
+
+
 def main() -> None:
     st.set_page_config(page_title="seo-monitor", page_icon=PAGE_ICON, layout="wide")
     stand_in = stand_in_page()
     if stand_in is None:
         chrome.allow_views()
         navigation = st.navigation(views(), position="sidebar")
+    elif stand_in is chrome.empty_state and referrals_known():
+        # Referrals work before Google is connected: their page renders, the others welcome.
+        navigation = st.navigation(referrals_before_google(), position="hidden")
+        if navigation.url_path == REFERRALS.url_path:
+            chrome.allow_views()
     else:
         navigation = st.navigation(every_address_shows(stand_in), position="hidden")
     navigation.run()
@@ -78,6 +87,30 @@ def stand_in_page() -> chrome.Render | None:
     if not has_locations:
         return chrome.empty_state
     return None
+
+
+def referrals_known() -> bool:
+    try:
+        return data.referral_count() > 0
+    except UserError:
+        return False
+
+
+def referrals_before_google() -> list[StreamlitPage]:
+    """Every address welcomes, with a link to the Referrals view, which renders."""
+    referrals = st.Page(
+        VIEWS / REFERRALS.file,
+        title=REFERRALS.title,
+        icon=REFERRALS.icon,
+        url_path=REFERRALS.url_path,
+    )
+    welcome = functools.partial(chrome.empty_state, referrals)
+    return [
+        referrals
+        if view is REFERRALS
+        else st.Page(welcome, title=view.title, url_path=view.url_path, default=index == 0)
+        for index, view in enumerate(VIEW_LIST)
+    ]
 
 
 def every_address_shows(render: chrome.Render) -> list[StreamlitPage]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard import actions, data
 from dashboard.text import md
@@ -302,7 +303,9 @@ def problem_page(problem: str) -> None:
     st.error(md(problem))
 
 
-def empty_state() -> None:
+def empty_state(referrals: StreamlitPage | None = None) -> None:
+    """The welcome; with `referrals`, a link to the Referrals view, which works before Google
+    is connected once referrals are imported."""
     st.title("Welcome to seo-monitor")
     st.info(
         "No locations yet. Next steps on the server:\n\n"
@@ -310,6 +313,8 @@ def empty_state() -> None:
         "2. `seo-monitor collect all` — read locations, reviews, metrics and keywords\n\n"
         "Or try it with made-up data: `make run` starts the demo."
     )
+    if referrals is not None:
+        st.page_link(referrals, label="Your referrals are in: open the Referrals page")
 
 
 def chosen_location_ids(filters: Filters) -> list[int]:

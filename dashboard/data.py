@@ -331,6 +331,21 @@ def audit_site(url: str) -> dict[str, Any]:
 
 
 # --- referrals --------------------------------------------------------------------------------
+@st.cache_data(ttl=TTL)
+def referral_count() -> int:
+    with sessions()() as session:
+        return queries.select_referral_count(session)
+
+
+@st.cache_data(ttl=TTL)
+def referrers_to_thank(month: date, location_id: int | None) -> int:
+    """How many referrers referred in `month` (to the location; None: the practice): a letter
+    each, counted, not yet written."""
+    ids = (location_id,) if location_id else None
+    with sessions()() as session:
+        return len(queries.select_thank_you_counts(session, month, location_ids=ids))
+
+
 def referral_rules() -> StatusRules:
     return StatusRules.from_settings(settings())
 

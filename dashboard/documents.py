@@ -86,7 +86,9 @@ def referral_kit(what: str, location_id: int | None, month: date | None = None) 
         chosen = queries.select_locations_by_id(session, (location_id,) if location_id else None)
         practice = KitPractice.from_settings(settings(), chosen)
         if what == "letters" and month is not None:
-            counts = queries.select_thank_you_counts(session, month)
+            counts = queries.select_thank_you_counts(
+                session, month, location_ids=(location_id,) if location_id else None
+            )
             return (
                 thank_you_letters_pdf(practice, counts, month, utcnow().date()) if counts else b""
             )

@@ -28,6 +28,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from qr.poster import fit_text
 from seo_monitor.config import Settings
 from seo_monitor.models import Location
 from seo_monitor.queries import ThankYou
@@ -35,6 +36,7 @@ from seo_monitor.queries import ThankYou
 INK = HexColor("#1f2933")
 ACCENT = HexColor("#0b7a75")
 MARGIN = 0.9 * inch
+TEXT_WIDTH = LETTER[0] - 2 * MARGIN
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=15, textColor=INK)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=12)
 HEADING = ParagraphStyle(
@@ -48,7 +50,8 @@ PEOPLE = ("physician", "chiropractor")  # kinds a letter greets by name
 
 @dataclass(frozen=True)
 class KitPractice:
-    """What the kit says about the practice: config's [referral_kit] and a location's details."""
+    """What the kit says about the practice: config's [referral_kit] and a location's details
+    (its address and phone on Google; [referral_kit]'s when no location is known)."""
 
     name: str
     address: tuple[str, ...] = ()
@@ -67,14 +70,14 @@ class KitPractice:
         kit = settings.referral_kit
         first = locations[0] if locations else None
         name = kit.practice_name or (first.title if first else None) or "Our practice"
-        address: tuple[str, ...] = ()
+        address: tuple[str, ...] = tuple(kit.address)  # before Google is connected
         if first is not None and first.address_lines:
             town = ", ".join(p for p in (first.locality, first.region) if p)
             address = (*first.address_lines, f"{town} {first.postal_code or ''}".strip())
         return cls(
             name=name,
             address=address,
-            phone=first.phone if first else None,
+            phone=(first.phone if first else None) or kit.phone,
             fax=kit.fax,
             signed_by=kit.signed_by,
             hours=kit.hours,
@@ -112,8 +115,21 @@ def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def _fitted(text: str, style: ParagraphStyle, smallest: float, max_lines: int) -> Paragraph:
+    """`text` in `style`, shrunk (then cut with an ellipsis) to fit `max_lines` lines of the
+    page's width, as the posters fit theirs."""
+    fitted = fit_text(text, style.fontName, TEXT_WIDTH, style.fontSize, smallest, max_lines)
+    sized = ParagraphStyle(
+        f"{style.name}-{fitted.size}",
+        parent=style,
+        fontSize=fitted.size,
+        leading=fitted.size * style.leading / style.fontSize,
+    )
+    return Paragraph("<br/>".join(escape(line) for line in fitted.lines), sized)
+
+
 def _letterhead(practice: KitPractice) -> list[Flowable]:
-    parts: list[Flowable] = [_p(practice.name, HEADING)]
+    parts: list[Flowable] = [_fitted(practice.name, HEADING, 11, 2)]
     details = [*practice.address, practice.contact_line()]
     parts += [_p(line, SMALL) for line in details if line]
     parts.append(Spacer(1, 0.3 * inch))
@@ -171,7 +187,7 @@ def referral_sheet_pdf(practice: KitPractice) -> bytes:
     """One page for partners: what the practice treats, when, where, and how to refer."""
     buffer = io.BytesIO()
     story = _letterhead(practice)
-    story.append(_p(f"Referring a patient to {practice.name}", SUBHEADING))
+    story.append(_fitted(f"Referring a patient to {practice.name}", SUBHEADING, 9, 2))
     for title, items in (
         ("Services", practice.services),
         ("Conditions we treat", practice.conditions),
@@ -223,14 +239,17 @@ def referral_form_pdf(practice: KitPractice) -> bytes:
     height = LETTER[1]
     y = height - MARGIN
     canvas.setFillColor(ACCENT)
-    canvas.setFont("Helvetica-Bold", 18)
-    canvas.drawString(MARGIN, y, f"Referral to {practice.name}"[:60])
+    title = fit_text(f"Referral to {practice.name}", "Helvetica-Bold", TEXT_WIDTH, 18, 11, 2)
+    canvas.setFont("Helvetica-Bold", title.size)
+    for line in title.lines:
+        canvas.drawString(MARGIN, y, line)
+        y -= title.size * 1.2
     canvas.setFillColor(INK)
-    canvas.setFont("Helvetica", 10)
-    y -= 18
     for line in [*practice.address, practice.contact_line()]:
         if line:
-            canvas.drawString(MARGIN, y, line[:100])
+            fitted = fit_text(line, "Helvetica", TEXT_WIDTH, 10, 7, 1)
+            canvas.setFont("Helvetica", fitted.size)
+            canvas.drawString(MARGIN, y, fitted.lines[0])
             y -= 13
     y -= 12
     for section, fields in FORM_FIELDS:
@@ -245,10 +264,11 @@ def referral_form_pdf(practice: KitPractice) -> bytes:
             x += inches * inch + 0.2 * inch
         y -= 44
     y = _urgency(canvas, y)
-    canvas.setFont("Helvetica", 9)
-    for line in _wrapped(_privacy_note(practice), 105):
+    note = fit_text(_privacy_note(practice), "Helvetica", TEXT_WIDTH, 9, 7, 4)
+    canvas.setFont("Helvetica", note.size)
+    for line in note.lines:
         canvas.drawString(MARGIN, y, line)
-        y -= 12
+        y -= note.size * 1.33
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -290,14 +310,3 @@ def _urgency(canvas: Canvas, y: float) -> float:
         canvas.drawString(x + 18, y, label)
         x += 2.2 * inch
     return y - 30
-
-
-def _wrapped(text: str, width: int) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        if len(current) + len(word) + 1 > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    return [*lines, current] if current else lines

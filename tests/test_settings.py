@@ -76,6 +76,18 @@ def config_error(tmp_path: Path, text: str, environ: dict[str, str] | None = Non
         ),
         ("alerts = 5\n", "config.toml: alerts: expected a [table] of settings, got 5"),
         (
+            '[referral_kit]\nphone = "call us"\n',
+            "config.toml: referral_kit.phone: value error, 'call us' is not a phone number",
+        ),
+        (
+            '[referral_kit]\nfax = "512"\n',
+            "config.toml: referral_kit.fax: value error, '512' is not a phone number",
+        ),
+        (
+            '[referral_kit]\naddress = "1200 S Lamar Blvd"\n',
+            'config.toml: referral_kit.address: expected a list such as ["a", "b"], got "1200 S',
+        ),
+        (
             '[alerts]\nsmtp_password = "hunter2"\n',
             "config.toml: alerts.smtp_password: secrets are not read from the config file; set SEO_MONITOR_ALERTS__SMTP_PASSWORD",
         ),

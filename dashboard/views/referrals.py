@@ -81,8 +81,18 @@ def trends(ids: tuple[int, ...] | None, today: date) -> None:
     )
 
 
+def months_of(start: date, end: date) -> list[str]:
+    """Each calendar month the period touches, as "YYYY-MM"."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(f"{month:%Y-%m}")
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def referrer_table(report: data.ReferralReport) -> None:
     st.subheader("Referrers")
+    months = months_of(report.period.start, report.period.end)
     table = pd.DataFrame(
         [
             {
@@ -91,6 +101,7 @@ def referrer_table(report: data.ReferralReport) -> None:
                 "Kind": data.REFERRER_KINDS.get(r.kind, r.kind),
                 "Specialty": r.specialty or "",
                 "Referrals": r.referrals,
+                "Per month": [r.monthly.get(month, 0) for month in months],
                 "First visits": r.converted,
                 "Conversion": percent(r.conversion_rate),
                 "Days to first visit": "–"
@@ -98,14 +109,30 @@ def referrer_table(report: data.ReferralReport) -> None:
                 else f"{r.median_days_to_first_visit:g}",
                 "Last referral": r.last_referral,
                 "Status": r.status,
+                "Registry name": r.registry_name or "",
+                "Practice address": r.practice_address or "",
             }
             for r in report.referrers
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    if not any(r.registry_name or r.practice_address for r in report.referrers):
+        table = table.drop(columns=["Registry name", "Practice address"])  # none loaded
+    most = max((n for r in report.referrers for n in r.monthly.values()), default=1)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Per month": st.column_config.BarChartColumn(
+                help=f"Referrals in each month, {months[0]} to {months[-1]}.",
+                y_min=0,
+                y_max=most,
+            )
+        },
+    )
     st.caption(
-        "Status today: new (first referral in the last 30 days), slipping (the last month "
-        "below half their usual pace), lapsed (none in 90 days); thresholds under [referrals]."
+        f"Status on {report.as_of:%b %d}: {data.referral_rules().legend()}; "
+        "thresholds under [referrals]."
     )
 
 
@@ -218,17 +245,9 @@ def manage_result() -> None:
 def kit(location_id: int | None, today: date) -> None:
     st.subheader("Referral kit")
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    letters = documents.referral_kit("letters", location_id, last_month)
     cols = st.columns(3)
-    if letters:
-        cols[0].download_button(
-            f"Thank-you letters, {last_month:%B}",
-            letters,
-            file_name=f"thank-you-letters-{last_month:%Y-%m}.pdf",
-            mime="application/pdf",
-        )
-    else:
-        cols[0].caption(f"No referrals in {last_month:%B}: no letters to write.")
+    with cols[0]:
+        letters(location_id, last_month)
     slug = file_slug(str(location_id or "practice"))
     cols[1].download_button(
         "Referral sheet",
@@ -245,6 +264,27 @@ def kit(location_id: int | None, today: date) -> None:
     st.caption(
         "Letters name counts only, never a patient. The form asks for the minimum a first "
         "visit needs; it travels by fax or your secure channel, not plain email."
+    )
+
+
+def letters(location_id: int | None, month: date) -> None:
+    """Last month's thank-you letters, written only when asked: a page a referrer, so a large
+    practice's run takes seconds, which no other view of the page should wait for."""
+    count = data.referrers_to_thank(month, location_id)
+    if not count:
+        st.caption(f"No referrals in {month:%B}: no letters to write.")
+        return
+    made = st.session_state.get("thank-you-letters")
+    if made is None or made[0] != (location_id, month):
+        if not st.button(f"Write the thank-you letters, {month:%B} ({count:,})"):
+            return
+        made = ((location_id, month), documents.referral_kit("letters", location_id, month))
+        st.session_state["thank-you-letters"] = made
+    st.download_button(
+        f"Thank-you letters, {month:%B} ({count:,} pages)",
+        made[1],
+        file_name=f"thank-you-letters-{month:%Y-%m}.pdf",
+        mime="application/pdf",
     )
 
 

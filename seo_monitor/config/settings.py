@@ -22,6 +22,7 @@ from pydantic import (
     SecretStr,
     StrictBool,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from sqlalchemy.engine import make_url
@@ -671,7 +672,19 @@ class ReferralKitSettings(Section):
     signed_by: str | None = documented(
         None, "Who signs the thank-you letters.", example="Dana Reyes, DPT, Clinic Director"
     )
+    phone: str | None = documented(
+        None,
+        "The practice's phone number on the sheet, the form and letters. Unset: the first "
+        "location's phone on Google.",
+        example="(512) 555-0142",
+    )
     fax: str | None = documented(None, "The fax number referrals go to.", example="(512) 555-0143")
+    address: list[str] = documented(
+        [],
+        "The practice's address, one line per item, on the sheet, the form and letters. Unset: "
+        "the first location's address on Google.",
+        example=["1200 S Lamar Blvd, Suite 110", "Austin, TX 78704"],
+    )
     services: list[str] = documented(
         [],
         "Services, one per item, for the referral sheet.",
@@ -699,6 +712,29 @@ class ReferralKitSettings(Section):
         "The practice's secure way to receive referrals besides fax (a portal, Direct address).",
         example="Direct: referrals@riverbendpt.direct.example",
     )
+
+    @field_validator("phone", "fax")
+    @classmethod
+    def _a_phone_number(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        digits = sum(char.isdigit() for char in value)
+        stray = re.search(r"[^0-9+()./\- x]", value.lower().replace("ext", "x"))
+        if not 7 <= digits <= 20 or stray:
+            raise ValueError(
+                f"{value!r} is not a phone number; write digits with spaces, dashes, dots or "
+                'brackets, e.g. "(512) 555-0142" or "+1 512 555 0142"'
+            )
+        return value
+
+    @field_validator("address")
+    @classmethod
+    def _address_lines(cls, value: list[str]) -> list[str]:
+        lines = [" ".join(line.split()) for line in value]
+        if any(not line for line in lines):
+            raise ValueError('an empty line; write one line per item: ["1200 S Lamar Blvd", …]')
+        return lines
 
 
 class ReferralSettings(Section):

@@ -185,7 +185,11 @@ def referral_section(
         session, Period(as_of - timedelta(days=6), as_of), as_of, rules, scope
     )
     due = select_referrals_due(session, as_of, rules, scope)
-    section: dict[str, Any] = {"referrals_week": report.totals.referrals}
+    section: dict[str, Any] = {
+        "referrals_week": report.totals.referrals,
+        "new_days": rules.new_days,
+        "lapsed_days": rules.lapsed_days,
+    }
     for status in ("slipping", "lapsed", "new"):
         names = [r.name for r in report.referrers if r.status == status]
         section[status] = names[:REFERRERS_NAMED]

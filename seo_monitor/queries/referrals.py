@@ -63,6 +63,8 @@ class ReferrerRow:
     last_referral: date | None  # up to the as-of day, in or before the period
     status: str
     monthly: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> referrals
+    registry_name: str | None = None  # the NPI registry's name and practice address, when
+    practice_address: str | None = None  # loaded (`referrals npi-load`)
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ def _row(
         seen.last,
         referrer_status(seen, as_of, rules),
         dict(sorted(monthly.get(referrer.id, {}).items())),
+        (referrer.nppes or {}).get("name"),
+        (referrer.nppes or {}).get("address"),
     )
 
 
@@ -426,14 +430,22 @@ class ThankYou:
 
 
 def select_thank_you_counts(
-    session: Session, month: date, referrer_ids: list[int] | None = None
+    session: Session,
+    month: date,
+    referrer_ids: list[int] | None = None,
+    location_ids: LocationIds = None,
 ) -> list[ThankYou]:
-    """Each referrer (not a generic source) who referred in the month, with how many."""
+    """Each referrer (not a generic source) who referred in the month, with how many (to
+    these locations; None: the whole practice, its own referrals included)."""
     end = first_of_next_month(month) - timedelta(days=1)
     query = (
         select(Referrer.id, Referrer.name, Referrer.kind, func.count())
         .join(Referral, Referral.referrer_id == Referrer.id)
-        .where(Referral.referral_date.between(month, end), Referrer.generic.is_(False))
+        .where(
+            Referral.referral_date.between(month, end),
+            Referrer.generic.is_(False),
+            _place(location_ids),
+        )
         .group_by(Referrer.id, Referrer.name, Referrer.kind)
         .order_by(func.lower(Referrer.name))
     )

@@ -40,15 +40,36 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9,\s-]", " ", folded).split())
 
 
+def _bare(word: str) -> str:
+    return word.replace("-", "")  # "pa-c" is "pac"
+
+
 def _without_titles(text: str) -> str:
-    """The name without titles and credentials ("PA-C" as one word)."""
-    kept = [
-        word
-        for word in re.split(r"(\s+|,)", plain(text))
-        if word.strip(" ,").replace("-", "") not in TITLES | CREDENTIALS
-    ]
-    core = " ".join("".join(kept).split())
-    return re.sub(r"(\s*,)+\s*$", "", core).strip(" ,")
+    """The name without titles and credentials ("PA-C" as one word).
+
+    A title goes only where it leads ("Dr. Smith", "Smith, Dr. John"); a credential only after
+    a comma or at the end, and only while two name words remain: "Anh Do, MD" and "Anh Do MD"
+    keep the surname Do, and so does "Dr. Anh Do"."""
+    segments = [part.split() for part in plain(text).split(",")]
+    for words in segments:
+        while len(words) > 1 and _bare(words[0]) in TITLES:
+            del words[0]
+    segments = [words for words in segments if words]
+    if len(segments) > 1 and len(segments[0]) == 1 and _bare(segments[0][0]) in TITLES:
+        del segments[0]  # "Dr., John Smith"
+
+    def count() -> int:
+        return sum(len(words) for words in segments)
+
+    for index in range(len(segments) - 1, 0, -1):  # ", MD", ", MD, FACS"
+        words = segments[index]
+        if all(_bare(w) in CREDENTIALS for w in words) and count() - len(words) >= 2:
+            del segments[index]
+    while count() > 2 and _bare(segments[-1][-1]) in CREDENTIALS:  # "John Smith MD"
+        segments[-1].pop()
+        if not segments[-1]:
+            segments.pop()
+    return ", ".join(" ".join(words) for words in segments)
 
 
 def name_key(text: str) -> str:

@@ -48,6 +48,15 @@ class StatusRules:
             r.progress_update_every_days,
         )
 
+    def legend(self) -> str:
+        """The statuses in words, with these thresholds (the page and the digest show it)."""
+        return (
+            f"new (first referral in the last {self.new_days} days), slipping (the last "
+            f"{self.slipping_days} days below {self.slipping_ratio:.0%} of their monthly pace "
+            f"over the {self.baseline_months} months before), lapsed (none in "
+            f"{self.lapsed_days} days)"
+        )
+
     def windows(self, as_of: date) -> tuple[date, date, date]:
         """(baseline start, recent start, as_of): the baseline runs up to the recent window."""
         recent = as_of - timedelta(days=self.slipping_days - 1)

@@ -427,3 +427,23 @@ def test_the_digest_counts_the_weeks_review_requests_and_their_effect_with_its_c
     ) in text
     assert "a difference, not its cause" in text and "a difference, not its cause" in html
     assert "0.5 in the 12 weeks before asking started" in html
+
+
+def test_the_digests_referral_section_follows_the_configured_thresholds(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    with sessions.begin() as session:
+        clinic(session, "Riverbend PT")
+        import_referrals(
+            session, referral_export(tmp_path), NOW, lambda a: patient_key("k" * 64, a), 10**6
+        )
+
+    def lapsing_after(days: int) -> Settings:
+        fields = make_settings(database_url).model_dump()
+        return Settings.model_validate({**fields, "referrals": {"lapsed_days": days}})
+
+    settings = lapsing_after(120)
+    _, text = email_of(settings, "digest", [digest_of(sessions, settings)])
+    assert "Lapsed (none in 120 days): Dr. Bo Park" in text  # quiet since July 10
+    section = digest_of(sessions, lapsing_after(150))["referrals"]
+    assert "Dr. Bo Park" not in section["lapsed"] and section["lapsed_count"] == 0

@@ -259,7 +259,17 @@ def cli(make_cli: Callable[[str], CliRun]) -> CliRun:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "the file is empty"),
+        (b"", "the file is empty, it has no referrals"),
+        (b"\xef\xbb\xbf", "the file is empty, it has no referrals"),
+        (b"\n\r\n  \n,,\n", "the file is empty, it has no referrals"),
+        (
+            b"Case ID,Referral Date,Referring Provider\n",
+            "the file has no referrals, only a header row",
+        ),
+        (
+            b"Case ID,Referral Date,Referring Provider\n\n,,\n",
+            "the file has no referrals, only a header row",
+        ),
         ("Case ID,Referral Date\nC-1,11/02/2026\n".encode("utf-16"), "not UTF-8 text"),
         ("Case,Referente\nC-1,Dr Pérez\n".encode("latin-1"), "not UTF-8 text"),
         (b"Patient Name,DOB\nMaria,1/1/1960\n", "no column for case_id, referral_date"),
@@ -305,3 +315,18 @@ def test_the_import_command_reports_what_it_read_and_left_unread(
     )
     assert not [detail for detail in PATIENT_DETAILS if detail in done.stdout + done.stderr]
     assert (tmp_path / "data" / "referral-key").stat().st_mode & 0o077 == 0  # owner only
+
+
+def test_the_same_export_under_another_source_is_imported_with_a_warning(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    export = str(write(tmp_path, EXPORT))
+    assert cli("import", "referrals", export).returncode == 0
+    again = cli("import", "referrals", export)
+    assert again.returncode == 0 and "warning" not in again.stderr
+    other = cli("import", "referrals", export, "--source", "webpt")
+    assert other.returncode == 0, other.stderr
+    assert (
+        "4 case id(s) of this file were imported before with --source emr: both copies are "
+        "kept and counted. If it is the same system, import with --source emr"
+    ) in other.stderr

@@ -85,6 +85,30 @@ def test_the_referral_sheet_holds_what_a_partner_needs() -> None:
         assert words in sheet, words
 
 
+def test_before_google_is_connected_the_sheet_takes_phone_and_address_from_config() -> None:
+    settings = Settings.model_validate(
+        {
+            "referral_kit": {
+                **SETTINGS.referral_kit.model_dump(),
+                "phone": "(512) 555-0100",
+                "address": ["88 Riverside Dr, Suite 2", "Austin, TX 78741"],
+            }
+        }
+    )
+    for pdf in (
+        referral_sheet_pdf(KitPractice.from_settings(settings, [])),
+        referral_form_pdf(KitPractice.from_settings(settings, [])),
+    ):
+        [page] = pages(pdf)
+        for words in ("88 Riverside Dr, Suite 2", "Austin, TX 78741", "Phone (512) 555-0100"):
+            assert words in page, words
+        assert "Fax (512) 555-0143" in page
+    # Once Google knows the location, its own address and phone are printed.
+    [sheet] = pages(referral_sheet_pdf(KitPractice.from_settings(settings, [CLINIC])))
+    assert "1200 S Lamar Blvd" in sheet and "Phone (512) 555-0142" in sheet
+    assert "88 Riverside Dr" not in sheet
+
+
 def test_the_referral_form_fills_in_on_screen_and_asks_the_minimum() -> None:
     pdf = referral_form_pdf(KitPractice.from_settings(SETTINGS, [CLINIC]))
     names = set(re.findall(rb"/T \((\w+)\)", pdf))
@@ -104,3 +128,56 @@ def test_the_referral_form_fills_in_on_screen_and_asks_the_minimum() -> None:
         assert label in page, label
     assert "fax to (512) 555-0143 or Direct: referrals@riverbendpt.direct.example" in page
     assert "Social Security" not in page and "Insurance ID" not in page  # the minimum necessary
+
+
+LONG_NAME = (
+    "The Riverbend Orthopedic, Sports and Vestibular Physical Therapy and Rehabilitation "
+    "Institute of Greater Austin and the Hill Country"
+)
+
+
+def text_boxes(pdf: bytes) -> list[tuple[str, float, float, float, float, float]]:
+    """Every character drawn: (text, left, bottom, right, top, page width)."""
+    boxes = []
+    for page in pypdfium2.PdfDocument(pdf):
+        text = page.get_textpage()
+        width = page.get_width()
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if char.strip():
+                boxes.append((char, *text.get_charbox(index), width))
+    return boxes
+
+
+def test_a_long_practice_name_is_fitted_inside_the_page_on_every_kit_document() -> None:
+    settings = Settings.model_validate(
+        {"referral_kit": {**SETTINGS.referral_kit.model_dump(), "practice_name": LONG_NAME}}
+    )
+    practice = KitPractice.from_settings(settings, [CLINIC])
+    counts = [ThankYou(1, "Dr. Ann Lee, MD", "physician", 7)]
+    documents = {
+        "form": referral_form_pdf(practice),
+        "sheet": referral_sheet_pdf(practice),
+        "letter": thank_you_letters_pdf(practice, counts, date(2026, 11, 1), date(2026, 12, 2)),
+    }
+    margin = 0.9 * 72
+    for name, pdf in documents.items():
+        boxes = text_boxes(pdf)
+        assert boxes, name
+        outside = [
+            c
+            for c, left, _, right, _, width in boxes
+            if left < margin - 1 or right > width - margin + 1
+        ]
+        assert not outside, (name, "".join(outside))
+        # The whole name is there, shrunk and wrapped rather than cut mid-word.
+        assert "Institute of Greater Austin and the Hill Country" in pages(pdf)[0], name
+    assert len(pages(documents["form"])) == 1
+
+
+def test_a_name_too_long_for_two_lines_ends_in_an_ellipsis_on_the_form() -> None:
+    practice = KitPractice(name="Riverbend " * 30)
+    (form,) = pages(referral_form_pdf(practice))
+    assert "Referral to Riverbend" in form and "…" in form
+    boxes = text_boxes(referral_form_pdf(practice))
+    assert all(right <= width - 0.9 * 72 + 1 for _, _, _, right, _, width in boxes)

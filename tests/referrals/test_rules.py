@@ -52,6 +52,18 @@ def test_an_npi_is_ten_digits_with_a_luhn_check_over_80840(text: str, npi: str |
         ("O'Brien, Patrick", "patrick obrien"),
         ("Barton Springs CrossFit", "barton springs crossfit"),  # an organisation: as it is
         ("St. Edward's University Athletics", "st edwards university athletics"),
+        # A surname that is also a credential stays: only a trailing or comma'd one goes.
+        ("Dr. Anh Do", "anh do"),
+        ("Anh Do", "anh do"),
+        ("Anh Do, MD", "anh do"),
+        ("ANH DO MD", "anh do"),
+        ("Do, Anh, MD", "anh do"),
+        ("Kim Pa", "kim pa"),
+        ("Dr. Sam Pt", "sam pt"),
+        ("Sam Pt, PT, DPT", "sam pt"),
+        ("Dr. John Smith, MD, FACS", "john smith"),
+        ("Smith, Dr. John", "john smith"),
+        ("Md Rahman", "md rahman"),
     ],
 )
 def test_names_are_compared_without_titles_credentials_order_or_case(

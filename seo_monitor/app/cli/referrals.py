@@ -6,6 +6,7 @@ import getpass
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -118,6 +119,12 @@ def report_period(since: datetime | None, until: datetime | None, as_of: date) -
     return Period(start, end)
 
 
+def practice_today(settings: Settings) -> date:
+    """Today where the practice is (scheduler.timezone), as the digest and the monthly report
+    count days: in the evening in America, UTC is already tomorrow."""
+    return utcnow().astimezone(ZoneInfo(settings.scheduler.timezone)).date()
+
+
 def location_ids(settings: Settings, wanted: str | None) -> list[int] | None:
     if wanted is None:
         return None
@@ -129,7 +136,12 @@ def location_ids(settings: Settings, wanted: str | None) -> list[int] | None:
 @click.option("--location", help="Only this location's referrals (store code, name or id).")
 @click.option("--since", type=DAY, help="First day of the period (default: a year before --until).")
 @click.option("--until", type=DAY, help="Last day of the period (default: --as-of).")
-@click.option("--as-of", "as_of", type=DAY, help="The day statuses are judged on (default: today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DAY,
+    help="The day statuses are judged on (default: today in scheduler.timezone).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_app
 def referrals_report(
@@ -142,7 +154,7 @@ def referrals_report(
 ) -> None:
     """Referrals, conversion and each referrer's status: new, active, slipping or lapsed."""
     settings = app.settings
-    day = as_of.date() if as_of else utcnow().date()
+    day = as_of.date() if as_of else practice_today(settings)
     period = report_period(since, until, day)
     ids = location_ids(settings, location)
     with session_factory(open_database(settings))() as session:
@@ -180,7 +192,7 @@ def describe_report(report: ReferralReport) -> str:
         lines.append(
             f"  {r.id:>5}  {r.name[:32]:<32} {r.kind[:12]:<12} {r.referrals:>4} "
             f"{percent(r.conversion_rate):>5} {days(r.median_days_to_first_visit):>5} "
-            f"{r.last_referral or '':<10}  {r.status}"
+            f"{r.last_referral.isoformat() if r.last_referral else '–':<10}  {r.status}"
         )
     return "\n".join(lines)
 
@@ -195,12 +207,12 @@ def days(value: float | None) -> str:
 
 @referrals_group.command("due")
 @click.option("--location", help="Only this location's referrals.")
-@click.option("--as-of", "as_of", type=DAY, help="The day (default: today).")
+@click.option("--as-of", "as_of", type=DAY, help="The day (default: today in scheduler.timezone).")
 @pass_app
 def referrals_due(app: AppContext, location: str | None, as_of: datetime | None) -> None:
     """Thank-yous, check-ins and progress updates due, most pressing first."""
     settings = app.settings
-    day = as_of.date() if as_of else utcnow().date()
+    day = as_of.date() if as_of else practice_today(app.settings)
     ids = location_ids(settings, location)
     with session_factory(open_database(settings))() as session:
         due = select_referrals_due(session, day, StatusRules.from_settings(settings), ids)
@@ -286,9 +298,15 @@ def kit_group() -> None:
 @kit_group.command("letters")
 @click.option("--month", required=True, help="The month thanked for, YYYY-MM.")
 @click.option("--referrer", "referrer_ids", type=int, multiple=True, help="Only these (ids).")
+@click.option(
+    "--location",
+    help="Only referrals to this location, on its letterhead (default: the whole practice).",
+)
 @click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @pass_app
-def kit_letters(app: AppContext, month: str, referrer_ids: tuple[int, ...], out: Path) -> None:
+def kit_letters(
+    app: AppContext, month: str, referrer_ids: tuple[int, ...], location: str | None, out: Path
+) -> None:
     """One thank-you letter per referrer who referred in the month; counts only, no patient."""
     settings = app.settings
     check_writable(out)
@@ -297,11 +315,14 @@ def kit_letters(app: AppContext, month: str, referrer_ids: tuple[int, ...], out:
     except ValueError:
         raise UserError(f"--month {month!r}: write the month as YYYY-MM, e.g. 2026-11") from None
     with session_factory(open_database(settings))() as session:
-        counts = select_thank_you_counts(session, first, list(referrer_ids) or None)
-        practice = KitPractice.from_settings(settings, select_locations(session))
+        chosen = select_locations(session, location)
+        ids = [place.id for place in chosen] if location is not None else None
+        counts = select_thank_you_counts(session, first, list(referrer_ids) or None, ids)
+        practice = KitPractice.from_settings(settings, chosen)
     if not counts:
-        raise UserError(f"no referrals in {month}: no letters to write")
-    write_output(out, thank_you_letters_pdf(practice, counts, first, utcnow().date()))
+        where = f" at {location}" if location is not None else ""
+        raise UserError(f"no referrals in {month}{where}: no letters to write")
+    write_output(out, thank_you_letters_pdf(practice, counts, first, practice_today(settings)))
     click.echo(f"{out}: {len(counts)} thank-you letters for {first:%B %Y}.")
 
 
