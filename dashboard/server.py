@@ -20,7 +20,7 @@ def preload() -> float:
     started = time.perf_counter()
     import altair as alt
     import pandas as pd
-    import pyarrow  # noqa: F401  (Streamlit sends tables to the browser as Arrow)
+    import pyarrow  # type: ignore[import-untyped]  # noqa: F401  (tables go to the browser as Arrow)
     import sqlalchemy.orm  # noqa: F401
 
     # What dashboard.data reads through; not dashboard.* itself, whose st.cache_data
