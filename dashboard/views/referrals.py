@@ -131,8 +131,8 @@ def referrer_table(report: data.ReferralReport) -> None:
         },
     )
     st.caption(
-        f"Status on {report.as_of:%b %d}: {data.referral_rules().legend()}; "
-        "thresholds under [referrals]."
+        md(f"Status on {report.as_of:%b %d}: {data.referral_rules().legend()}; ")
+        + "thresholds under [referrals]."
     )
 
 
