@@ -609,8 +609,9 @@ class ProfileGuardSettings(Section):
 
     alert_fields: list[ProfileField] = documented(
         list(get_args(ProfileField)),
-        "Changes to these fields email the alert recipients at once (exactly once); changes "
-        "to the others are only recorded, for the Profile changes page and the digest.",
+        "Changes to these fields email the alert recipients (exactly once, when each "
+        "recipient's alerts.recipient_modes says); changes to the others are only recorded, "
+        "for the Profile changes page and the digest.",
         example=["title", "primary_category", "phone", "website", "address", "regular_hours"],
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from seo_monitor.alerts.content import recipients_for
+from seo_monitor.alerts.content import alert_recipients
 from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.config import Settings
 from seo_monitor.links import PROFILE_MANAGER_URL
@@ -88,14 +88,16 @@ def queue_alerts(
     changes: list[ProfileChange],
     now: datetime,
 ) -> int:
+    """Queue an email per recipient for each change of a field in `profile_guard.alert_fields`,
+    when each recipient's mode says (weekly recipients: the digest only)."""
     wanted = set(settings.profile_guard.alert_fields)
-    people = recipients_for(settings, location)
+    people = alert_recipients(settings, location, now)
     added = 0
     for change in (c for c in changes if c.field in wanted):
         payload = alert_payload(location, change)
-        for person in people:
+        for person, due in people:
             key = f"profile:{change.id}:{person}"
-            added += enqueue(session, key, ALERT_KIND, person, payload, now)
+            added += enqueue(session, key, ALERT_KIND, person, payload, due)
     return added
 
 

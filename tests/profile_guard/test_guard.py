@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.profile import watched_fields
+from seo_monitor.alerts import send_due
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.app.jobs import collect, make_client
@@ -27,6 +28,7 @@ from seo_monitor.queries import (
 )
 from seo_monitor.sandbox import World
 from tests.conftest import CliRun
+from tests.smtp import Sink
 
 # A Location as Business Information v1 returns it (field names and shapes from its discovery
 # document): a night shift on Friday, a closed holiday, two categories, two phones.
@@ -261,3 +263,53 @@ def test_the_profile_changes_command_lists_google_values_and_changes(
     assert "No profile changes since 2026-11-01." in only.stdout
     wrong = cli("profile", "changes", "--since", "2099-01-01")
     assert wrong.returncode == 2 and "in the future" in wrong.stderr
+
+
+def mailing(settings: Settings, port: int, **alerts: Any) -> Settings:
+    """Alert settings sending to the test SMTP server on `port`."""
+    smtp = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"}
+    updated = settings.alerts.model_copy(
+        update={"from_address": "seo@clinic.example", **smtp, **alerts}
+    )
+    return settings.model_copy(update={"alerts": updated})
+
+
+def test_a_profile_change_email_is_sent_once_to_each_recipient_when_their_mode_says(
+    settings: Settings, sessions: sessionmaker[Session], world: World, sink: tuple[Sink, int]
+) -> None:
+    handler, port = sink
+    settings = mailing(
+        settings,
+        port,
+        recipients=["now@clinic.example", "daily@clinic.example", "weekly@clinic.example"],
+        recipient_modes={"daily@clinic.example": "daily", "weekly@clinic.example": "weekly"},
+    )
+    sync(settings, sessions, world)  # Google shows its own hours for the first clinic
+    assert send_due(sessions, settings, now=lambda: world.now).sent == 1
+    sync(settings, sessions, world)  # nothing new
+    assert send_due(sessions, settings, now=lambda: world.now).sent == 0
+    later = world.now + timedelta(days=1, hours=1)  # past the next daily batch
+    assert send_due(sessions, settings, now=lambda: later).sent == 1
+    assert send_due(sessions, settings, now=lambda: later + timedelta(days=8)).sent == 0
+    subject = f"Profile change: {world.locations[0].title}, hours"
+    assert [(m["To"], m["Subject"]) for m in handler.messages] == [
+        ("now@clinic.example", subject),
+        ("daily@clinic.example", subject),
+    ]
+
+
+def test_only_changes_to_the_alert_fields_are_emailed_but_all_are_recorded(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    settings = with_recipients(settings)
+    guard = settings.profile_guard.model_copy(update={"alert_fields": ["phone"]})
+    settings = settings.model_copy(update={"profile_guard": guard})
+    sync(settings, sessions, world)  # Google's hours: recorded, not emailed
+    second = world.locations[1]
+    second.profile_edits["phoneNumbers.primaryPhone"] = "(512) 555-7777"
+    second.profile_edits["profile.description"] = "Same-week appointments."
+    sync(settings, sessions, world)
+    assert {field for field, *_ in changes(sessions)} == {"regular_hours", "phone", "description"}
+    with sessions() as session:
+        emails = session.scalars(select(Notification).where(Notification.kind == "profile"))
+        assert [e.payload["field"] for e in emails] == ["Phone"]
