@@ -2,13 +2,12 @@
 and Google's own version of a location (`locations.getGoogleUpdated`).
 
 Each field becomes a short text or a sorted list of texts, the way a person compares them:
-"Mon 08:00-18:00", "2026-12-24 closed", "1200 S Lamar Blvd, Austin TX 78704". Fields Google
-did not send are left out, so a read mask without them never looks like a deletion.
+"Mon 08:00-18:00", "2026-12-24 closed", "1200 S Lamar Blvd, Austin TX 78704". A field Google
+did not send is empty (Google leaves empty fields out of its answers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from collectors import fields
@@ -20,30 +19,30 @@ TEXT_LIMIT = 1_000  # longer than any field Google allows (the description: 750)
 
 
 def watched_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    """The watched fields this Location carries (see seo_monitor/profile_guard/fields.py)."""
+    """Every watched field of this Location (see seo_monitor/profile_guard/fields.py).
+
+    Google's JSON leaves empty fields out, and the locations sync always asks for every
+    watched field (`WATCHED_MASK`), so a field absent from the answer is empty: a removed
+    website, description, special hours, pin or other phone, or a hidden storefront address
+    is read as `None` or `[]` and so is a change."""
     raw = fields.obj(raw)
-    found: dict[str, Any] = {}
-    readers: dict[str, Callable[[], dict[str, Any]]] = {
-        "title": lambda: {"title": fields.line(raw.get("title"), TEXT_LIMIT)},
-        "categories": lambda: _categories(fields.obj(raw.get("categories"))),
-        "phoneNumbers": lambda: _phones(fields.obj(raw.get("phoneNumbers"))),
-        "websiteUri": lambda: {"website": fields.line(raw.get("websiteUri"), TEXT_LIMIT)},
-        "storefrontAddress": lambda: {"address": _address(fields.obj(raw["storefrontAddress"]))},
-        "serviceArea": lambda: {"service_area": _service_area(fields.obj(raw["serviceArea"]))},
-        "latlng": lambda: {"map_position": _position(fields.obj(raw["latlng"]))},
-        "regularHours": lambda: {"regular_hours": _hours(fields.obj(raw["regularHours"]))},
-        "specialHours": lambda: {"special_hours": _special(fields.obj(raw["specialHours"]))},
-        "profile": lambda: {
-            "description": fields.line(fields.obj(raw["profile"]).get("description"), TEXT_LIMIT)
-        },
-        "openInfo": lambda: {
-            "open_status": fields.line(fields.obj(raw["openInfo"]).get("status"), 40)
-        },
+
+    def part(key: str) -> dict[str, Any]:
+        return fields.obj(raw.get(key))
+
+    return {
+        "title": fields.line(raw.get("title"), TEXT_LIMIT),
+        **_categories(part("categories")),
+        **_phones(part("phoneNumbers")),
+        "website": fields.line(raw.get("websiteUri"), TEXT_LIMIT),
+        "address": _address(part("storefrontAddress")),
+        "service_area": _service_area(part("serviceArea")),
+        "map_position": _position(part("latlng")),
+        "regular_hours": _hours(part("regularHours")),
+        "special_hours": _special(part("specialHours")),
+        "description": fields.line(part("profile").get("description"), TEXT_LIMIT),
+        "open_status": fields.line(part("openInfo").get("status"), 40),
     }
-    for key, read in readers.items():
-        if key in raw:
-            found.update(read())
-    return found
 
 
 def _categories(raw: dict[str, Any]) -> dict[str, Any]:

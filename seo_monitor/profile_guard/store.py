@@ -25,7 +25,9 @@ ALERT_KIND = "profile"
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Watched fields both reads carry whose values differ, in the profile's order. A field
-    only one of them carries (a read mask that grew) is no change."""
+    the last sync did not keep is no change: before the guard read absent fields as empty, it
+    kept only the fields Google sent, so the first sync after that upgrade must not report
+    every empty field as just removed."""
     return [f for f in WATCHED if f in before and f in after and before[f] != after[f]]
 
 

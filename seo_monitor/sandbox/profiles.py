@@ -65,11 +65,15 @@ def extras(location: SandboxLocation) -> dict[str, Any]:
 
 
 def set_path(body: dict[str, Any], path: str, value: Any) -> None:
-    """body["a"]["b"] = value for "a.b", creating the objects on the way."""
+    """body["a"]["b"] = value for "a.b", creating the objects on the way; None removes the
+    field (Google leaves empty fields out of its answers)."""
     *parents, last = path.split(".")
     for part in parents:
         body = body.setdefault(part, {})
-    body[last] = copy.deepcopy(value)
+    if value is None:
+        body.pop(last, None)
+    else:
+        body[last] = copy.deepcopy(value)
 
 
 def with_changes(body: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

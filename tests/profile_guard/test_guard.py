@@ -78,14 +78,29 @@ def test_each_watched_field_reads_as_a_person_compares_it() -> None:
         "additional_phones": ["(512) 555-0199"],
         "website": "https://riverbend.example/",
         "address": "1200 S Lamar Blvd, Suite 110, Austin TX 78704",
+        "service_area": [],
         "map_position": "30.24661, -97.78360",
         "regular_hours": ["Mon 07:30-19:00", "Fri 22:00-Sat 06:00"],
         "special_hours": ["2026-12-25 closed", "2026-12-31 09:00-12:00"],
         "description": "One-on-one physical therapy.",
         "open_status": "OPEN",
     }
-    # A field Google did not send is not read as empty: a narrower read mask is no deletion.
-    assert watched_fields({"title": "Riverbend"}) == {"title": "Riverbend"}
+    # Google leaves empty fields out: a field it did not send is empty.
+    assert watched_fields({"title": "Riverbend"}) == {
+        "title": "Riverbend",
+        "primary_category": None,
+        "additional_categories": [],
+        "phone": None,
+        "additional_phones": [],
+        "website": None,
+        "address": None,
+        "service_area": [],
+        "map_position": None,
+        "regular_hours": [],
+        "special_hours": [],
+        "description": None,
+        "open_status": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -313,3 +328,32 @@ def test_only_changes_to_the_alert_fields_are_emailed_but_all_are_recorded(
     with sessions() as session:
         emails = session.scalars(select(Notification).where(Notification.kind == "profile"))
         assert [e.payload["field"] for e in emails] == ["Phone"]
+
+
+def test_a_removed_website_description_or_storefront_is_a_change(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    sync(settings, sessions, world)
+    second = world.locations[1]
+    for path in ("websiteUri", "profile", "storefrontAddress"):  # Google leaves them out
+        second.profile_edits[path] = None
+    sync(settings, sessions, world)
+    removed = {
+        (field, after) for field, source, _, after in changes(sessions) if source == "profile"
+    }
+    assert removed == {("website", None), ("description", None), ("address", None)}
+
+
+def test_the_first_sync_after_the_upgrade_reports_no_field_it_never_kept(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    """Before empty fields were read as empty, a state kept only the fields Google sent."""
+    sync(settings, sessions, world)
+    with sessions.begin() as session:
+        for state in session.scalars(select(ProfileState)):
+            state.fields = {k: v for k, v in state.fields.items() if v not in (None, [])}
+    before = changes(sessions)
+    counts = sync(settings, sessions, world)
+    assert counts["profile_changes"] == 0 and changes(sessions) == before
+    with sessions() as session:  # now kept, so a later removal is a change
+        assert all("special_hours" in s.fields for s in session.scalars(select(ProfileState)))
