@@ -17,7 +17,7 @@ import phonenumbers
 from rapidfuzz import fuzz
 
 from seo_monitor.listings.reading import ListingFacts
-from seo_monitor.website.matching import Profile, normalise_address
+from seo_monitor.website.matching import Profile, missing_address_lines, same_city
 
 NAME_SIMILARITY = 90  # rapidfuzz token_set_ratio: word order and extra words forgiven
 LEGAL_SUFFIXES = re.compile(r"\b(llc|pllc|inc|pc|pa|ltd|co|corp)\b")
@@ -87,17 +87,25 @@ def _name(facts: ListingFacts, profile: Profile, shown: dict[str, Any], differs:
 def _address(
     facts: ListingFacts, profile: Profile, shown: dict[str, Any], differs: Differs
 ) -> None:
+    """Every line of Google's address (the street with its house number, the suite) shown as
+    whole words, and the same city where the listing names one."""
     if not profile.address_lines:
         return  # a service-area business shows no address on Google either
-    street = normalise_address(profile.address_lines[0])
-    google = ", ".join([*profile.address_lines, *([profile.city] if profile.city else [])])
+    lines = profile.address_lines
+    google = ", ".join([*lines, *([profile.city] if profile.city else [])])
     if facts.address:
         shown["address"] = facts.address
-        if street not in normalise_address(facts.address):
+        other_city = facts.city and profile.city and not same_city(facts.city, profile.city)
+        if missing_address_lines(facts.address, lines) or other_city:
             differs("address", facts.address, google)
     elif not facts.structured:
-        if street and street in normalise_address(facts.text):
-            shown["address"] = profile.address_lines[0]
+        missing = missing_address_lines(facts.text, lines)
+        found = [line for line in lines if line not in missing]
+        if not missing:
+            shown["address"] = ", ".join(lines)
+        elif lines[0] in found:  # the street without its suite, say
+            shown["address"] = ", ".join(found)
+            differs("address", f"{shown['address']}, without {', '.join(missing)}", google)
         elif facts.phones or "name" in shown:
             differs("address", NOT_SHOWN, google)
 

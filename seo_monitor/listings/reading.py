@@ -29,6 +29,7 @@ TEXT_LIMIT = 300
 class ListingFacts:
     name: str | None = None
     address: str | None = None
+    city: str | None = None  # the address's locality, where the markup names it
     phones: frozenset[str] = frozenset()  # E.164
     rating: float | None = None
     review_count: int | None = None
@@ -59,6 +60,7 @@ def read_listing(html: str, region: str = "US") -> ListingFacts:
     return ListingFacts(
         name=_text(business.get("name")),
         address=_address(business),
+        city=_city(business),
         phones=frozenset(phones_in(phone, region)) if phone else frozenset(),
         rating=rating,
         review_count=count,
@@ -102,6 +104,13 @@ def _address(item: dict[str, Any]) -> str | None:
     ]
     joined = ", ".join(p for p in parts if p)
     return joined or (_text(address) if not isinstance(address, dict) else None)
+
+
+def _city(item: dict[str, Any]) -> str | None:
+    address = item.get("address")
+    if isinstance(address, list):
+        address = address[0] if address else None
+    return _text((address if isinstance(address, dict) else item).get("addressLocality"))
 
 
 def _rating(items: list[dict[str, Any]]) -> tuple[float | None, int | None]:

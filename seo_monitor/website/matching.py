@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,8 +57,31 @@ class Profile:
 
 
 def normalise_address(text: str) -> str:
-    words = re.findall(r"[a-z0-9#]+", text.lower())
-    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+    """Lower case, words only, usual abbreviations: "1200 Barton Springs Road, Suite #210" and
+    "1200 Barton Springs Rd. Ste 210" both read "1200 barton springs rd ste 210"."""
+    words: list[str] = []
+    for word in re.findall(r"#|[a-z0-9]+", text.lower()):
+        word = ABBREVIATIONS.get(word, word)
+        if not (word == "ste" and words and words[-1] == "ste"):  # "Suite #210"
+            words.append(word)
+    return " ".join(words)
+
+
+def shows_address_line(text: str, line: str) -> bool:
+    """Whether `text` shows an address line as whole words, house or suite number included:
+    "200 Main St" is not shown by "1200 Main St", nor "Suite 21" by "Suite 210"."""
+    wanted = normalise_address(line)
+    return bool(wanted) and f" {wanted} " in f" {normalise_address(text)} "
+
+
+def missing_address_lines(text: str, lines: Sequence[str]) -> list[str]:
+    """The lines of Google's address (street, suite) that `text` does not show; the website
+    audit and the listings check both compare addresses this way."""
+    return [line for line in lines if line.strip() and not shows_address_line(text, line)]
+
+
+def same_city(shown: str, google: str) -> bool:
+    return normalise_address(shown) == normalise_address(google)
 
 
 def phones_in(text: str, region: str) -> set[str]:

@@ -307,3 +307,42 @@ def test_the_listings_commands(
     )
     unknown = cli("listings", "remove", "99999")
     assert unknown.returncode == 2 and "there is no listing #99999" in unknown.stderr
+
+
+def json_ld(street: str, city: str = "Austin") -> str:
+    return JSON_LD.replace("1200 Barton Springs Rd., Ste. 210", street).replace(
+        '"addressLocality": "Austin"', f'"addressLocality": "{city}"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("street", "city"),
+    [
+        ("200 Barton Springs Rd, Ste 210", "Austin"),  # "1200 …" must not match "200 …"
+        ("11200 Barton Springs Rd, Ste 210", "Austin"),
+        ("1200 Barton Springs Rd, Ste 999", "Austin"),  # another suite
+        ("1200 Barton Springs Rd, Ste 2100", "Austin"),
+        ("1200 Barton Springs Rd", "Austin"),  # no suite
+        ("1200 Barton Springs Rd, Ste 210", "Dallas"),  # another city
+    ],
+)
+def test_another_house_number_suite_or_city_is_an_address_mismatch(street: str, city: str) -> None:
+    verdict = compare(read_listing(json_ld(street, city)), PROFILE)
+    assert [m["field"] for m in verdict.mismatches] == ["address"], verdict
+    assert verdict.mismatches[0]["google"] == "1200 Barton Springs Road, Suite 210, Austin"
+
+
+@pytest.mark.parametrize(
+    "street", ["1200 Barton Springs Road, Suite #210", "1200 Barton Springs Rd. #210"]
+)
+def test_the_same_address_written_otherwise_is_consistent(street: str) -> None:
+    assert compare(read_listing(json_ld(street)), PROFILE).status == "consistent"
+
+
+def test_plain_text_with_another_house_number_or_without_the_suite_is_a_mismatch() -> None:
+    other = PLAIN.replace("1200 Barton", "200 Barton")
+    [mismatch] = compare(read_listing(other), PROFILE).mismatches
+    assert mismatch["listing"] == "(not on the page)"
+    no_suite = PLAIN.replace(", Suite 210", "")
+    [mismatch] = compare(read_listing(no_suite), PROFILE).mismatches
+    assert mismatch["listing"] == "1200 Barton Springs Road, without Suite 210"
