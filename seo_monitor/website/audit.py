@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from seo_monitor.website.matching import (
     LOCAL_TYPES,
     Profile,
-    missing_address_lines,
+    match_address,
     parses_as_phone,
     phones_in,
     schema_types,
@@ -248,16 +248,15 @@ def _nap(soup: BeautifulSoup, text: str, profile: Profile) -> Iterator[Finding]:
                 f'Wrap it in <a href="tel:{wanted or profile.phone}">…</a>.',
             )
     if profile.address_lines:
-        missing = missing_address_lines(text, profile.address_lines)
-        street = profile.address_lines[0]
-        if street in missing:
+        found = match_address(text, profile.address_lines)
+        if not found.street:
             yield Finding(
                 "address",
                 "high",
-                f"The address '{street}' is not on the page as on Google.",
+                f"The address '{profile.address_lines[0]}' is not on the page as on Google.",
                 f"Show '{', '.join(profile.address_lines)}' in the footer, as on Google.",
             )
-        for extra in (line for line in missing if line != street):
+        for extra in found.missing:
             yield Finding(
                 "address",
                 "medium",

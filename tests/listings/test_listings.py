@@ -4,6 +4,7 @@ fail to be read, each said for what it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -54,6 +55,18 @@ MICRODATA = """<html><body><div itemscope itemtype="https://schema.org/Physician
 <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
  <meta itemprop="ratingValue" content="3.9"><meta itemprop="reviewCount" content="17"></div>
 </div></body></html>"""
+# A group's directory page: every branch, each with its own rating; this clinic is the second.
+GROUP = """<html><head><script type="application/ld+json">[
+ {"@type": "MedicalClinic", "name": "Riverbend Physical Therapy - Mueller",
+  "telephone": "(512) 555-0300",
+  "address": {"@type": "PostalAddress", "streetAddress": "1900 Aldrich St", "addressLocality": "Austin"},
+  "aggregateRating": {"@type": "AggregateRating", "ratingValue": "3.1", "reviewCount": "12"}},
+ {"@type": "MedicalClinic", "name": "Riverbend Physical Therapy - South Lamar",
+  "telephone": "(512) 555-0100",
+  "address": {"@type": "PostalAddress", "streetAddress": "1200 Barton Springs Rd, Ste 210",
+              "addressLocality": "Austin"},
+  "aggregateRating": {"@type": "AggregateRating", "ratingValue": "4.8", "reviewCount": "90"}}
+]</script></head><body><h1>Our clinics</h1></body></html>"""
 PLAIN = """<html><body><h2>Members in Austin</h2><p><b>Riverbend Physical Therapy</b><br>
 1200 Barton Springs Rd, Suite 210, Austin TX 78704<br>Tel. (512) 555-0100</p></body></html>"""
 
@@ -116,6 +129,7 @@ def site() -> Iterator[Server]:
     routes: dict[str, Route] = {
         "/robots.txt": page(b"User-agent: *\nDisallow: /private/\n", kind="text/plain"),
         "/clinic": page(JSON_LD.encode()),
+        "/group": page(GROUP.encode()),
         "/private/clinic": page(JSON_LD.encode()),
         "/wall": page(b"<html><title>Just a moment...</title><body>Checking your browser</body></html>"),
         "/forbidden": page(b"<html><body>Forbidden</body></html>", status=403),
@@ -212,6 +226,29 @@ def test_the_weekly_check_reads_each_demo_listing_and_keeps_its_rating(
     # Every third clinic's association listing still shows the street it moved from.
     moved = by_site["ATX-003", "choosept"]
     assert moved.status == "mismatch" and [m["field"] for m in moved.mismatches] == ["address"]
+
+
+def test_a_listing_with_the_profiles_other_phone_is_consistent_at_the_weekly_check(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    """The vitals page shows (512) 555-0100: once the profile lists it as another phone (the
+    old number kept as a second line), the listing is no mismatch."""
+    settings = demo_settings(sandbox, world, tmp_path, database_url)
+    world.locations[0].profile_edits["phoneNumbers.additionalPhones"] = ["(512) 555-0100"]
+    client = make_client(settings)
+    collect(settings, sessions, ["locations", "listings"], client, now=lambda: world.now)
+    with sessions() as session:
+        statuses = session.execute(
+            select(Listing.site, ListingCheck.status)
+            .join(ListingCheck, ListingCheck.listing_id == Listing.id)
+            .join(Location, Location.id == Listing.location_id)
+            .where(Location.store_code == "ATX-001")
+        ).all()
+    assert ("Vitals", "consistent") in statuses, statuses
 
 
 def test_listings_from_config_stay_and_those_added_by_hand_can_go(
@@ -322,7 +359,6 @@ def json_ld(street: str, city: str = "Austin") -> str:
         ("11200 Barton Springs Rd, Ste 210", "Austin"),
         ("1200 Barton Springs Rd, Ste 999", "Austin"),  # another suite
         ("1200 Barton Springs Rd, Ste 2100", "Austin"),
-        ("1200 Barton Springs Rd", "Austin"),  # no suite
         ("1200 Barton Springs Rd, Ste 210", "Dallas"),  # another city
     ],
 )
@@ -333,16 +369,62 @@ def test_another_house_number_suite_or_city_is_an_address_mismatch(street: str, 
 
 
 @pytest.mark.parametrize(
-    "street", ["1200 Barton Springs Road, Suite #210", "1200 Barton Springs Rd. #210"]
+    "street",
+    [
+        "1200 Barton Springs Road, Suite #210",
+        "1200 Barton Springs Rd. #210",
+        "1200 Barton Springs Rd",  # many directories have no field for the suite
+    ],
 )
 def test_the_same_address_written_otherwise_is_consistent(street: str) -> None:
     assert compare(read_listing(json_ld(street)), PROFILE).status == "consistent"
 
 
-def test_plain_text_with_another_house_number_or_without_the_suite_is_a_mismatch() -> None:
+def test_plain_text_with_another_house_number_or_suite_is_a_mismatch() -> None:
     other = PLAIN.replace("1200 Barton", "200 Barton")
     [mismatch] = compare(read_listing(other), PROFILE).mismatches
     assert mismatch["listing"] == "(not on the page)"
-    no_suite = PLAIN.replace(", Suite 210", "")
-    [mismatch] = compare(read_listing(no_suite), PROFILE).mismatches
-    assert mismatch["listing"] == "1200 Barton Springs Road, without Suite 210"
+    other_suite = PLAIN.replace("Suite 210", "Suite 12")
+    [mismatch] = compare(read_listing(other_suite), PROFILE).mismatches
+    assert mismatch["listing"] == "the same street, Suite 12"
+    assert compare(read_listing(PLAIN.replace(", Suite 210", "")), PROFILE).status == "consistent"
+
+
+def test_a_group_page_is_compared_and_rated_by_this_clinics_own_entry(site: Server) -> None:
+    listing = Listing(url=site.url("/group"), site="test")
+    verdict, rating, why = check_listing(listing, LOCATION, POLICY)
+    assert (verdict.status, rating, why) == ("consistent", (4.8, 90), None)
+    assert verdict.shown["name"] == "Riverbend Physical Therapy - South Lamar"
+    # The other branch's page entry is found by its phone or by its street alone.
+    mueller = Profile("Riverbend Physical Therapy - Mueller", ("1900 Aldrich Street",), "Austin")
+    assert read_listing(GROUP, profile=mueller).rating == 3.1
+    assert compare(read_listing(GROUP), mueller).status == "consistent"
+    # A branch the page does not list: compared with the page's first entry, so it differs.
+    moved = Profile(PROFILE.name, ("88 Old Mill Rd",), "Austin", "(512) 555-0999")
+    assert compare(read_listing(GROUP, profile=moved), moved).status == "mismatch"
+
+
+def test_a_rating_is_the_clinics_own_not_another_business_on_the_page() -> None:
+    other = (
+        '{"@type": "MedicalClinic", "name": "Lakeside Rehab", "aggregateRating": '
+        '{"@type": "AggregateRating", "ratingValue": "2.0", "reviewCount": "3"}}'
+    )
+    page = JSON_LD.replace('"@graph": [', f'"@graph": [{other},')
+    assert (read_listing(page).rating, read_listing(page).review_count) == (4.7, 1204)
+    # A standalone AggregateRating counts on a page about one business only.
+    alone = (
+        '<script type="application/ld+json">[{"@type": "AggregateRating", "ratingValue": "4.1",'
+        ' "reviewCount": "8"}]</script>'
+    )
+    unrated = JSON_LD.split('"aggregateRating"')[0].rstrip().rstrip(",") + "}\n]}</script>"
+    assert read_listing(unrated + alone).rating == 4.1
+    assert read_listing(GROUP.replace("<h1>", alone + "<h1>"), profile=PROFILE).rating == 4.8
+
+
+def test_a_listing_showing_one_of_the_profiles_other_phones_is_consistent() -> None:
+    tracking = JSON_LD.replace("+1 512-555-0100", "512-555-0142")
+    assert compare(read_listing(tracking), PROFILE).mismatches == [
+        {"field": "phone", "listing": "(512) 555-0142", "google": "(512) 555-0100"}
+    ]
+    with_tracking = dataclasses.replace(PROFILE, other_phones=("(512) 555-0142",))
+    assert compare(read_listing(tracking), with_tracking).status == "consistent"
