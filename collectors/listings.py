@@ -71,7 +71,7 @@ def collect_listings(
     session: Session, location: Location, settings: Settings, now: datetime
 ) -> dict[str, int]:
     """Check every listing of the location; counts by status."""
-    configured_listings(session, settings, location)
+    configured_listings(session, settings, location, prune=True)
     listings = session.scalars(
         select(Listing).where(Listing.location_id == location.id).order_by(Listing.id)
     ).all()

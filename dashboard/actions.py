@@ -113,7 +113,8 @@ def remove_listing_by_id(listing_id: int) -> str | None:
 
 def include_configured_listings(ids: tuple[int, ...] | None) -> None:
     """The listings config.toml names, in the database before their first check; the cached
-    reads are cleared only when one was added."""
+    reads are cleared only when one was added. (Those it no longer names go at the weekly
+    check, which runs with the scheduler's config.)"""
     from seo_monitor.listings.store import configured_listings
 
     config = settings()

@@ -116,7 +116,10 @@ def remove_form(rows: list[data.ListingRow]) -> None:
                 st.error(md(problem))
             else:
                 st.success("Removed, with its checks.")
-        st.caption("Listings named in config.toml are removed there.")
+        st.caption(
+            "Listings named in config.toml are removed there: one taken out of config.toml "
+            "is removed here too, with its checks, at the next weekly check."
+        )
 
 
 filters = guard()

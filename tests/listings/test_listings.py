@@ -5,6 +5,7 @@ fail to be read, each said for what it is."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -249,6 +250,34 @@ def test_a_listing_with_the_profiles_other_phone_is_consistent_at_the_weekly_che
             .where(Location.store_code == "ATX-001")
         ).all()
     assert ("Vitals", "consistent") in statuses, statuses
+
+
+def test_a_listing_taken_out_of_config_is_no_longer_checked_but_one_added_by_hand_stays(
+    sandbox: SandboxServer,
+    world: World,
+    tmp_path: Any,
+    database_url: str,
+    sessions: sessionmaker[Session],
+) -> None:
+    config = write_demo_config(tmp_path, sandbox.url, world=world)
+    settings = load_settings(config, {"SEO_MONITOR_DATABASE__URL": database_url})
+    client = make_client(settings)
+    collect(settings, sessions, ["locations", "listings"], client, now=lambda: world.now)
+    with sessions.begin() as session:
+        location = session.scalars(select(Location).where(Location.store_code == "ATX-001")).one()
+        mine = f"{sandbox.url}/listing/healthgrades/ATX-002"  # the demo's other clinic's page
+        assert add_listing(session, location, mine, "pat")
+    # The operator empties every location's listings in config.toml.
+    config.write_text(re.sub(r"^listings = .*$", "listings = []", config.read_text(), flags=re.M))
+    settings = load_settings(config, {"SEO_MONITOR_DATABASE__URL": database_url})
+    world.advance(60 * 24 * 7)
+    [run, *_] = collect(settings, sessions, ["listings"], client, now=lambda: world.now)
+    with sessions() as session:
+        left = session.execute(select(Listing.url, Listing.added_by)).all()
+        checks = session.scalars(select(ListingCheck)).all()
+    assert left == [(mine, "pat")]
+    assert {c.checked_at for c in checks} == {world.now}  # only the hand-added one, this week
+    assert run.counts["listings"] == 1, run
 
 
 def test_listings_from_config_stay_and_those_added_by_hand_can_go(
