@@ -15,6 +15,10 @@ from collectors.google_client import GoogleClient
 from seo_monitor.profile_guard import WATCHED_MASK, fields_in_mask
 
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+BUSINESS_TYPES = {  # ServiceAreaBusiness.businessType
+    "CUSTOMER_LOCATION_ONLY": "at customers' locations only (no storefront shown)",
+    "CUSTOMER_AND_BUSINESS_LOCATION": "at customers' locations and the storefront",
+}
 TEXT_LIMIT = 1_000  # longer than any field Google allows (the description: 750)
 
 
@@ -78,14 +82,22 @@ def _address(raw: dict[str, Any]) -> str | None:
 
 
 def _service_area(raw: dict[str, Any]) -> list[str]:
+    """Whether the storefront is shown too, the country the business is based in, then the
+    places served: ["at customers' locations only", "region US", "Austin, TX, USA"]; empty
+    for a business without a service area."""
+    if not raw:
+        return []
+    kind = BUSINESS_TYPES.get(str(raw.get("businessType")))
+    region = fields.line(raw.get("regionCode"), 10)
     places = fields.obj(raw.get("places")).get("placeInfos")
-    return sorted(
+    names = sorted(
         {
             name
             for item in fields.items(places)
             if (name := fields.line(fields.obj(item).get("placeName"), 300))
         }
     )
+    return [*([kind] if kind else []), *([f"region {region}"] if region else []), *names]
 
 
 def _position(raw: dict[str, Any]) -> str | None:

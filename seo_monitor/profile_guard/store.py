@@ -18,7 +18,7 @@ from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.config import Settings
 from seo_monitor.links import PROFILE_MANAGER_URL
 from seo_monitor.models import Location, ProfileChange, ProfileState
-from seo_monitor.profile_guard.fields import WATCHED, shown
+from seo_monitor.profile_guard.fields import READINGS, READINGS_KEY, WATCHED, comparable, shown
 
 ALERT_KIND = "profile"
 
@@ -52,30 +52,32 @@ def observe(
     if state is None:
         state = ProfileState(location_id=location.id, fields={}, google={}, pending=[])
         session.add(state)
-    else:
-        changes += [
-            ProfileChange(
-                location_id=location.id,
-                field=f,
-                source="profile",
-                before=state.fields[f],
-                after=current[f],
-                seen_at=now,
-            )
-            for f in changed_fields(state.fields, current)
-        ]
+    kept = comparable(state.fields)
+    changes += [
+        ProfileChange(
+            location_id=location.id,
+            field=f,
+            source="profile",
+            before=kept[f],
+            after=current[f],
+            seen_at=now,
+        )
+        for f in changed_fields(kept, current)
+    ]
+    known = comparable({**state.google, READINGS_KEY: state.fields.get(READINGS_KEY)})
     changes += [
         ProfileChange(
             location_id=location.id,
             field=f,
             source="google",
-            before=current.get(f, state.fields.get(f)),
+            before=current.get(f, kept.get(f)),
             after=google[f],
             seen_at=now,
         )
-        for f in new_google_values(state.google, google)
+        for f in new_google_values(known, google)
+        if f in known or f not in state.google  # one kept by an older reading: no news
     ]
-    state.fields = {**state.fields, **current}
+    state.fields = {**kept, **current, READINGS_KEY: READINGS}
     state.google, state.pending, state.checked_at = google, pending, now
     session.add_all(changes)
     session.flush()  # the changes' ids key their emails

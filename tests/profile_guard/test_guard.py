@@ -357,3 +357,55 @@ def test_the_first_sync_after_the_upgrade_reports_no_field_it_never_kept(
     assert counts["profile_changes"] == 0 and changes(sessions) == before
     with sessions() as session:  # now kept, so a later removal is a change
         assert all("special_hours" in s.fields for s in session.scalars(select(ProfileState)))
+
+
+def test_the_service_area_says_whether_the_storefront_is_shown_and_the_region() -> None:
+    def area(kind: str, region: str = "US") -> dict[str, Any]:
+        places = {
+            "placeInfos": [{"placeName": "Round Rock, TX, USA"}, {"placeName": "Austin, TX, USA"}]
+        }
+        return {"serviceArea": {"businessType": kind, "regionCode": region, "places": places}}
+
+    hidden = watched_fields(area("CUSTOMER_LOCATION_ONLY"))["service_area"]
+    assert hidden == [
+        "at customers' locations only (no storefront shown)",
+        "region US",
+        "Austin, TX, USA",
+        "Round Rock, TX, USA",
+    ]
+    assert watched_fields(area("CUSTOMER_AND_BUSINESS_LOCATION"))["service_area"] != hidden
+    assert watched_fields(area("CUSTOMER_LOCATION_ONLY", "CA"))["service_area"] != hidden
+
+
+def test_a_service_area_kept_by_the_older_reading_is_no_change_after_the_upgrade(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    """The older reading kept only the place names: comparing them with the new reading would
+    report a change on every service-area business at the first sync after the upgrade."""
+    world.locations[-1].service_area = True
+    sync(settings, sessions, world)
+    with sessions.begin() as session:
+        for state in session.scalars(select(ProfileState)):
+            older = [p for p in state.fields["service_area"] if p.endswith("USA")]
+            state.fields = {
+                k: v for k, v in {**state.fields, "service_area": older}.items() if k != "_readings"
+            }
+    before = changes(sessions)
+    assert sync(settings, sessions, world)["profile_changes"] == 0
+    assert changes(sessions) == before
+    # Kept by the new reading now: hiding the storefront of a storefront clinic is a change.
+    clinic = next(w for w in world.locations if not w.service_area)
+    clinic.profile_edits["storefrontAddress"] = None
+    clinic.profile_edits["serviceArea"] = {
+        "businessType": "CUSTOMER_LOCATION_ONLY",
+        "regionCode": "US",
+        "places": {"placeInfos": [{"placeName": "Austin, TX, USA"}]},
+    }
+    sync(settings, sessions, world)
+    assert [(f, after) for f, _, _, after in changes(sessions)[len(before) :]] == [
+        ("address", None),
+        (
+            "service_area",
+            ["at customers' locations only (no storefront shown)", "region US", "Austin, TX, USA"],
+        ),
+    ]
