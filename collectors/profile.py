@@ -161,11 +161,15 @@ def _special(raw: dict[str, Any]) -> list[str]:
     return sorted(days)
 
 
-def fetch_google_updated(client: GoogleClient, name: str) -> tuple[dict[str, Any], list[str]]:
+def fetch_google_updated(client: GoogleClient, name: str) -> tuple[dict[str, Any], list[Any]]:
     """What Google shows for the location where it differs from the owner's data, and the
-    owner's own edits still waiting to be published (field names of the guard)."""
+    owner's own edits still waiting to be published: [field, what Maps and Search show until
+    then] pairs, by the guard's field names."""
     answer = fields.obj(client.google_updated_location(name, WATCHED_MASK))
     live = watched_fields(fields.obj(answer.get("location")))
     differs = fields_in_mask(fields.line(answer.get("diffMask"), 2_000) or "")
     pending = fields_in_mask(fields.line(answer.get("pendingMask"), 2_000) or "")
-    return {field: live.get(field) for field in sorted(differs)}, sorted(pending)
+    return (  # a difference the owner's own edit in flight explains is no Google update
+        {field: live.get(field) for field in sorted(differs - pending)},
+        [[field, live.get(field)] for field in sorted(pending)],
+    )

@@ -645,7 +645,9 @@ class ProfileState(Base):
     )
     fields: Mapped[dict[str, Any]]
     google: Mapped[dict[str, Any]]  # field -> Google's value, where it differs
-    pending: Mapped[list[Any]]  # fields with an edit in flight
+    # [field, what Maps and Search show until it is published] for each edit in flight (a
+    # field name alone in states kept before the value was)
+    pending: Mapped[list[Any]]
     checked_at: Mapped[datetime]
 
 

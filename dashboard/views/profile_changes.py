@@ -37,6 +37,27 @@ def google_values(ids: tuple[int, ...] | None) -> None:
     st.link_button("Open the Business Profile", data.PROFILE_MANAGER_URL)
 
 
+def pending(ids: tuple[int, ...] | None) -> None:
+    edits = data.pending_edits(ids)
+    if not edits:
+        return
+    st.subheader("Your edits waiting for Google")
+    st.caption(
+        "Edits made on the profile that Google is still reviewing, as of the last locations "
+        "sync: Maps and Search show the old value until Google publishes them, usually within "
+        "a few days. If one stays here for long, open the Business Profile to see why."
+    )
+    table = pd.DataFrame(
+        [
+            {"Location": e.location, "Field": e.field, "Your edit": e.yours,
+             "Maps and Search still show": e.shown,
+             "As of (UTC)": e.checked_at.strftime("%Y-%m-%d %H:%M") if e.checked_at else ""}
+            for e in edits
+        ]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def history(ids: tuple[int, ...] | None) -> None:
     changes = data.profile_changes(ids, filters.start, filters.end)
     st.subheader("Changes")
@@ -73,5 +94,6 @@ if not data.profiles_watched():
     )
     st.stop()
 google_values(filters.location_ids)
+pending(filters.location_ids)
 history(filters.location_ids)
 st.caption(md(f"Profiles are edited on Google: {data.PROFILE_MANAGER_URL}"))

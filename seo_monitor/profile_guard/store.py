@@ -42,7 +42,7 @@ def observe(
     location: Location,
     current: dict[str, Any],
     google: dict[str, Any],
-    pending: list[str],
+    pending: list[Any],
     now: datetime,
 ) -> int:
     """Record what changed since the last sync, keep this sync's view, queue the alerts;

@@ -1,6 +1,6 @@
 """The profile guard as the Profile changes page, the digest and `seo-monitor profile changes`
-show it: each change with its before and after, and the values Google shows today instead of
-the owner's."""
+show it: each change with its before and after, the values Google shows today instead of
+the owner's, and the owners' edits Google has not published yet."""
 
 from __future__ import annotations
 
@@ -61,6 +61,44 @@ def select_profile_changes(
         )
         for change, title in rows
     ]
+
+
+@dataclass(frozen=True)
+class PendingEdit:
+    """An owner's edit Google has not published yet (still in its review), as of the last
+    locations sync: Maps and Search show another value until it is."""
+
+    location: str
+    field: str
+    yours: str  # the edit, as the owner's data has it
+    shown: str  # what Maps and Search show until Google publishes it
+    checked_at: datetime | None
+
+
+def select_pending_edits(session: Session, location_ids: LocationIds) -> list[PendingEdit]:
+    """The owners' edits waiting for Google's review (`metadata.hasPendingEdits`,
+    `pendingMask`), as of each location's last sync."""
+    rows = session.execute(
+        select(ProfileState, Location)
+        .join(Location, Location.id == ProfileState.location_id)
+        .where(Location.active.is_(True), in_locations(ProfileState.location_id, location_ids))
+        .order_by(Location.title)
+    )
+    found = []
+    for state, location in rows:
+        entries = [e if isinstance(e, list) else [e, None] for e in state.pending or []]
+        for name, on_maps in sorted(entries, key=lambda entry: _order(str(entry[0]))):
+            field = str(name)
+            found.append(
+                PendingEdit(
+                    location.title,
+                    WATCHED.get(field, field),
+                    shown(field, state.fields.get(field)),
+                    shown(field, on_maps) if on_maps is not None else "(not known)",
+                    state.checked_at,
+                )
+            )
+    return found
 
 
 def select_google_updates(session: Session, location_ids: LocationIds) -> list[GoogleUpdate]:

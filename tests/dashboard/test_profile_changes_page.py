@@ -58,3 +58,17 @@ def test_the_page_shows_google_values_and_the_changes_seen(
     rows = set(zip(history["Field"], history["After"], history["Where"], strict=True))
     assert ("Phone", "(512) 555-7777", "on the profile") in rows
     assert ("Hours", google["Google shows"][0], "shown by Google") in rows
+
+
+def test_the_page_shows_edits_waiting_for_googles_review(
+    settings: Settings, sessions: sessionmaker[Session], world: World, dashboard_config: Path
+) -> None:
+    sync(settings, sessions, world)
+    world.locations[2].pending_edits["websiteUri"] = "https://example.com/new-site/"
+    sync(settings, sessions, world)
+    at = changes_page()
+    assert "Your edits waiting for Google" in [h.value for h in at.subheader]
+    waiting = at.dataframe[1].value
+    assert list(waiting["Your edit"]) == ["https://example.com/new-site/"]
+    assert list(waiting["Maps and Search still show"]) == [world.locations[2].website]
+    assert list(waiting["Location"]) == [world.locations[2].title]

@@ -24,6 +24,7 @@ from seo_monitor.queries import (
     Period,
     build_digest,
     select_google_updates,
+    select_pending_edits,
     select_profile_changes,
 )
 from seo_monitor.sandbox import World
@@ -409,3 +410,48 @@ def test_a_service_area_kept_by_the_older_reading_is_no_change_after_the_upgrade
             ["at customers' locations only (no storefront shown)", "region US", "Austin, TX, USA"],
         ),
     ]
+
+
+def test_an_edit_waiting_for_googles_review_is_shown_until_google_publishes_it(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    world: World,
+    make_cli: Callable[[str], CliRun],
+) -> None:
+    sync(settings, sessions, world)
+    clinic = world.locations[1]
+    old = f"{clinic.title}: physical therapy"
+    clinic.pending_edits["profile.description"] = "Same-week appointments."
+    sync(settings, sessions, world)
+    with sessions() as session:
+        [waiting] = select_pending_edits(session, None)
+    assert (waiting.location, waiting.field, waiting.yours) == (
+        clinic.title,
+        "Description",
+        "Same-week appointments.",
+    )
+    assert waiting.shown.startswith(old)
+    # The owner's data has it: a change on the profile, recorded (and alerted) once.
+    assert ("description", "profile") in {(f, s) for f, s, _, _ in changes(sessions)}
+    listed = make_cli("")("profile", "changes").stdout
+    assert "Your edits waiting for Google's review" in listed
+    assert f"  {clinic.title} - Description: Same-week appointments.  (still shown: {old}" in listed
+    week = Period(world.now.date() - timedelta(days=6), world.now.date())
+    with sessions() as session:
+        locations = list(session.scalars(select(Location).order_by(Location.title)))
+        digest = build_digest(session, settings, locations, week, world.now)
+    batch = Batch("digest", "pm@clinic.example", (1,), (digest,), ("digest:test",))
+    text = compose(with_recipients(settings).alerts, batch).get_body(("plain",)).get_content()
+    assert (
+        f"{clinic.title}: your description edit (Same-week appointments.) is waiting for "
+        f"Google's review; Maps and Search still show {old}"
+    ) in text
+    # Google publishes it: nothing waits, and nothing new is recorded.
+    clinic.profile_edits.update(clinic.pending_edits)
+    clinic.pending_edits.clear()
+    before = changes(sessions)
+    sync(settings, sessions, world)
+    with sessions() as session:
+        assert select_pending_edits(session, None) == []
+    assert changes(sessions) == before
+    assert "waiting for Google's review" not in make_cli("")("profile", "changes").stdout

@@ -12,10 +12,12 @@ from seo_monitor.errors import UserError
 from seo_monitor.links import PROFILE_MANAGER_URL
 from seo_monitor.queries import (
     GoogleUpdate,
+    PendingEdit,
     Period,
     ProfileChangeRow,
     select_google_updates,
     select_locations,
+    select_pending_edits,
     select_profile_changes,
 )
 from seo_monitor.times import utcnow
@@ -42,8 +44,11 @@ def profile_changes(app: AppContext, wanted: str | None, since: datetime | None)
     with session_factory(open_database(app.settings))() as session:
         ids = [loc.id for loc in select_locations(session, wanted)] if wanted else None
         updates = select_google_updates(session, ids)
+        pending = select_pending_edits(session, ids)
         changes = select_profile_changes(session, ids, Period(start, today))
     click.echo(describe_updates(updates))
+    if pending:
+        click.echo(describe_pending(pending))
     click.echo(describe_changes(changes, start))
 
 
@@ -52,6 +57,12 @@ def describe_updates(updates: list[GoogleUpdate]) -> str:
         return "Google shows every profile as its owner wrote it."
     lines = [f"Google shows its own values (accept or keep yours: {PROFILE_MANAGER_URL}):"]
     lines += [f"  {u.location} - {u.field}: {u.google}  (yours: {u.yours})" for u in updates]
+    return "\n".join(lines)
+
+
+def describe_pending(pending: list[PendingEdit]) -> str:
+    lines = ["Your edits waiting for Google's review (Maps and Search show the old value):"]
+    lines += [f"  {p.location} - {p.field}: {p.yours}  (still shown: {p.shown})" for p in pending]
     return "\n".join(lines)
 
 
