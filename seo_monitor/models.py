@@ -664,6 +664,10 @@ class ProfileChange(Base):
     before: Mapped[Any | None] = mapped_column(JSONData)
     after: Mapped[Any | None] = mapped_column(JSONData)
     seen_at: Mapped[datetime]
+    # Who marked it as looked at (made by us, corrected or accepted), and when: the digest
+    # lists only changes no one has.
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Listing(Base):

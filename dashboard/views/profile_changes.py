@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.chrome import guard
 from dashboard.text import md
 
@@ -71,13 +71,36 @@ def history(ids: tuple[int, ...] | None) -> None:
         return
     table = pd.DataFrame(
         [
-            {"Seen (UTC)": c.seen_at.strftime("%Y-%m-%d %H:%M"), "Location": c.location,
-             "Field": c.field, "Before": c.before, "After": c.after,
-             "Where": "shown by Google" if c.source == "google" else "on the profile"}
+            {"#": c.id, "Seen (UTC)": c.seen_at.strftime("%Y-%m-%d %H:%M"),
+             "Location": c.location, "Field": c.field, "Before": c.before, "After": c.after,
+             "Where": "shown by Google" if c.source == "google" else "on the profile",
+             "Reviewed": f"{c.reviewed_by}, {c.reviewed_at:%Y-%m-%d}" if c.reviewed_at else ""}
             for c in changes
         ]
     )  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
+    review_form([c for c in changes if c.reviewed_at is None])
+
+
+def review_form(open_changes: list[data.ProfileChangeRow]) -> None:
+    """Mark changes as looked at: the weekly digest lists only those no one has."""
+    if not open_changes:
+        st.caption("Every change in this period has been reviewed.")
+        return
+    with st.form("profile_review", clear_on_submit=True):
+        chosen = st.multiselect(
+            "Mark reviewed (made by us, corrected or accepted on Google)",
+            open_changes,
+            format_func=lambda c: f"#{c.id} {c.location}: {c.field} -> {c.after}",
+            key="profile_review_changes",
+        )
+        if st.form_submit_button("Mark reviewed") and chosen:
+            actor = st.session_state.get("user") or "dashboard"
+            problem = actions.mark_profile_changes_reviewed([c.id for c in chosen], actor)
+            if problem:
+                st.error(md(problem))
+            else:
+                st.success(f"Marked {len(chosen)} as reviewed: the digest lists them no more.")
 
 
 filters = guard()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from seo_monitor.alerts.content import alert_recipients
 from seo_monitor.alerts.outbox import enqueue
 from seo_monitor.config import Settings
+from seo_monitor.errors import UserError
 from seo_monitor.links import PROFILE_MANAGER_URL
 from seo_monitor.models import Location, ProfileChange, ProfileState
 from seo_monitor.profile_guard.fields import READINGS, READINGS_KEY, WATCHED, comparable, shown
@@ -103,6 +104,27 @@ def queue_alerts(
             key = f"profile:{change.id}:{person}"
             added += enqueue(session, key, ALERT_KIND, person, payload, due)
     return added
+
+
+def mark_reviewed(
+    session: Session, change_ids: list[int], who: str, now: datetime
+) -> list[ProfileChange]:
+    """Mark profile changes as looked at by `who` (made by us, corrected on Google, or accepted):
+    the digest lists them no more. Returns those newly marked; one marked already keeps who
+    marked it first. An id that is no change is a UserError, and nothing is marked."""
+    who = " ".join(who.split())[:100]
+    if not who:
+        raise UserError("say who reviewed the change")
+    changes = [session.get(ProfileChange, change_id) for change_id in change_ids]
+    unknown = [str(i) for i, change in zip(change_ids, changes, strict=True) if change is None]
+    if unknown:
+        raise UserError(f"there is no profile change #{', #'.join(unknown)}")
+    marked = []
+    for change in changes:
+        if change is not None and change.reviewed_at is None:
+            change.reviewed_at, change.reviewed_by = now, who
+            marked.append(change)
+    return marked
 
 
 def alert_payload(location: Location, change: ProfileChange) -> dict[str, Any]:

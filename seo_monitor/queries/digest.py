@@ -109,13 +109,14 @@ def listing_section(session: Session, ids: list[int]) -> dict[str, Any] | None:
 
 
 PROFILE_CHANGES_LISTED = 8  # the rest are counted
+REVIEW_KEYS = ("reviewed_at", "reviewed_by")  # always empty: only unreviewed changes are listed
 
 
 def profile_section(session: Session, ids: list[int], week: Period) -> dict[str, Any] | None:
-    """The week's changes to the Business Profiles, the values Google shows today instead of
-    the owner's, and the owners' edits Google has not published yet; None when there are
-    none of these."""
-    changes = select_profile_changes(session, ids, week)
+    """The week's changes to the Business Profiles no one has marked as reviewed yet, the
+    values Google shows today instead of the owner's, and the owners' edits Google has not
+    published yet; None when there are none of these."""
+    changes = select_profile_changes(session, ids, week, unreviewed=True)
     updates = select_google_updates(session, ids)
     pending = select_pending_edits(session, ids)
     if not changes and not updates and not pending:
@@ -123,7 +124,7 @@ def profile_section(session: Session, ids: list[int], week: Period) -> dict[str,
     return {
         # Stored with the email as JSON: the day it was seen is the digest's week.
         "changes": [
-            {k: v for k, v in asdict(c).items() if k != "seen_at"}
+            {k: v for k, v in asdict(c).items() if k not in ("seen_at", *REVIEW_KEYS)}
             for c in changes[:PROFILE_CHANGES_LISTED]
         ],
         "more_changes": max(0, len(changes) - PROFILE_CHANGES_LISTED),

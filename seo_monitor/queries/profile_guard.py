@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from seo_monitor.models import Location, ProfileChange, ProfileState
@@ -23,6 +23,9 @@ class ProfileChangeRow:
     source: str  # "profile" or "google"
     before: str
     after: str
+    id: int = 0
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,10 @@ class GoogleUpdate:
 
 
 def select_profile_changes(
-    session: Session, location_ids: LocationIds, period: Period
+    session: Session, location_ids: LocationIds, period: Period, unreviewed: bool = False
 ) -> list[ProfileChangeRow]:
-    """The changes seen in the period, newest first."""
+    """The changes seen in the period (only those no one marked as reviewed, with
+    `unreviewed`), newest first."""
     rows = session.execute(
         select(ProfileChange, Location.title)
         .join(Location, Location.id == ProfileChange.location_id)
@@ -47,6 +51,7 @@ def select_profile_changes(
             ProfileChange.seen_at >= period.start_time,
             ProfileChange.seen_at < period.end_time,
             in_locations(ProfileChange.location_id, location_ids),
+            ProfileChange.reviewed_at.is_(None) if unreviewed else true(),
         )
         .order_by(ProfileChange.seen_at.desc(), Location.title, ProfileChange.id)
     )
@@ -58,6 +63,9 @@ def select_profile_changes(
             change.source,
             shown(change.field, change.before),
             shown(change.field, change.after),
+            change.id,
+            change.reviewed_at,
+            change.reviewed_by,
         )
         for change, title in rows
     ]

@@ -72,3 +72,25 @@ def test_the_page_shows_edits_waiting_for_googles_review(
     assert list(waiting["Your edit"]) == ["https://example.com/new-site/"]
     assert list(waiting["Maps and Search still show"]) == [world.locations[2].website]
     assert list(waiting["Location"]) == [world.locations[2].title]
+
+
+def test_changes_marked_reviewed_on_the_page_say_who_and_leave_the_choice(
+    settings: Settings, sessions: sessionmaker[Session], world: World, dashboard_config: Path
+) -> None:
+    sync(settings, sessions, world)
+    world.locations[1].profile_edits["phoneNumbers.primaryPhone"] = "(512) 555-7777"
+    sync(settings, sessions, world)
+    at = changes_page()
+    choice = at.multiselect(key="profile_review_changes")
+    phone = next(c for c in choice.options if "Phone" in c)
+    choice.select(phone)
+    [submit] = [b for b in at.button if b.label == "Mark reviewed"]
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Marked 1 as reviewed" in at.success[0].value
+    at = changes_page()  # a fresh look
+    history = at.dataframe[1].value
+    reviewed = dict(zip(history["Field"], history["Reviewed"], strict=True))
+    assert reviewed["Phone"].startswith("dashboard, ") and reviewed["Hours"] == ""
+    left = at.multiselect(key="profile_review_changes").options
+    assert not any("Phone" in c for c in left) and any("Hours" in c for c in left)

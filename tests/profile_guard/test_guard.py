@@ -455,3 +455,42 @@ def test_an_edit_waiting_for_googles_review_is_shown_until_google_publishes_it(
         assert select_pending_edits(session, None) == []
     assert changes(sessions) == before
     assert "waiting for Google's review" not in make_cli("")("profile", "changes").stdout
+
+
+def test_a_change_marked_reviewed_leaves_the_digest_and_the_unreviewed_list(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    world: World,
+    make_cli: Callable[[str], CliRun],
+) -> None:
+    sync(settings, sessions, world)
+    second = world.locations[1]
+    second.profile_edits["phoneNumbers.primaryPhone"] = "(512) 555-7777"
+    second.profile_edits["profile.description"] = "Same-week appointments."
+    sync(settings, sessions, world)
+    with sessions() as session:
+        phone = session.scalars(select(ProfileChange).where(ProfileChange.field == "phone")).one()
+    cli = make_cli("")
+    done = cli("profile", "review", str(phone.id), "--as", "Dana (agency)")
+    assert done.returncode == 0 and f"Change #{phone.id} marked as reviewed." in done.stdout
+    again = cli("profile", "review", str(phone.id))
+    assert f"Change #{phone.id} was reviewed already." in again.stdout
+    unknown = cli("profile", "review", "99999")
+    assert unknown.returncode == 2 and "there is no profile change #99999" in unknown.stderr
+    every = cli("profile", "changes", "--since", "2026-11-01").stdout
+    assert f"#{phone.id} " in every and "(on the profile, reviewed by Dana (agency))" in every
+    open_only = cli("profile", "changes", "--since", "2026-11-01", "--unreviewed").stdout
+    assert "Unreviewed profile changes since 2026-11-01" in open_only
+    assert "(512) 555-7777" not in open_only and "Same-week appointments." in open_only
+    with sessions() as session:
+        stored = session.get_one(ProfileChange, phone.id)
+        assert stored.reviewed_by == "Dana (agency)" and stored.reviewed_at is not None
+    week = Period(world.now.date() - timedelta(days=6), world.now.date())
+    with sessions() as session:
+        locations = list(session.scalars(select(Location).order_by(Location.title)))
+        digest = build_digest(session, settings, locations, week, world.now)
+    batch = Batch("digest", "pm@clinic.example", (1,), (digest,), ("digest:test",))
+    text = compose(with_recipients(settings).alerts, batch).get_body(("plain",)).get_content()
+    section = text.split("== Business Profile ==")[1]
+    assert "description changed to Same-week appointments." in section
+    assert "555-7777" not in section
