@@ -799,6 +799,14 @@ class WebsiteSettings(Section):
         gt=0,
         le=1800,
     )
+    listings_pause_seconds: float = documented(
+        2.0,
+        "Pause between two requests of the weekly listings check to the same site (robots.txt "
+        "included), so that a directory listing many of the group's locations is not read back "
+        "to back; a longer Crawl-delay in the site's robots.txt is honoured, up to 30 seconds.",
+        ge=0,
+        le=60,
+    )
 
 
 def listing_url(value: str) -> str:

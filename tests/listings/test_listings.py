@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.fetch import FetchPolicy
-from collectors.listings import check_listing
+from collectors.listings import ROBOTS_KEPT, ListingsReader, SiteMemory, check_listing
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.app.jobs import collect, make_client
@@ -457,3 +457,87 @@ def test_a_listing_showing_one_of_the_profiles_other_phones_is_consistent() -> N
     ]
     with_tracking = dataclasses.replace(PROFILE, other_phones=("(512) 555-0142",))
     assert compare(read_listing(tracking), with_tracking).status == "consistent"
+
+
+def directory(crawl_delay: str | None, agents: list[str]) -> Server:
+    """A directory listing several of the group's clinics, which notes each user agent."""
+    rules = "User-agent: *\nDisallow: /private/\n" + (
+        f"Crawl-delay: {crawl_delay}\n" if crawl_delay else ""
+    )
+
+    def noted(body: bytes, kind: str = "text/html; charset=utf-8") -> Route:
+        answer = page(body, kind=kind)
+
+        def route(handler: Any) -> None:
+            agents.append(handler.headers.get("User-Agent", ""))
+            answer(handler)
+
+        return route
+
+    return Server(
+        {
+            "/robots.txt": noted(rules.encode(), "text/plain"),
+            "/clinic/1": noted(JSON_LD.encode()),
+            "/clinic/2": noted(GROUP.encode()),
+            "/clinic/3": noted(PLAIN.encode()),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("crawl_delay", "pause"),
+    [(None, 2.0), ("5", 5.0), ("600", 30.0), ("soon", 2.0)],  # a long one is capped at 30 s
+)
+def test_a_run_reads_robots_once_a_site_and_pauses_between_its_requests(
+    crawl_delay: str | None, pause: float
+) -> None:
+    agents: list[str] = []
+    server = directory(crawl_delay, agents)
+    clock = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    reader = ListingsReader(POLICY, 2.0, sleep=sleep, clock=lambda: clock[0])
+    try:
+        verdicts = [
+            check_listing(Listing(url=server.url(f"/clinic/{n}"), site="t"), LOCATION, reader)
+            for n in (1, 2, 3)
+        ]
+    finally:
+        server.close()
+    assert [v.status for v, _, _ in verdicts] == ["consistent"] * 3
+    assert server.hits["/robots.txt"] == 1  # once for the run, not once a listing
+    assert slept == [pause] * 3  # before each page after robots.txt
+    assert len(agents) == 4 and all("(listings check:" in agent for agent in agents)
+    assert all(agent.startswith("seo-monitor/") for agent in agents)  # robots rules apply
+
+
+def test_the_next_locations_listings_on_the_same_site_reuse_robots_and_keep_the_pace() -> None:
+    """The weekly job checks one location after another: a directory listing several of them
+    has its robots.txt read once (again after an hour), and the pause holds between the
+    locations too."""
+    agents: list[str] = []
+    server = directory("4", agents)
+    clock = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    memory = SiteMemory()
+    try:
+        for n in (1, 2):  # a reader per location, as collect_listings makes them
+            reader = ListingsReader(POLICY, 2.0, sleep, lambda: clock[0], memory)
+            check_listing(Listing(url=server.url(f"/clinic/{n}"), site="t"), LOCATION, reader)
+        clock[0] += ROBOTS_KEPT  # an hour later: robots.txt is read again
+        reader = ListingsReader(POLICY, 2.0, sleep, lambda: clock[0], memory)
+        check_listing(Listing(url=server.url("/clinic/3"), site="t"), LOCATION, reader)
+    finally:
+        server.close()
+    assert server.hits["/robots.txt"] == 2
+    # Before each page (each follows a request to the site); robots.txt an hour later needs none.
+    assert slept == [4.0, 4.0, 4.0]
