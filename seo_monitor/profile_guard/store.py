@@ -78,11 +78,19 @@ def observe(
         for f in new_google_values(known, google)
         if f in known or f not in state.google  # one kept by an older reading: no news
     ]
+    # Google's own value now in the owner's data (an update accepted or applied): recorded,
+    # but its alert went out when Google began to show it.
+    alerted_before = {
+        id(c)
+        for c in changes
+        if c.source == "profile" and c.field in known and known[c.field] == c.after
+    }
     state.fields = {**kept, **current, READINGS_KEY: READINGS}
     state.google, state.pending, state.checked_at = google, pending, now
     session.add_all(changes)
     session.flush()  # the changes' ids key their emails
-    queue_alerts(session, settings, location, changes, now)
+    news = [c for c in changes if id(c) not in alerted_before]
+    queue_alerts(session, settings, location, news, now)
     return len(changes)
 
 

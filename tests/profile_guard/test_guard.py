@@ -494,3 +494,21 @@ def test_a_change_marked_reviewed_leaves_the_digest_and_the_unreviewed_list(
     section = text.split("== Business Profile ==")[1]
     assert "description changed to Same-week appointments." in section
     assert "555-7777" not in section
+
+
+def test_an_accepted_google_update_is_recorded_but_not_alerted_twice(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    settings = with_recipients(settings)
+    sync(settings, sessions, world)  # Google shows its own hours for the first clinic: alerted
+    first = world.locations[0]
+    for path in list(first.google_updates):  # the owner accepts it on Google
+        first.profile_edits[path] = first.google_updates.pop(path)
+    sync(settings, sessions, world)
+    assert [(f, s) for f, s, _, _ in changes(sessions)] == [
+        ("regular_hours", "google"),
+        ("regular_hours", "profile"),
+    ]
+    with sessions() as session:
+        emails = session.scalars(select(Notification).where(Notification.kind == "profile")).all()
+    assert [e.payload["source"] for e in emails] == ["google"]
