@@ -35,7 +35,8 @@ def listing_table(rows: list[data.ListingRow]) -> None:
         [
             {"Location": r.location, "Site": r.site, "Status": STATUS_WORDS[r.status],
              "What differs or why": "; ".join(
-                 f"{m['field']}: {m['listing']}" for m in r.mismatches) or (r.problem or ""),
+                 f"{m['field']}: {m['listing']} (Google: {m.get('google', '?')})"
+                 for m in r.mismatches) or (r.problem or ""),
              # Text, not numbers: a listing without a rating shows nothing, not a grey "None".
              "Rating": f"{r.rating:.1f}" if r.rating is not None else "",
              "Reviews": f"{r.review_count:,}" if r.review_count is not None else "",
