@@ -71,6 +71,7 @@ class FetchPolicy:
     max_redirects: int = 5
     resolve: Resolver = resolve_host
     tls: ssl.SSLContext | None = None  # None: the system's defaults with certifi's roots
+    user_agent: str = USER_AGENT  # what the requests say they are (the listings check: its own)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> FetchPolicy:
@@ -257,7 +258,7 @@ class Fetcher:
     ) -> tuple[int, http.client.HTTPMessage, bytes]:
         connection = PinnedConnection(target, deadline, self.policy, self.clock)
         try:
-            connection.request(method, target.path, headers=request_headers())
+            connection.request(method, target.path, headers=request_headers(self.policy.user_agent))
             with connection.getresponse() as response:
                 body = b"" if method == "HEAD" else read_body(response, self.policy.max_bytes)
                 return response.status, response.headers, body
@@ -284,9 +285,9 @@ class Fetcher:
         )
 
 
-def request_headers() -> dict[str, str]:
+def request_headers(user_agent: str = USER_AGENT) -> dict[str, str]:
     return {
-        "User-Agent": USER_AGENT,
+        "User-Agent": user_agent,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
         "Accept-Encoding": "gzip, deflate",
         "Connection": "close",

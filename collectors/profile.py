@@ -2,13 +2,12 @@
 and Google's own version of a location (`locations.getGoogleUpdated`).
 
 Each field becomes a short text or a sorted list of texts, the way a person compares them:
-"Mon 08:00-18:00", "2026-12-24 closed", "1200 S Lamar Blvd, Austin TX 78704". Fields Google
-did not send are left out, so a read mask without them never looks like a deletion.
+"Mon 08:00-18:00", "2026-12-24 closed", "1200 S Lamar Blvd, Austin TX 78704". A field Google
+did not send is empty (Google leaves empty fields out of its answers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from collectors import fields
@@ -16,34 +15,38 @@ from collectors.google_client import GoogleClient
 from seo_monitor.profile_guard import WATCHED_MASK, fields_in_mask
 
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+BUSINESS_TYPES = {  # ServiceAreaBusiness.businessType
+    "CUSTOMER_LOCATION_ONLY": "at customers' locations only (no storefront shown)",
+    "CUSTOMER_AND_BUSINESS_LOCATION": "at customers' locations and the storefront",
+}
 TEXT_LIMIT = 1_000  # longer than any field Google allows (the description: 750)
 
 
 def watched_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    """The watched fields this Location carries (see seo_monitor/profile_guard/fields.py)."""
+    """Every watched field of this Location (see seo_monitor/profile_guard/fields.py).
+
+    Google's JSON leaves empty fields out, and the locations sync always asks for every
+    watched field (`WATCHED_MASK`), so a field absent from the answer is empty: a removed
+    website, description, special hours, pin or other phone, or a hidden storefront address
+    is read as `None` or `[]` and so is a change."""
     raw = fields.obj(raw)
-    found: dict[str, Any] = {}
-    readers: dict[str, Callable[[], dict[str, Any]]] = {
-        "title": lambda: {"title": fields.line(raw.get("title"), TEXT_LIMIT)},
-        "categories": lambda: _categories(fields.obj(raw.get("categories"))),
-        "phoneNumbers": lambda: _phones(fields.obj(raw.get("phoneNumbers"))),
-        "websiteUri": lambda: {"website": fields.line(raw.get("websiteUri"), TEXT_LIMIT)},
-        "storefrontAddress": lambda: {"address": _address(fields.obj(raw["storefrontAddress"]))},
-        "serviceArea": lambda: {"service_area": _service_area(fields.obj(raw["serviceArea"]))},
-        "latlng": lambda: {"map_position": _position(fields.obj(raw["latlng"]))},
-        "regularHours": lambda: {"regular_hours": _hours(fields.obj(raw["regularHours"]))},
-        "specialHours": lambda: {"special_hours": _special(fields.obj(raw["specialHours"]))},
-        "profile": lambda: {
-            "description": fields.line(fields.obj(raw["profile"]).get("description"), TEXT_LIMIT)
-        },
-        "openInfo": lambda: {
-            "open_status": fields.line(fields.obj(raw["openInfo"]).get("status"), 40)
-        },
+
+    def part(key: str) -> dict[str, Any]:
+        return fields.obj(raw.get(key))
+
+    return {
+        "title": fields.line(raw.get("title"), TEXT_LIMIT),
+        **_categories(part("categories")),
+        **_phones(part("phoneNumbers")),
+        "website": fields.line(raw.get("websiteUri"), TEXT_LIMIT),
+        "address": _address(part("storefrontAddress")),
+        "service_area": _service_area(part("serviceArea")),
+        "map_position": _position(part("latlng")),
+        "regular_hours": _hours(part("regularHours")),
+        "special_hours": _special(part("specialHours")),
+        "description": fields.line(part("profile").get("description"), TEXT_LIMIT),
+        "open_status": fields.line(part("openInfo").get("status"), 40),
     }
-    for key, read in readers.items():
-        if key in raw:
-            found.update(read())
-    return found
 
 
 def _categories(raw: dict[str, Any]) -> dict[str, Any]:
@@ -79,14 +82,22 @@ def _address(raw: dict[str, Any]) -> str | None:
 
 
 def _service_area(raw: dict[str, Any]) -> list[str]:
+    """Whether the storefront is shown too, the country the business is based in, then the
+    places served: ["at customers' locations only", "region US", "Austin, TX, USA"]; empty
+    for a business without a service area."""
+    if not raw:
+        return []
+    kind = BUSINESS_TYPES.get(str(raw.get("businessType")))
+    region = fields.line(raw.get("regionCode"), 10)
     places = fields.obj(raw.get("places")).get("placeInfos")
-    return sorted(
+    names = sorted(
         {
             name
             for item in fields.items(places)
             if (name := fields.line(fields.obj(item).get("placeName"), 300))
         }
     )
+    return [*([kind] if kind else []), *([f"region {region}"] if region else []), *names]
 
 
 def _position(raw: dict[str, Any]) -> str | None:
@@ -150,11 +161,15 @@ def _special(raw: dict[str, Any]) -> list[str]:
     return sorted(days)
 
 
-def fetch_google_updated(client: GoogleClient, name: str) -> tuple[dict[str, Any], list[str]]:
+def fetch_google_updated(client: GoogleClient, name: str) -> tuple[dict[str, Any], list[Any]]:
     """What Google shows for the location where it differs from the owner's data, and the
-    owner's own edits still waiting to be published (field names of the guard)."""
+    owner's own edits still waiting to be published: [field, what Maps and Search show until
+    then] pairs, by the guard's field names."""
     answer = fields.obj(client.google_updated_location(name, WATCHED_MASK))
     live = watched_fields(fields.obj(answer.get("location")))
     differs = fields_in_mask(fields.line(answer.get("diffMask"), 2_000) or "")
     pending = fields_in_mask(fields.line(answer.get("pendingMask"), 2_000) or "")
-    return {field: live.get(field) for field in sorted(differs)}, sorted(pending)
+    return (  # a difference the owner's own edit in flight explains is no Google update
+        {field: live.get(field) for field in sorted(differs - pending)},
+        [[field, live.get(field)] for field in sorted(pending)],
+    )

@@ -118,9 +118,18 @@ def remove_listing_by_id(listing_id: int) -> str | None:
     return _change(lambda s: remove_listing(s, settings(), listing_id))
 
 
+def mark_profile_changes_reviewed(change_ids: list[int], actor: str) -> str | None:
+    """Mark profile changes as reviewed (the digest lists them no more); None when done, else
+    why not."""
+    from seo_monitor.profile_guard.store import mark_reviewed
+
+    return _change(lambda s: mark_reviewed(s, change_ids, actor, utcnow()))
+
+
 def include_configured_listings(ids: tuple[int, ...] | None) -> None:
     """The listings config.toml names, in the database before their first check; the cached
-    reads are cleared only when one was added."""
+    reads are cleared only when one was added. (Those it no longer names go at the weekly
+    check, which runs with the scheduler's config.)"""
     from seo_monitor.listings.store import configured_listings
 
     config = settings()

@@ -427,6 +427,7 @@ def suppressed_since(address: str) -> str | None:
 # --- the profile guard -------------------------------------------------------------------------
 ProfileChangeRow = queries.ProfileChangeRow
 GoogleUpdate = queries.GoogleUpdate
+PendingEdit = queries.PendingEdit
 
 
 @st.cache_data(ttl=TTL)
@@ -439,6 +440,12 @@ def profile_changes(ids: Ids, start: date, end: date) -> list[queries.ProfileCha
 def google_updates(ids: Ids) -> list[queries.GoogleUpdate]:
     with sessions()() as session:
         return queries.select_google_updates(session, ids)
+
+
+@st.cache_data(ttl=TTL)
+def pending_edits(ids: Ids) -> list[queries.PendingEdit]:
+    with sessions()() as session:
+        return queries.select_pending_edits(session, ids)
 
 
 @st.cache_data(ttl=TTL)

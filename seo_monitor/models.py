@@ -645,7 +645,9 @@ class ProfileState(Base):
     )
     fields: Mapped[dict[str, Any]]
     google: Mapped[dict[str, Any]]  # field -> Google's value, where it differs
-    pending: Mapped[list[Any]]  # fields with an edit in flight
+    # [field, what Maps and Search show until it is published] for each edit in flight (a
+    # field name alone in states kept before the value was)
+    pending: Mapped[list[Any]]
     checked_at: Mapped[datetime]
 
 
@@ -662,6 +664,10 @@ class ProfileChange(Base):
     before: Mapped[Any | None] = mapped_column(JSONData)
     after: Mapped[Any | None] = mapped_column(JSONData)
     seen_at: Mapped[datetime]
+    # Who marked it as looked at (made by us, corrected or accepted), and when: the digest
+    # lists only changes no one has.
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Listing(Base):

@@ -193,7 +193,7 @@ def fingerprint(world: World) -> list[object]:
         )
         for loc in world.locations
         for r in loc.reviews
-    ] + [(loc.profile_edits, loc.google_updates) for loc in world.locations]
+    ] + [(loc.profile_edits, loc.google_updates, loc.pending_edits) for loc in world.locations]
 
 
 def test_a_saved_world_continues_as_the_original_would(tmp_path: Path) -> None:
@@ -206,6 +206,19 @@ def test_a_saved_world_continues_as_the_original_would(tmp_path: Path) -> None:
     for world in (original, restored):  # the same next changes
         world.advance(60 * 24 * 5)
     assert fingerprint(restored) == fingerprint(original)
+
+
+def test_now_and_then_an_owners_edit_waits_for_googles_review_for_about_a_day() -> None:
+    world = World(seed=3, locations=4, now=WORLD_NOW, reviews_per_location=0)
+    waited: dict[tuple[str, str], int] = {}  # (location, field path) -> days seen pending
+    for _ in range(240):
+        world.advance(60 * 24)
+        for loc in world.locations:
+            for path in loc.pending_edits:
+                waited[loc.location_id, path] = waited.get((loc.location_id, path), 0) + 1
+    assert waited, "no edit ever waited for Google's review"
+    assert max(waited.values()) <= 10  # Google publishes them: none waits for good
+    assert any(loc.profile_edits for loc in world.locations)  # most go straight through
 
 
 def test_a_demo_restarted_later_catches_up_and_a_different_size_is_refused(

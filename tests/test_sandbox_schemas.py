@@ -120,6 +120,31 @@ def test_google_updated_locations_fit_google_schemas(sandbox: Sandbox) -> None:
     )
     assert first["diffMask"] == "regularHours"  # the demo's first clinic: Google dropped Saturday
     assert "SATURDAY" not in str(first["location"]["regularHours"])
+    # An owner's edit waiting for Google's review: in the owner's data, not yet on Maps.
+    waiting = world.locations[2]
+    waiting.pending_edits["profile.description"] = "Same-week appointments."
+    try:
+        answer = google.google_updated_location(f"locations/{waiting.location_id}", WATCHED_MASK)
+        fits(
+            "mybusinessbusinessinformation.v1",
+            "mybusinessbusinessinformation.locations.getGoogleUpdated",
+            answer,
+        )
+        assert answer["pendingMask"] == "profile.description" and "diffMask" not in answer
+        assert answer["location"]["profile"]["description"] != "Same-week appointments."
+        page = google.list_locations(f"accounts/{waiting.account_id}", READ_MASK, None)
+        fits(
+            "mybusinessbusinessinformation.v1",
+            "mybusinessbusinessinformation.accounts.locations.list",
+            page,
+        )
+        [mine] = [
+            loc for loc in page["locations"] if loc["name"] == f"locations/{waiting.location_id}"
+        ]
+        assert mine["metadata"]["hasPendingEdits"] is True
+        assert mine["profile"]["description"] == "Same-week appointments."
+    finally:
+        waiting.pending_edits.clear()
 
 
 def keyword_months(today: date) -> list[date]:

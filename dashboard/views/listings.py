@@ -35,7 +35,8 @@ def listing_table(rows: list[data.ListingRow]) -> None:
         [
             {"Location": r.location, "Site": r.site, "Status": STATUS_WORDS[r.status],
              "What differs or why": "; ".join(
-                 f"{m['field']}: {m['listing']}" for m in r.mismatches) or (r.problem or ""),
+                 f"{m['field']}: {m['listing']} (Google: {m.get('google', '?')})"
+                 for m in r.mismatches) or (r.problem or ""),
              # Text, not numbers: a listing without a rating shows nothing, not a grey "None".
              "Rating": f"{r.rating:.1f}" if r.rating is not None else "",
              "Reviews": f"{r.review_count:,}" if r.review_count is not None else "",
@@ -116,7 +117,10 @@ def remove_form(rows: list[data.ListingRow]) -> None:
                 st.error(md(problem))
             else:
                 st.success("Removed, with its checks.")
-        st.caption("Listings named in config.toml are removed there.")
+        st.caption(
+            "Listings named in config.toml are removed there: one taken out of config.toml "
+            "is removed here too, with its checks, at the next weekly check."
+        )
 
 
 filters = guard()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.chrome import guard
 from dashboard.text import md
 
@@ -37,6 +37,27 @@ def google_values(ids: tuple[int, ...] | None) -> None:
     st.link_button("Open the Business Profile", data.PROFILE_MANAGER_URL)
 
 
+def pending(ids: tuple[int, ...] | None) -> None:
+    edits = data.pending_edits(ids)
+    if not edits:
+        return
+    st.subheader("Your edits waiting for Google")
+    st.caption(
+        "Edits made on the profile that Google is still reviewing, as of the last locations "
+        "sync: Maps and Search show the old value until Google publishes them, usually within "
+        "a few days. If one stays here for long, open the Business Profile to see why."
+    )
+    table = pd.DataFrame(
+        [
+            {"Location": e.location, "Field": e.field, "Your edit": e.yours,
+             "Maps and Search still show": e.shown,
+             "As of (UTC)": e.checked_at.strftime("%Y-%m-%d %H:%M") if e.checked_at else ""}
+            for e in edits
+        ]
+    )  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def history(ids: tuple[int, ...] | None) -> None:
     changes = data.profile_changes(ids, filters.start, filters.end)
     st.subheader("Changes")
@@ -50,13 +71,36 @@ def history(ids: tuple[int, ...] | None) -> None:
         return
     table = pd.DataFrame(
         [
-            {"Seen (UTC)": c.seen_at.strftime("%Y-%m-%d %H:%M"), "Location": c.location,
-             "Field": c.field, "Before": c.before, "After": c.after,
-             "Where": "shown by Google" if c.source == "google" else "on the profile"}
+            {"#": c.id, "Seen (UTC)": c.seen_at.strftime("%Y-%m-%d %H:%M"),
+             "Location": c.location, "Field": c.field, "Before": c.before, "After": c.after,
+             "Where": "shown by Google" if c.source == "google" else "on the profile",
+             "Reviewed": f"{c.reviewed_by}, {c.reviewed_at:%Y-%m-%d}" if c.reviewed_at else ""}
             for c in changes
         ]
     )  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
+    review_form([c for c in changes if c.reviewed_at is None])
+
+
+def review_form(open_changes: list[data.ProfileChangeRow]) -> None:
+    """Mark changes as looked at: the weekly digest lists only those no one has."""
+    if not open_changes:
+        st.caption("Every change in this period has been reviewed.")
+        return
+    with st.form("profile_review", clear_on_submit=True):
+        chosen = st.multiselect(
+            "Mark reviewed (made by us, corrected or accepted on Google)",
+            open_changes,
+            format_func=lambda c: f"#{c.id} {c.location}: {c.field} -> {c.after}",
+            key="profile_review_changes",
+        )
+        if st.form_submit_button("Mark reviewed") and chosen:
+            actor = st.session_state.get("user") or "dashboard"
+            problem = actions.mark_profile_changes_reviewed([c.id for c in chosen], actor)
+            if problem:
+                st.error(md(problem))
+            else:
+                st.success(f"Marked {len(chosen)} as reviewed: the digest lists them no more.")
 
 
 filters = guard()
@@ -73,5 +117,6 @@ if not data.profiles_watched():
     )
     st.stop()
 google_values(filters.location_ids)
+pending(filters.location_ids)
 history(filters.location_ids)
 st.caption(md(f"Profiles are edited on Google: {data.PROFILE_MANAGER_URL}"))

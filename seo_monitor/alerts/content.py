@@ -41,13 +41,27 @@ def next_daily(settings: Settings, now: datetime) -> datetime:
     return due if due > local else due + timedelta(days=1)
 
 
+def alert_recipients(
+    settings: Settings, location: Location, now: datetime
+) -> list[tuple[str, datetime]]:
+    """Who gets an alert about the location and when it is due, by each recipient's mode
+    (`alerts.recipient_modes`): immediate now, daily in the next daily batch, weekly never
+    (the digest only). Review and profile alerts both use it."""
+    due = {"immediate": now, "daily": next_daily(settings, now)}
+    return [
+        (person, due[mode])
+        for person in recipients_for(settings, location)
+        if (mode := mode_of(settings, person)) in due
+    ]
+
+
 def queue_negative_alerts(
     session: Session, settings: Settings, location: Location, now: datetime
 ) -> int:
     """Queue an alert per recipient for each new, unanswered negative review of the location;
     called in the review job's transaction. Returns how many emails were added."""
     alerts = settings.alerts
-    people = [p for p in recipients_for(settings, location) if mode_of(settings, p) != "weekly"]
+    people = alert_recipients(settings, location, now)
     if not people:
         return 0
     rows = session.execute(
@@ -66,8 +80,7 @@ def queue_negative_alerts(
     added = 0
     for review, score in rows:
         payload = negative_payload(session, settings, location, review, score)
-        for person in people:
-            due = now if mode_of(settings, person) == "immediate" else next_daily(settings, now)
+        for person, due in people:
             added += enqueue(
                 session, f"negative:{review.id}:{person}", "negative", person, payload, due
             )

@@ -610,8 +610,9 @@ class ProfileGuardSettings(Section):
 
     alert_fields: list[ProfileField] = documented(
         list(get_args(ProfileField)),
-        "Changes to these fields email the alert recipients at once (exactly once); changes "
-        "to the others are only recorded, for the Profile changes page and the digest.",
+        "Changes to these fields email the alert recipients (exactly once, when each "
+        "recipient's alerts.recipient_modes says); changes to the others are only recorded, "
+        "for the Profile changes page and the digest.",
         example=["title", "primary_category", "phone", "website", "address", "regular_hours"],
     )
 
@@ -833,6 +834,14 @@ class WebsiteSettings(Section):
         "each location's site this budget.",
         gt=0,
         le=1800,
+    )
+    listings_pause_seconds: float = documented(
+        2.0,
+        "Pause between two requests of the weekly listings check to the same site (robots.txt "
+        "included), so that a directory listing many of the group's locations is not read back "
+        "to back; a longer Crawl-delay in the site's robots.txt is honoured, up to 30 seconds.",
+        ge=0,
+        le=60,
     )
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import phonenumbers
 from rapidfuzz import fuzz
 
-from seo_monitor.listings.reading import ListingFacts
-from seo_monitor.website.matching import Profile, normalise_address
+from seo_monitor.listings.reading import ListingFacts, names_clinic, profile_phones
+from seo_monitor.website.matching import Profile, match_address, same_city
 
 NAME_SIMILARITY = 90  # rapidfuzz token_set_ratio: word order and extra words forgiven
 LEGAL_SUFFIXES = re.compile(r"\b(llc|pllc|inc|pc|pa|ltd|co|corp)\b")
@@ -44,17 +44,10 @@ def same_name(listing: str, google: str) -> bool:
     return any(fuzz.token_set_ratio(found, name) >= NAME_SIMILARITY for name in wanted if name)
 
 
-def google_phone(profile: Profile) -> str | None:
-    if not profile.phone:
-        return None
-    try:
-        number = phonenumbers.parse(profile.phone, profile.region)
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def compare(facts: ListingFacts, profile: Profile) -> Verdict:
+    """The listing against the profile; on a page listing several clinics, the entry showing
+    the profile's phone or street (else the page's first)."""
+    facts = next((b for b in facts.branches if names_clinic(b, profile)), facts)
     shown: dict[str, Any] = {}
     mismatches: list[dict[str, str]] = []
 
@@ -87,28 +80,40 @@ def _name(facts: ListingFacts, profile: Profile, shown: dict[str, Any], differs:
 def _address(
     facts: ListingFacts, profile: Profile, shown: dict[str, Any], differs: Differs
 ) -> None:
+    """The street with its house number shown as whole words, no other suite given after it,
+    and the same city where the listing names one. A listing that leaves the suite out is
+    no mismatch (many directories have no field for it)."""
     if not profile.address_lines:
         return  # a service-area business shows no address on Google either
-    street = normalise_address(profile.address_lines[0])
-    google = ", ".join([*profile.address_lines, *([profile.city] if profile.city else [])])
+    lines = profile.address_lines
+    google = ", ".join([*lines, *([profile.city] if profile.city else [])])
     if facts.address:
         shown["address"] = facts.address
-        if street not in normalise_address(facts.address):
+        found = match_address(facts.address, lines)
+        other_city = facts.city and profile.city and not same_city(facts.city, profile.city)
+        if not found.street or found.other_unit or other_city:
             differs("address", facts.address, google)
     elif not facts.structured:
-        if street and street in normalise_address(facts.text):
-            shown["address"] = profile.address_lines[0]
+        found = match_address(facts.text, lines)
+        if found.street and found.other_unit:
+            shown["address"] = f"the same street, {found.other_unit}"
+            differs("address", shown["address"], google)
+        elif found.street:
+            shown["address"] = ", ".join(lines)
         elif facts.phones or "name" in shown:
             differs("address", NOT_SHOWN, google)
 
 
 def _phone(facts: ListingFacts, profile: Profile, shown: dict[str, Any], differs: Differs) -> None:
-    wanted = google_phone(profile)
+    """The listing shows the profile's phone or one of its additional phones (a call-tracking
+    number, a second line)."""
+    wanted = profile_phones(profile)
     if not wanted or not facts.phones:
         return
     shown["phone"] = ", ".join(sorted(_national(p, profile.region) for p in facts.phones))
-    if wanted not in facts.phones:
-        differs("phone", shown["phone"], profile.phone or wanted)
+    if not wanted & facts.phones:
+        google = ", ".join(p for p in (profile.phone, *profile.other_phones) if p)
+        differs("phone", shown["phone"], google)
 
 
 def _national(e164: str, region: str) -> str:

@@ -18,13 +18,30 @@ FROM_CONFIG = "config.toml"
 MAX_PER_LOCATION = 50
 
 
-def configured_listings(session: Session, settings: Settings, location: Location) -> int:
-    """Add the listings config.toml names for the location and does not have yet; how many."""
+def configured_listings(
+    session: Session, settings: Settings, location: Location, prune: bool = False
+) -> int:
+    """Add the listings config.toml names for the location and does not have yet; with
+    `prune` (the weekly check), also remove, with their checks, those config.toml no longer
+    names, so they stop being checked and shown. Listings added by hand stay. How many were
+    added or removed."""
     wanted = settings.location_settings(location.name, location.store_code)
-    added = 0
-    for url in wanted.listings if wanted else []:
-        added += _add(session, location, url, FROM_CONFIG)
-    return added
+    urls = list(wanted.listings) if wanted else []
+    changed = sum(_add(session, location, url, FROM_CONFIG) for url in urls)
+    if not prune:
+        return changed
+    dropped = session.scalars(
+        select(Listing).where(
+            Listing.location_id == location.id,
+            Listing.added_by == FROM_CONFIG,
+            Listing.url.not_in(urls),
+        )
+    ).all()
+    for listing in dropped:
+        session.delete(listing)
+    if dropped:
+        session.flush()
+    return changed + len(dropped)
 
 
 def add_listing(session: Session, location: Location, url: str, who: str) -> bool:

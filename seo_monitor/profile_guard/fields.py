@@ -27,6 +27,20 @@ WATCHED_MASK = (
     "title,categories,phoneNumbers,websiteUri,storefrontAddress,serviceArea,latlng,"
     "regularHours,specialHours,profile,openInfo"
 )
+# How each field is read, where that changed since the guard first shipped: a state kept by
+# an older reading is not compared with the new one (that would be a change no one made).
+READINGS = {"service_area": 2}  # 2: with the business type and the region
+READINGS_KEY = "_readings"  # where a state keeps them, beside its fields
+
+
+def comparable(kept: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a kept state read the way the guard reads them now."""
+    readings = kept.get(READINGS_KEY) or {}
+    return {
+        f: v for f, v in kept.items() if f in WATCHED and readings.get(f, 1) == READINGS.get(f, 1)
+    }
+
+
 # A mask path's first part -> the fields it covers; a longer path may narrow it down.
 BY_MASK_ROOT = {
     "title": ("title",),

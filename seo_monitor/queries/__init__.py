@@ -68,8 +68,10 @@ from seo_monitor.queries.profile import (
 )
 from seo_monitor.queries.profile_guard import (
     GoogleUpdate,
+    PendingEdit,
     ProfileChangeRow,
     select_google_updates,
+    select_pending_edits,
     select_profile_changes,
     select_profiles_watched,
 )
@@ -166,6 +168,7 @@ __all__ = [
     "MonthData",
     "OrganicQuery",
     "Pareto",
+    "PendingEdit",
     "Period",
     "ProfileChangeRow",
     "RankLine",
@@ -223,6 +226,7 @@ __all__ = [
     "select_monthly_reviews",
     "select_newest_metric_day",
     "select_organic_queries",
+    "select_pending_edits",
     "select_profile_changes",
     "select_profiles_watched",
     "select_rating",

@@ -18,7 +18,11 @@ from seo_monitor.queries.common import Period, in_locations
 from seo_monitor.queries.listings import ListingRow, select_listings
 from seo_monitor.queries.overview import LIVE, UNANSWERED, select_metric_totals, select_rating
 from seo_monitor.queries.profile import select_final_days
-from seo_monitor.queries.profile_guard import select_google_updates, select_profile_changes
+from seo_monitor.queries.profile_guard import (
+    select_google_updates,
+    select_pending_edits,
+    select_profile_changes,
+)
 from seo_monitor.queries.referrals import (
     select_referral_count,
     select_referral_report,
@@ -107,23 +111,27 @@ def listing_section(session: Session, ids: list[int]) -> dict[str, Any] | None:
 
 
 PROFILE_CHANGES_LISTED = 8  # the rest are counted
+REVIEW_KEYS = ("reviewed_at", "reviewed_by")  # always empty: only unreviewed changes are listed
 
 
 def profile_section(session: Session, ids: list[int], week: Period) -> dict[str, Any] | None:
-    """The week's changes to the Business Profiles and the values Google shows today instead
-    of the owner's; None when there are neither."""
-    changes = select_profile_changes(session, ids, week)
+    """The week's changes to the Business Profiles no one has marked as reviewed yet, the
+    values Google shows today instead of the owner's, and the owners' edits Google has not
+    published yet; None when there are none of these."""
+    changes = select_profile_changes(session, ids, week, unreviewed=True)
     updates = select_google_updates(session, ids)
-    if not changes and not updates:
+    pending = select_pending_edits(session, ids)
+    if not changes and not updates and not pending:
         return None
     return {
         # Stored with the email as JSON: the day it was seen is the digest's week.
         "changes": [
-            {k: v for k, v in asdict(c).items() if k != "seen_at"}
+            {k: v for k, v in asdict(c).items() if k not in ("seen_at", *REVIEW_KEYS)}
             for c in changes[:PROFILE_CHANGES_LISTED]
         ],
         "more_changes": max(0, len(changes) - PROFILE_CHANGES_LISTED),
         "google_updates": [asdict(u) for u in updates],
+        "pending": [{k: v for k, v in asdict(p).items() if k != "checked_at"} for p in pending],
         "manage_url": PROFILE_MANAGER_URL,
     }
 

@@ -210,16 +210,21 @@ class SandboxApi:
         loc = self.world.location(location_id)
         if loc is None:
             return error(404, "NOT_FOUND", "Requested entity was not found.")
-        live = profiles.with_changes(self._location(loc), loc.google_updates)
+        published = profiles.with_changes(self._built_location(loc), loc.profile_edits)
+        live = profiles.with_changes(published, loc.google_updates)  # pending edits: not yet
         body: dict[str, Any] = {"location": {k: v for k, v in live.items() if k in fields}}
         if loc.google_updates:
             body["diffMask"] = ",".join(sorted(loc.google_updates))
+        if loc.pending_edits:
+            body["pendingMask"] = ",".join(sorted(loc.pending_edits))
         return 200, body
 
     @staticmethod
     def _location(loc: SandboxLocation) -> dict[str, Any]:
-        """The owner's version of the location (Google's updates are not in it)."""
-        return profiles.with_changes(SandboxApi._built_location(loc), loc.profile_edits)
+        """The owner's version of the location, with the edits Google is still reviewing
+        (Google's updates are not in it)."""
+        edits = {**loc.profile_edits, **loc.pending_edits}
+        return profiles.with_changes(SandboxApi._built_location(loc), edits)
 
     @staticmethod
     def _built_location(loc: SandboxLocation) -> dict[str, Any]:
@@ -252,6 +257,8 @@ class SandboxApi:
         }
         if loc.google_updates:
             body["metadata"]["hasGoogleUpdated"] = True
+        if loc.pending_edits:
+            body["metadata"]["hasPendingEdits"] = True
         if not loc.pin_shared:
             del body["latlng"]
         if loc.service_area:

@@ -8,7 +8,12 @@ Two kinds of change, as on Google:
   (from Google or a user's suggested edit); the location's `metadata.hasGoogleUpdated` turns
   true and `locations.getGoogleUpdated` returns Google's version with a `diffMask`.
 
-Both are keyed by the Location field path they change ("phoneNumbers.primaryPhone"), and the
+Now and then an owner's edit waits for Google's review first (about a day): the owner's data
+has it, but Maps and Search still show the old value; the location's `metadata.hasPendingEdits`
+is true, and `locations.getGoogleUpdated` names its field in `pendingMask` (its `location`, as
+consumers see it, has the old value); then Google publishes it.
+
+All are keyed by the Location field path they change ("phoneNumbers.primaryPhone"), and the
 world file keeps them, so a restarted demo shows the same profiles.
 """
 
@@ -31,6 +36,8 @@ WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")
 GOOGLE_UPDATES_PER_DAY = 1 / 25  # a location gets one about every month
 EDITS_PER_DAY = 1 / 30
 APPLIED_PER_DAY = 1 / 10  # Google applies a waiting update of its own after about ten days
+PENDING_SHARE = 0.4  # of owners' edits, those Google reviews before publishing them
+PUBLISHED_PER_DAY = 1.0  # a pending edit is published after about a day
 
 
 def _period(day: str, opens: int, closes: int) -> dict[str, Any]:
@@ -65,11 +72,15 @@ def extras(location: SandboxLocation) -> dict[str, Any]:
 
 
 def set_path(body: dict[str, Any], path: str, value: Any) -> None:
-    """body["a"]["b"] = value for "a.b", creating the objects on the way."""
+    """body["a"]["b"] = value for "a.b", creating the objects on the way; None removes the
+    field (Google leaves empty fields out of its answers)."""
     *parents, last = path.split(".")
     for part in parents:
         body = body.setdefault(part, {})
-    body[last] = copy.deepcopy(value)
+    if value is None:
+        body.pop(last, None)
+    else:
+        body[last] = copy.deepcopy(value)
 
 
 def with_changes(body: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -125,16 +136,27 @@ def step(
     days: float,
     today: date,
     poisson: Callable[[random.Random, float], int],
+    review_rng: random.Random | None = None,
 ) -> int:
-    """The profile changes of `days` days at one location; how many happened."""
+    """The profile changes of `days` days at one location; how many happened. `review_rng`
+    (a stream of its own, so the other changes stay as they were) decides which edits wait
+    for Google's review and when Google publishes them."""
     happened = 0
     for _ in range(poisson(rng, GOOGLE_UPDATES_PER_DAY * days)):
         path, value = google_update(location, rng)
         location.google_updates[path] = value
         happened += 1
+    review = review_rng or random.Random(0)
+    for path in sorted(location.pending_edits):
+        if review.random() < min(1.0, PUBLISHED_PER_DAY * days):
+            location.profile_edits[path] = location.pending_edits.pop(path)
+            happened += 1
     for _ in range(poisson(rng, EDITS_PER_DAY * days)):
         path, value = edit(location, rng, today)
-        location.profile_edits[path] = value
+        if review_rng is not None and review.random() < PENDING_SHARE:
+            location.pending_edits[path] = value
+        else:
+            location.profile_edits[path] = value
         happened += 1
     for path in sorted(location.google_updates):
         if rng.random() < min(1.0, APPLIED_PER_DAY * days):

@@ -155,6 +155,8 @@ class SandboxLocation:
     # values Google shows instead (see profiles.py).
     profile_edits: dict[str, Any] = field(default_factory=dict)
     google_updates: dict[str, Any] = field(default_factory=dict)
+    # Owners' edits waiting for Google's review: in the owner's data, not yet on Maps.
+    pending_edits: dict[str, Any] = field(default_factory=dict)
 
 
 class World:
@@ -291,8 +293,9 @@ class World:
                         changes[kind] += self._change(kind, location, rng, at)
             # Their own random stream: profile changes leave the reviews as they were.
             profile_rng = random.Random(stable_seed(self.seed, "profile", self._steps))
+            review_rng = random.Random(stable_seed(self.seed, "review", self._steps))
             changes["profile"] = sum(
-                profiles.step(location, profile_rng, days, self.now.date(), _poisson)
+                profiles.step(location, profile_rng, days, self.now.date(), _poisson, review_rng)
                 for location in self.locations
             )
             self.changed()

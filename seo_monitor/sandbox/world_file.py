@@ -38,7 +38,8 @@ def world_state(world: World) -> dict[str, Any]:
                 loc.location_id: [_review(r) for r in loc.reviews] for loc in world.locations
             },
             "profiles": {
-                loc.location_id: [loc.profile_edits, loc.google_updates] for loc in world.locations
+                loc.location_id: [loc.profile_edits, loc.google_updates, loc.pending_edits]
+                for loc in world.locations
             },
         }
 
@@ -75,8 +76,9 @@ def restore_world(state: dict[str, Any]) -> World:
             _restored(location.location_id, row) for row in state["reviews"][location.location_id]
         ]
         if "profiles" in state:  # worlds saved before profiles changed keep the built ones
-            edits, updates = state["profiles"][location.location_id]
+            edits, updates, *pending = state["profiles"][location.location_id]
             location.profile_edits, location.google_updates = dict(edits), dict(updates)
+            location.pending_edits = dict(pending[0]) if pending else {}
     return world
 
 

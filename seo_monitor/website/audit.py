@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from seo_monitor.website.matching import (
     LOCAL_TYPES,
     Profile,
-    normalise_address,
+    match_address,
     parses_as_phone,
     phones_in,
     schema_types,
@@ -248,23 +248,21 @@ def _nap(soup: BeautifulSoup, text: str, profile: Profile) -> Iterator[Finding]:
                 f'Wrap it in <a href="tel:{wanted or profile.phone}">…</a>.',
             )
     if profile.address_lines:
-        street = normalise_address(profile.address_lines[0])
-        page_text = normalise_address(text)
-        if street and street not in page_text:
+        found = match_address(text, profile.address_lines)
+        if not found.street:
             yield Finding(
                 "address",
                 "high",
                 f"The address '{profile.address_lines[0]}' is not on the page as on Google.",
                 f"Show '{', '.join(profile.address_lines)}' in the footer, as on Google.",
             )
-        for extra in profile.address_lines[1:]:
-            if normalise_address(extra) not in page_text:
-                yield Finding(
-                    "address",
-                    "medium",
-                    f"'{extra}' is missing from the address on the page.",
-                    f"Add '{extra}' to the footer address to match Google.",
-                )
+        for extra in found.missing:
+            yield Finding(
+                "address",
+                "medium",
+                f"'{extra}' is missing from the address on the page.",
+                f"Add '{extra}' to the footer address to match Google.",
+            )
 
 
 def _structured_data(soup: BeautifulSoup, profile: Profile) -> Iterator[Finding]:

@@ -58,3 +58,39 @@ def test_the_page_shows_google_values_and_the_changes_seen(
     rows = set(zip(history["Field"], history["After"], history["Where"], strict=True))
     assert ("Phone", "(512) 555-7777", "on the profile") in rows
     assert ("Hours", google["Google shows"][0], "shown by Google") in rows
+
+
+def test_the_page_shows_edits_waiting_for_googles_review(
+    settings: Settings, sessions: sessionmaker[Session], world: World, dashboard_config: Path
+) -> None:
+    sync(settings, sessions, world)
+    world.locations[2].pending_edits["websiteUri"] = "https://example.com/new-site/"
+    sync(settings, sessions, world)
+    at = changes_page()
+    assert "Your edits waiting for Google" in [h.value for h in at.subheader]
+    waiting = at.dataframe[1].value
+    assert list(waiting["Your edit"]) == ["https://example.com/new-site/"]
+    assert list(waiting["Maps and Search still show"]) == [world.locations[2].website]
+    assert list(waiting["Location"]) == [world.locations[2].title]
+
+
+def test_changes_marked_reviewed_on_the_page_say_who_and_leave_the_choice(
+    settings: Settings, sessions: sessionmaker[Session], world: World, dashboard_config: Path
+) -> None:
+    sync(settings, sessions, world)
+    world.locations[1].profile_edits["phoneNumbers.primaryPhone"] = "(512) 555-7777"
+    sync(settings, sessions, world)
+    at = changes_page()
+    choice = at.multiselect(key="profile_review_changes")
+    phone = next(c for c in choice.options if "Phone" in c)
+    choice.select(phone)
+    [submit] = [b for b in at.button if b.label == "Mark reviewed"]
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Marked 1 as reviewed" in at.success[0].value
+    at = changes_page()  # a fresh look
+    history = at.dataframe[1].value
+    reviewed = dict(zip(history["Field"], history["Reviewed"], strict=True))
+    assert reviewed["Phone"].startswith("dashboard, ") and reviewed["Hours"] == ""
+    left = at.multiselect(key="profile_review_changes").options
+    assert not any("Phone" in c for c in left) and any("Hours" in c for c in left)

@@ -28,6 +28,7 @@ from seo_monitor.sandbox import World
 from seo_monitor.sandbox.demo import write_demo_config
 from seo_monitor.sandbox.server import SandboxServer
 from seo_monitor.website import Profile, normalise_address, score
+from seo_monitor.website.matching import shows_address_line
 from tests.conftest import sandbox_settings
 from tests.website.test_fetch import Server, trickle
 
@@ -76,6 +77,9 @@ DEEP = GOOD.replace(
     "</head>", '<script type="application/ld+json">' + "[" * 3000 + "]" * 3000 + "</script></head>"
 )
 
+# The footer (and the markup) show the building next door: "11200" must not match "1200".
+NEIGHBOUR = GOOD.replace("1200 Barton", "11200 Barton").replace("Ste. 210", "Ste. 2100")
+
 
 class Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep test output quiet
@@ -94,6 +98,7 @@ class Site(BaseHTTPRequestHandler):
             "/split": (200, "text/html; charset=utf-8", SPLIT.encode()),
             "/split/contact-us": (200, "text/html; charset=utf-8", CONTACT.encode()),
             "/deep": (200, "text/html; charset=utf-8", DEEP.encode()),
+            "/neighbour": (200, "text/html; charset=utf-8", NEIGHBOUR.encode()),
         }
         if self.path == "/loop":
             self.send_response(302)
@@ -197,10 +202,18 @@ def test_json_ld_nested_thousands_deep_is_a_finding_not_a_crash(site: str) -> No
     assert result.score == 85 - 7  # the clinic's own markup beside it still counts
 
 
+def test_another_house_number_or_suite_on_the_page_is_no_match(site: str) -> None:
+    found = checks(f"{site}/neighbour")
+    assert any("'1200 Barton Springs Road' is not on the page" in f for f in found["address"])
+    assert any("'Suite 210' is missing" in f for f in found["address"])
+
+
 def test_address_matching_is_tolerant() -> None:
     assert normalise_address("1200 Barton Springs Road, Suite 210") == normalise_address(
         "1200 barton springs rd ste 210"
     )
+    assert shows_address_line("1200 Barton Springs Rd., Suite #210, Austin", "Suite 210")
+    assert not shows_address_line("11200 Barton Springs Rd", "1200 Barton Springs Road")
     assert score([]) == 100
 
 
