@@ -100,6 +100,16 @@ def _service_area(raw: dict[str, Any]) -> list[str]:
     return [*([kind] if kind else []), *([f"region {region}"] if region else []), *names]
 
 
+def served_places(service_area: list[Any]) -> list[str]:
+    """The places of a service area as _service_area keeps it (its kind and region apart)."""
+    kinds = set(BUSINESS_TYPES.values())
+    return [
+        entry
+        for entry in service_area
+        if isinstance(entry, str) and entry not in kinds and not entry.startswith("region ")
+    ]
+
+
 def _position(raw: dict[str, Any]) -> str | None:
     latitude, longitude = fields.number(raw.get("latitude")), fields.number(raw.get("longitude"))
     if latitude is None or longitude is None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, object_session
 
 from collectors import fields
 from collectors.google_client import GoogleClient, json_answer
+from collectors.profile import served_places
 from seo_monitor.config import RankingSettings, Settings
 from seo_monitor.db import rows_changed
 from seo_monitor.errors import CollectorError
@@ -223,7 +224,7 @@ def service_area_of(location: Location) -> list[str]:
     session = object_session(location)
     state = session.get(ProfileState, location.id) if session is not None else None
     served = (state.fields if state else {}).get("service_area")
-    return [name for name in served if isinstance(name, str)] if isinstance(served, list) else []
+    return served_places(served) if isinstance(served, list) else []
 
 
 def place_position(answer: dict[str, Any]) -> tuple[float, float] | None:

@@ -90,6 +90,9 @@ def _locations(settings: Settings) -> Work:
         client: Any, session: Session, _location: Location | None, now: datetime
     ) -> dict[str, int]:
         counts, raw_by_name = collect_locations(client, session, now)
+        # Locations switched off in config.toml are listed but not watched.
+        watched = {loc.name for loc in select_locations(session, settings=settings)}
+        raw_by_name = {name: raw for name, raw in raw_by_name.items() if name in watched}
         views, counts["google_updates_unread"] = read_profiles(client, session, raw_by_name)
         counts["profile_changes"] = sum(
             observe(session, settings, v.location, v.watched, v.google, v.pending, now)

@@ -16,7 +16,7 @@ from seo_monitor.alerts import send_due
 from seo_monitor.alerts.outbox import Batch
 from seo_monitor.alerts.render import compose
 from seo_monitor.app.jobs import collect, make_client
-from seo_monitor.config import ProfileField, Settings
+from seo_monitor.config import LocationSettings, ProfileField, Settings
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location, Notification, ProfileChange, ProfileState
 from seo_monitor.profile_guard import WATCHED, fields_in_mask
@@ -512,3 +512,22 @@ def test_an_accepted_google_update_is_recorded_but_not_alerted_twice(
     with sessions() as session:
         emails = session.scalars(select(Notification).where(Notification.kind == "profile")).all()
     assert [e.payload["source"] for e in emails] == ["google"]
+
+
+def test_a_location_switched_off_in_config_is_not_watched(
+    settings: Settings, sessions: sessionmaker[Session], world: World
+) -> None:
+    second = world.locations[1]
+    off = LocationSettings(match=second.store_code, enabled=False)
+    settings = settings.model_copy(update={"locations": [off]})
+    sync(settings, sessions, world)
+    second.profile_edits["phoneNumbers.primaryPhone"] = "(512) 555-7777"
+    world.advance(60)
+    sync(settings, sessions, world)
+    assert "(512) 555-7777" not in [after for _, _, _, after in changes(sessions)]
+    with sessions() as session:
+        watched = {state.location_id for state in session.scalars(select(ProfileState))}
+        switched_off = session.scalars(
+            select(Location.id).where(Location.store_code == second.store_code)
+        ).one()
+    assert switched_off not in watched and len(watched) == len(world.locations) - 1
