@@ -20,7 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session
 
 from collectors import fields
-from collectors.google_client import GoogleClient, json_answer
+from collectors.google_access import json_answer
+from collectors.google_client import GoogleClient
 from collectors.profile import served_places
 from seo_monitor.config import RankingSettings, Settings
 from seo_monitor.db import rows_changed

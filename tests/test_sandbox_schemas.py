@@ -29,7 +29,7 @@ from collectors.keywords import BACKFILL_MONTHS
 from collectors.locations import READ_MASK
 from collectors.metrics import METRICS
 from collectors.rankings import ID_ONLY_MASK, LOCATION_MASK
-from collectors.search_console import BACKFILL_DAYS, site_of
+from collectors.search_console import BACKFILL_DAYS, properties_of
 from seo_monitor.errors import CollectorError
 from seo_monitor.models import Location
 from seo_monitor.profile_guard import WATCHED_MASK
@@ -248,10 +248,13 @@ def test_every_places_page_and_detail_fits_the_places_schema(sandbox: Sandbox) -
 def test_every_search_console_site_and_page_fits_its_schema(sandbox: Sandbox) -> None:
     google, world = sandbox.google, sandbox.world
     end = WORLD_NOW.date()
-    # Every property the collector derives from the locations' websites (https://host/), and
-    # the Domain property of each host, which the sandbox answers too.
-    sites = {site_of(Location(website=location.website)) or "" for location in world.locations}
-    sites |= {f"sc-domain:{urlsplit(site).netloc}" for site in set(sites)}
+    # Every property the collector tries for the locations' websites: the URL-prefix one
+    # (https://host/) and the Domain one (sc-domain:host).
+    sites = {
+        site
+        for location in world.locations
+        for site in properties_of(Location(website=location.website))
+    }
     assert len(sites) == 4  # two hosts in this world
     counts: set[type] = set()
     for site in sorted(sites):

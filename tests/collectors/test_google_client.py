@@ -13,18 +13,14 @@ import google.auth.exceptions
 import pytest
 import requests
 
-from collectors.google_client import (
+from collectors.google_access import (
     BUSINESS_SCOPE,
     SEARCH_CONSOLE_SCOPE,
-    GoogleClient,
-    Pacer,
     Transient,
-    authorize,
     classify,
-    load_credentials,
     refresh_failure,
-    scopes_for,
 )
+from collectors.google_client import GoogleClient, Pacer, authorize, load_credentials, scopes_for
 from seo_monitor.errors import CollectorError
 from seo_monitor.sandbox import World
 from seo_monitor.sandbox.server import SandboxServer, client_secrets_info

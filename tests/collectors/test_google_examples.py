@@ -146,6 +146,7 @@ def test_google_updated_location_through_the_profile_guards_readers() -> None:
         "special_hours": ["2026-12-24 closed", "2026-12-31 09:00-12:00"],
         "description": "Sports and spine physical therapy in South Austin.",
         "open_status": "OPEN",
+        "service_area": [],  # a storefront business: no service area is a value too
     }
 
     class Client:
@@ -164,7 +165,8 @@ def test_google_updated_location_through_the_profile_guards_readers() -> None:
         "phone": "(512) 555-0199",
         "regular_hours": ["Mon 08:00-18:00", "Sat 09:00-12:30"],
     }
-    assert pending == ["description"]
+    # An edit in flight, with what Maps shows until Google publishes it.
+    assert pending == [["description", "Sports and spine physical therapy in South Austin."]]
 
 
 class PlacesClient:

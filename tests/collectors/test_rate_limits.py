@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from google.oauth2.credentials import Credentials
 
-from collectors.google_client import GoogleClient, Transient, classify, load_credentials
+from collectors.google_access import Transient, classify
+from collectors.google_client import GoogleClient, load_credentials
 from collectors.pacing import Pacer, rate_limit_delay, retry_after_seconds
 from seo_monitor.app.jobs import ALL, collect
 from seo_monitor.app.runs import RunSummary

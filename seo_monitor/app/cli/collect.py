@@ -11,7 +11,8 @@ import click
 from sqlalchemy.orm import Session
 
 from collectors.csv_import import SOURCES, import_reviews
-from collectors.google_client import SCOPE_PURPOSE, authorize, scopes_for
+from collectors.google_access import SCOPE_PURPOSE
+from collectors.google_client import authorize, scopes_for
 from collectors.replay import REPLAYABLE, ReplayClient
 from seo_monitor.app.actions import connect_google
 from seo_monitor.app.cli.app import AppContext, cli, open_database, pass_app
