@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -272,11 +272,7 @@ def release(
     """Record the failure and free the rows for a later try; how many were given up."""
     given_up = 0
     with sessions.begin() as session:
-        rows = session.scalars(
-            select(Notification).where(
-                Notification.id.in_(batch.ids), Notification.claimed_by == token
-            )
-        ).all()
+        rows = _claimed_rows(session, batch, token)
         for row in rows:
             row.attempts += 1
             row.last_error = error
@@ -294,11 +290,7 @@ def postpone(
     run that met the refusal stops, so each run knocks once, and the first run after the fix
     sends."""
     with sessions.begin() as session:
-        rows = session.scalars(
-            select(Notification).where(
-                Notification.id.in_(batch.ids), Notification.claimed_by == token
-            )
-        ).all()
+        rows = _claimed_rows(session, batch, token)
         for row in rows:
             row.last_error = error
             row.claimed_at = row.claimed_by = None
@@ -341,3 +333,10 @@ def failed_notifications(session: Session, max_attempts: int) -> list[Notificati
             .order_by(Notification.id.desc())
         )
     )
+
+
+def _claimed_rows(session: Session, batch: Batch, token: str) -> Sequence[Notification]:
+    """The batch's rows that this run still holds (a row another run took over is not ours)."""
+    return session.scalars(
+        select(Notification).where(Notification.id.in_(batch.ids), Notification.claimed_by == token)
+    ).all()
