@@ -198,6 +198,24 @@ EARLIER_CARE = re.compile(
 )
 
 
+# Clinical harm (issue 27): a complaint whatever else the review praises or how the model weighs
+# it, unless negated ("never misdiagnosed"), someone else's doing (EARLIER_CARE in the same
+# sentence: "my old doctor misdiagnosed it") or a rescue ("would have died without her").
+CLINICAL_HARM = re.compile(
+    r"\b(?:misdiagnos\w*|malpractice|negligen\w*|botched|butcher(?:ed|ing)?\b|"
+    + COMPLAINT_PHRASES["harm_plain"]
+    + ")"
+)
+HARM_NEGATED = re.compile(
+    r"\b(?:not|no|never|nothing|without|didn'?t|wasn'?t|weren'?t|isn'?t)\s+(?:\w+\s+){0,2}$"
+)
+HARM_RESCUED = re.compile(
+    r"\b(?:without\s+(?:him|her|them|dr|doctor|the|this|his|their)|if\s+(?:it\s+)?"
+    r"(?:not|was(?:n'?t|\s+not)|were(?:n'?t|\s+not)|had(?:n'?t|\s+not)|not\s+for)|thanks\s+to|"
+    r"saved|caught|thank\w*|grateful)\b"
+)
+
+
 class PhraseScanner:
     """Finds named patterns in lower-cased text, only where a word (or a $ amount) starts.
 

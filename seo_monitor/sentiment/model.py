@@ -30,10 +30,13 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from seo_monitor.sentiment.lexicon import (
+    CLINICAL_HARM,
     CONDITION_DAMPING,
     CONDITION_WORDS,
     DOMAIN_VALENCE,
     EARLIER_CARE,
+    HARM_NEGATED,
+    HARM_RESCUED,
     PHRASE_FEATURES,
     PHRASES,
     mark_condition_severity,
@@ -339,6 +342,26 @@ def _negated_positions(found: list[str], negations: list[int]) -> set[int]:
                 break
             marked.add(i)
     return marked
+
+
+HARM_PHRASES = frozenset(["neg_harm", "neg_harm_plain"])
+
+
+def clinical_harm(features: TextFeatures) -> bool:
+    """A sentence that says the care harmed someone ("misdiagnosed", "botched", "nearly
+    died", "might not have lived"), not negated, not about earlier care, not a rescue: a
+    complaint however the rest reads (scorer.score_review). Only sentences with a harm phrase
+    are searched."""
+    for sentence in features.sentences:
+        lowered = sentence.lowered
+        if HARM_PHRASES.isdisjoint(sentence.phrases) and "butcher" not in lowered:
+            continue
+        if HARM_RESCUED.search(lowered) or EARLIER_CARE.search(lowered):
+            continue
+        for match in CLINICAL_HARM.finditer(lowered):
+            if not HARM_NEGATED.search(lowered, 0, match.start()):
+                return True
+    return False
 
 
 def has_evidence(features: TextFeatures, model: LinearModel) -> bool:

@@ -177,3 +177,30 @@ def test_the_labelled_rows_of_issue_27_are_complaints_exactly_when_labelled_so()
         if complains(score_review(row["text"], int(row["rating"]))) != (row["label"] == "negative")
     ]
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lovely front desk and a clean office. Misdiagnosed my husband's blood clot as a sprain.",
+        "Friendly staff, but the surgeon botched the repair and I needed a second operation.",
+        "Kind nurses. The doctor sent him home and he nearly died that night.",
+    ],
+)
+def test_clinical_harm_is_a_complaint_whatever_else_is_praised(text: str) -> None:
+    score = score_review(text, 4)
+    assert score.polarity == "negative"
+    assert score.flagged
+    assert any("clinical harm" in reason for reason in score.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In ten years she has never misdiagnosed anything, and she explains every result.",
+        "My previous doctor misdiagnosed my thyroid for years; Dr. Lee found it in one visit.",
+        "I might not have lived without her. She caught the clot the first day.",
+    ],
+)
+def test_harm_negated_earlier_or_averted_is_not_the_harm_rule(text: str) -> None:
+    assert not any("clinical harm" in reason for reason in score_review(text, 5).reasons)
