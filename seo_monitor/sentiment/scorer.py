@@ -13,18 +13,18 @@ from seo_monitor.sentiment.lexicon import PHRASES, TOPIC_MENTIONS, TOPICS, Topic
 from seo_monitor.sentiment.model import (
     Sentence,
     TextFeatures,
-    clinical_harm,
     extract,
     has_evidence,
     shipped_model,
+    sure_complaint,
 )
 from seo_monitor.sentiment.text import LANGUAGE_NAMES, language, normalise, split_translation
 
 # hc-2: trained on the whole dev set (five folds). hc-3 (issue 27): text normalised first
 # (typographic apostrophes), no evidence -> the stars, languages told apart by marker words,
 # new phrases (unreachable, fake reviews, plain-word harm, negated complaints); retrained.
-# hc-4: clinical harm in plain words is a complaint outside the model (model.clinical_harm);
-# the model itself is hc-3's.
+# hc-4: clinical harm in plain words and "(would) not recommend" are complaints outside the
+# model (model.sure_complaint); the model itself is hc-3's.
 SCORER_VERSION = "hc-4"
 # Phrases that make a clause a complaint whatever VADER says ("waited over an hour").
 STRONG_COMPLAINTS = frozenset(
@@ -146,8 +146,8 @@ def score_review(
     if not has_evidence(features, model):
         return _score_stars(rating, rules, why="no words that praise or complain")
     probability = model.probability(features)
-    harm = clinical_harm(features)
-    negative_text = harm or probability >= rules.threshold()
+    sure = sure_complaint(features)
+    negative_text = sure is not None or probability >= rules.threshold()
     if negative_text:
         polarity = "negative"
     elif features.overall > 0.05 or probability < rules.threshold() / 2:
@@ -157,13 +157,13 @@ def score_review(
     topics = _topics(features)
     complaint = negative_text or any(topic.negative for topic in topics)
     flagged = complaint and rating is not None and rating > 3
-    reasons = _reasons(rating, rules, probability, negative_text, topics, flagged, harm=harm)
+    reasons = _reasons(rating, rules, probability, negative_text, topics, flagged, sure=sure)
     return ReviewScore(
         compound=round(features.overall, 4),
         negative_probability=round(probability, 4),
         polarity=polarity,
         topics=topics,
-        priority=_priority(rating, 1.0 if harm else probability, negative_text, topics, flagged),
+        priority=_priority(rating, 1.0 if sure else probability, negative_text, topics, flagged),
         flagged=flagged,
         reasons=reasons,
     )
@@ -251,14 +251,14 @@ def _reasons(
     topics: tuple[TopicScore, ...],
     flagged: bool,
     *,
-    harm: bool = False,
+    sure: str | None = None,
 ) -> tuple[str, ...]:
     reasons = []
     if rating is not None:
         low = rating <= rules.negative_stars
         reasons.append(f"{rating}★" + (" (negative stars)" if low else ""))
-    if harm:
-        reasons.append("text describes clinical harm (misdiagnosis, a botched procedure, ...)")
+    if sure:
+        reasons.append(sure)
     elif negative_text:
         reasons.append(f"text reads as a complaint ({probability:.0%})")
     for topic in topics:

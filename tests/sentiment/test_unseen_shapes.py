@@ -204,3 +204,24 @@ def test_clinical_harm_is_a_complaint_whatever_else_is_praised(text: str) -> Non
 )
 def test_harm_negated_earlier_or_averted_is_not_the_harm_rule(text: str) -> None:
     assert not any("clinical harm" in reason for reason in score_review(text, 5).reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great doctor, however not recommended if you need someone to call you back.",
+        "The hygienist was sweet. I would not recommend this office to my family.",
+    ],
+)
+def test_the_reviewers_verdict_is_a_complaint_whatever_the_praise(text: str) -> None:
+    score = score_review(text, 4)
+    assert score.polarity == "negative"
+    assert "the reviewer does not recommend" in score.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I cannot recommend her highly enough!", "Can't recommend this practice enough."],
+)
+def test_praise_after_recommend_is_not_a_verdict(text: str) -> None:
+    assert "the reviewer does not recommend" not in score_review(text, 5).reasons
