@@ -46,7 +46,12 @@ from bench.reviews_dev import (
 )
 from bench.train_scorer import features_of, train, training_libraries_or_exit
 from seo_monitor.sentiment import score_review
-from seo_monitor.sentiment.model import LinearModel, has_evidence, shipped_model
+from seo_monitor.sentiment.model import (
+    LinearModel,
+    has_evidence,
+    shipped_model,
+    sure_complaint,
+)
 from seo_monitor.sentiment.scorer import readable_text
 from seo_monitor.sentiment.text import looks_english
 
@@ -154,12 +159,16 @@ def cross_validated(reviews: list[LabeledReview]) -> tuple[Unseen, list[float]]:
 def text_probability(model: LinearModel, text: str) -> float:
     """P(complaint) as score_review computes it for a review without stars; -1 when the
     scorer would not read the text (not English, no translation) or finds nothing in it to
-    weigh (has_evidence: the stars decide, and there are none here)."""
+    weigh (has_evidence: the stars decide, and there are none here); 1 when it describes
+    clinical harm or says "not recommend" (model.sure_complaint: a complaint whatever the
+    threshold)."""
     readable = readable_text(text)
     if readable is None:
         return -1.0
     features = features_of(readable)
-    return model.probability(features) if has_evidence(features, model) else -1.0
+    if not has_evidence(features, model):
+        return -1.0
+    return 1.0 if sure_complaint(features) else model.probability(features)
 
 
 def check_mirror(rows: Sequence[tuple[str, bool]], shipped: Callable[[str], bool]) -> None:

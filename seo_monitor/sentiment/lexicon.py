@@ -198,6 +198,29 @@ EARLIER_CARE = re.compile(
 )
 
 
+# Clinical harm (issue 27): a complaint whatever else the review praises or how the model weighs
+# it, unless negated ("never misdiagnosed"), someone else's doing (EARLIER_CARE in the same
+# sentence: "my old doctor misdiagnosed it") or a rescue ("would have died without her").
+CLINICAL_HARM = re.compile(
+    r"\b(?:misdiagnos\w*|malpractice|negligen\w*|botched|butcher(?:ed|ing)?\b|"
+    + COMPLAINT_PHRASES["harm_plain"]
+    + ")"
+)
+HARM_NEGATED = re.compile(
+    r"\b(?:not|no|never|nothing|without|didn'?t|wasn'?t|weren'?t|isn'?t)\s+(?:\w+\s+){0,2}$"
+)
+# The reviewer's own verdict, "I do not recommend him" / "not recommended if you need ...":
+# a complaint whatever the praise before it, unless praise follows within a few words ("can't
+# recommend her highly enough", "would not recommend anyone else").
+NOT_RECOMMENDED = re.compile(COMPLAINT_PHRASES["not_recommend"])
+RECOMMEND_PRAISE = re.compile(r"(?:\s+\w+){0,4}?\s+(?:enough|highly|more|else|other)\b")
+HARM_RESCUED = re.compile(
+    r"\b(?:without\s+(?:him|her|them|dr|doctor|the|this|his|their)|if\s+(?:it\s+)?"
+    r"(?:not|was(?:n'?t|\s+not)|were(?:n'?t|\s+not)|had(?:n'?t|\s+not)|not\s+for)|thanks\s+to|"
+    r"saved|caught|thank\w*|grateful)\b"
+)
+
+
 class PhraseScanner:
     """Finds named patterns in lower-cased text, only where a word (or a $ amount) starts.
 

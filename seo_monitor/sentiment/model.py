@@ -30,12 +30,17 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from seo_monitor.sentiment.lexicon import (
+    CLINICAL_HARM,
     CONDITION_DAMPING,
     CONDITION_WORDS,
     DOMAIN_VALENCE,
     EARLIER_CARE,
+    HARM_NEGATED,
+    HARM_RESCUED,
+    NOT_RECOMMENDED,
     PHRASE_FEATURES,
     PHRASES,
+    RECOMMEND_PRAISE,
     mark_condition_severity,
 )
 from seo_monitor.sentiment.text import sentences, word_set
@@ -339,6 +344,39 @@ def _negated_positions(found: list[str], negations: list[int]) -> set[int]:
                 break
             marked.add(i)
     return marked
+
+
+HARM_PHRASES = frozenset(["neg_harm", "neg_harm_plain"])
+CLINICAL_HARM_REASON = "text describes clinical harm (a misdiagnosis, a botched procedure, ...)"
+NOT_RECOMMENDED_REASON = "the reviewer does not recommend"
+
+
+def sure_complaint(features: TextFeatures) -> str | None:
+    """Why the text is a complaint however the rest of it reads and whatever the model says
+    (scorer.score_review), or None. Two kinds, each in one sentence:
+
+    - clinical harm: "misdiagnosed", "botched", "nearly died", "might not have lived"; not
+      negated ("never misdiagnosed"), not about earlier care ("my old doctor misdiagnosed
+      it"), not averted ("would have died without her", "caught it");
+    - the reviewer's verdict "(would) not recommend", unless praise follows it ("can't
+      recommend her highly enough") or the sentence negates a complaint.
+
+    Only sentences with one of those phrases are searched."""
+    for sentence in features.sentences:
+        phrases = sentence.phrases
+        lowered = sentence.lowered
+        if "neg_not_recommend" in phrases and "pos_no_complaint" not in phrases:
+            for match in NOT_RECOMMENDED.finditer(lowered):
+                if not RECOMMEND_PRAISE.match(lowered, match.end()):
+                    return NOT_RECOMMENDED_REASON
+        if HARM_PHRASES.isdisjoint(phrases) and "butcher" not in lowered:
+            continue
+        if HARM_RESCUED.search(lowered) or EARLIER_CARE.search(lowered):
+            continue
+        for match in CLINICAL_HARM.finditer(lowered):
+            if not HARM_NEGATED.search(lowered, 0, match.start()):
+                return CLINICAL_HARM_REASON
+    return None
 
 
 def has_evidence(features: TextFeatures, model: LinearModel) -> bool:

@@ -16,13 +16,16 @@ from seo_monitor.sentiment.model import (
     extract,
     has_evidence,
     shipped_model,
+    sure_complaint,
 )
 from seo_monitor.sentiment.text import LANGUAGE_NAMES, language, normalise, split_translation
 
 # hc-2: trained on the whole dev set (five folds). hc-3 (issue 27): text normalised first
 # (typographic apostrophes), no evidence -> the stars, languages told apart by marker words,
 # new phrases (unreachable, fake reviews, plain-word harm, negated complaints); retrained.
-SCORER_VERSION = "hc-3"
+# hc-4: clinical harm in plain words and "(would) not recommend" are complaints outside the
+# model (model.sure_complaint); the model itself is hc-3's.
+SCORER_VERSION = "hc-4"
 # Phrases that make a clause a complaint whatever VADER says ("waited over an hour").
 STRONG_COMPLAINTS = frozenset(
     [
@@ -143,7 +146,8 @@ def score_review(
     if not has_evidence(features, model):
         return _score_stars(rating, rules, why="no words that praise or complain")
     probability = model.probability(features)
-    negative_text = probability >= rules.threshold()
+    sure = sure_complaint(features)
+    negative_text = sure is not None or probability >= rules.threshold()
     if negative_text:
         polarity = "negative"
     elif features.overall > 0.05 or probability < rules.threshold() / 2:
@@ -153,13 +157,13 @@ def score_review(
     topics = _topics(features)
     complaint = negative_text or any(topic.negative for topic in topics)
     flagged = complaint and rating is not None and rating > 3
-    reasons = _reasons(rating, rules, probability, negative_text, topics, flagged)
+    reasons = _reasons(rating, rules, probability, negative_text, topics, flagged, sure=sure)
     return ReviewScore(
         compound=round(features.overall, 4),
         negative_probability=round(probability, 4),
         polarity=polarity,
         topics=topics,
-        priority=_priority(rating, probability, negative_text, topics, flagged),
+        priority=_priority(rating, 1.0 if sure else probability, negative_text, topics, flagged),
         flagged=flagged,
         reasons=reasons,
     )
@@ -246,12 +250,16 @@ def _reasons(
     negative_text: bool,
     topics: tuple[TopicScore, ...],
     flagged: bool,
+    *,
+    sure: str | None = None,
 ) -> tuple[str, ...]:
     reasons = []
     if rating is not None:
         low = rating <= rules.negative_stars
         reasons.append(f"{rating}★" + (" (negative stars)" if low else ""))
-    if negative_text:
+    if sure:
+        reasons.append(sure)
+    elif negative_text:
         reasons.append(f"text reads as a complaint ({probability:.0%})")
     for topic in topics:
         if topic.negative:

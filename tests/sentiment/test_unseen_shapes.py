@@ -177,3 +177,51 @@ def test_the_labelled_rows_of_issue_27_are_complaints_exactly_when_labelled_so()
         if complains(score_review(row["text"], int(row["rating"]))) != (row["label"] == "negative")
     ]
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lovely front desk and a clean office. Misdiagnosed my husband's blood clot as a sprain.",
+        "Friendly staff, but the surgeon botched the repair and I needed a second operation.",
+        "Kind nurses. The doctor sent him home and he nearly died that night.",
+    ],
+)
+def test_clinical_harm_is_a_complaint_whatever_else_is_praised(text: str) -> None:
+    score = score_review(text, 4)
+    assert score.polarity == "negative"
+    assert score.flagged
+    assert any("clinical harm" in reason for reason in score.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In ten years she has never misdiagnosed anything, and she explains every result.",
+        "My previous doctor misdiagnosed my thyroid for years; Dr. Lee found it in one visit.",
+        "I might not have lived without her. She caught the clot the first day.",
+    ],
+)
+def test_harm_negated_earlier_or_averted_is_not_the_harm_rule(text: str) -> None:
+    assert not any("clinical harm" in reason for reason in score_review(text, 5).reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great doctor, however not recommended if you need someone to call you back.",
+        "The hygienist was sweet. I would not recommend this office to my family.",
+    ],
+)
+def test_the_reviewers_verdict_is_a_complaint_whatever_the_praise(text: str) -> None:
+    score = score_review(text, 4)
+    assert score.polarity == "negative"
+    assert "the reviewer does not recommend" in score.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I cannot recommend her highly enough!", "Can't recommend this practice enough."],
+)
+def test_praise_after_recommend_is_not_a_verdict(text: str) -> None:
+    assert "the reviewer does not recommend" not in score_review(text, 5).reasons
