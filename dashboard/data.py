@@ -402,12 +402,13 @@ def visit_count() -> int:
 
 
 @st.cache_data(ttl=TTL)
-def asks_due(ids: Ids) -> tuple[int, dict[str, int]]:
-    """How many patients the next run would ask, and why other visits still wait."""
+def asks_due(ids: Ids) -> tuple[int, dict[str, int], list[str]]:
+    """How many patients the next run would ask, why other visits still wait, and the
+    locations whose asks wait for a review link (a sentence each, with the fix)."""
     from seo_monitor.review_requests.sending import send_review_requests
 
     plan = send_review_requests(sessions(), settings(), dry_run=True, location_ids=ids)
-    return plan.queued, dict(plan.waiting)
+    return plan.queued, dict(plan.waiting), plan.link_problems()
 
 
 def suppressions() -> list[queries.SuppressionRow]:

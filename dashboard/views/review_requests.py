@@ -47,7 +47,9 @@ def effect(ids: tuple[int, ...] | None) -> None:
 
 def activity(ids: tuple[int, ...] | None) -> None:
     totals = data.ask_totals(ids, filters.start, filters.end)
-    due, waiting = data.asks_due(ids)
+    due, waiting, link_problems = data.asks_due(ids)
+    for problem in link_problems:
+        st.warning(md(problem), icon=":material/link_off:")
     cols = st.columns(4)
     cols[0].metric(
         "Asks sent", f"{totals.sent:,}", help=f"{filters.start:%b %d} to {filters.end:%b %d}"

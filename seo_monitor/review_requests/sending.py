@@ -68,6 +68,14 @@ class SendReport:
     no_link: dict[str, str] = field(default_factory=dict)  # location -> what to do about it
     stopped: str | None = None  # the server refused the clinic (sender, login): fix [alerts]
 
+    def link_problems(self) -> list[str]:
+        """Each location without a review link, in a sentence with the fix."""
+        return [
+            f"{problem if problem.startswith(title) else f'{title}: {problem}'}. "
+            "Its patients get no ask until then."
+            for title, problem in sorted(self.no_link.items())
+        ]
+
 
 def valid_address(text: str) -> bool:
     try:

@@ -124,3 +124,24 @@ def test_the_unsubscribed_list_shows_when_why_and_who_but_no_address(
     assert list(listed["Entered by"]) == ["Dana", "the mail server (bounced)"]
     assert [str(d) for d in listed["Since"]] == ["2026-11-05", "2026-11-02"]
     assert "kim@" not in str(at) and "jo@" not in str(at)
+
+
+def test_a_location_without_a_review_link_is_named_with_the_fix(
+    dashboard_config: Path, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    clinic(sessions, review_link=False)
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    load(
+        sessions,
+        tmp_path,
+        f"Patient Account #,First Name,E-mail,Date of Service\nA1,Maria,maria@p.example,{yesterday}\n",
+        now=datetime.now(UTC),
+    )
+    at = requests_page()
+    [warning] = [as_shown(w.value) for w in at.warning]
+    assert warning.startswith("Riverbend PT has no review link yet")
+    assert "seo-monitor collect locations" in warning and "get no ask until then" in warning
+    reasons = at.dataframe[0].value
+    assert dict(zip(reasons["Reason"], reasons["Visits"], strict=True)) == {
+        "waiting: no review link": 1
+    }

@@ -101,9 +101,7 @@ def describe_send(report: SendReport, dry_run: bool) -> str:
             lines.append(
                 f"{title}: " + ", ".join(f"{n} {reason}" for reason, n in counts.most_common())
             )
-    for title, problem in sorted(report.no_link.items()):
-        said = problem if problem.startswith(title) else f"{title}: {problem}"
-        lines.append(f"{said}. Its patients get no ask until then.")
+    lines += report.link_problems()
     return "\n".join(lines)
 
 
